@@ -1,0 +1,97 @@
+// Segmenter: the API the GUI and the CLI share. encode() is the expensive, once-per-image step;
+// score() is the cheap step that reruns whenever classes, thresholds or calibration change.
+// No Torch types here (ui/ includes this header): tensors live behind FeatureMap's pimpl.
+#pragma once
+#include "core/common/image.h"
+#include "core/common/progress.h"
+#include "core/engine/classset.h"
+#include "core/engine/modelcard.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace zm {
+
+/// Encoded image: per-pixel features (feature resolution) plus what is needed to map back to the
+/// image. Immutable once made; shareable across threads.
+class FeatureMap {
+public:
+    struct Impl;
+    explicit FeatureMap(std::unique_ptr<Impl> impl);
+    ~FeatureMap();
+    int imageWidth() const;
+    int imageHeight() const;
+    int featureWidth() const;
+    int featureHeight() const;
+    std::size_t bytes() const; ///< memory held, for the cache's budget
+    const Impl& impl() const { return *mImpl; }
+
+private:
+    std::unique_ptr<Impl> mImpl;
+};
+using FeatureMapPtr = std::shared_ptr<const FeatureMap>;
+
+struct ScoreResult {
+    LabelMap labels;                ///< at image resolution; indices into the ClassSet; kVoid where void
+    std::vector<float> confidence;  ///< winning calibrated score per pixel, image resolution, row-major
+    /// When ScoreOptions::keepProbabilities: classes x featureHeight x featureWidth, row-major.
+    std::vector<float> probabilities;
+    int probWidth = 0, probHeight = 0;
+    double milliseconds = 0;        ///< time score() took
+};
+
+struct SegmenterOptions {
+    std::string device = "auto";          ///< auto | cpu | cuda[:N]
+    int tileSize = 1024;                  ///< images larger than this (either side) are encoded in tiles
+    int tileOverlap = 64;
+    /// Longest side the image is resized to before encoding (0 = native). Labels always come back at
+    /// image resolution.
+    int maxInputSide = 1024;
+};
+
+class Segmenter {
+public:
+    /// Loads a model (a checkpoint folder or file with its card). Throws zm::Error with a clear
+    /// message for a missing/corrupt file or a card that does not fit.
+    static std::unique_ptr<Segmenter> load(const std::filesystem::path& model, const SegmenterOptions& options = {});
+    virtual ~Segmenter() = default;
+
+    virtual const ModelCard& card() const = 0;
+    /// "cpu" or "cuda:0": where encode() and score() run.
+    virtual std::string device() const = 0;
+
+    /// Expensive: backbone forward pass. Thread-safe. Progress reports tiles; cancellation throws zm::Cancelled.
+    virtual FeatureMapPtr encode(const Image& image, Progress* progress = nullptr) const = 0;
+
+    /// Cheap: projection + class scores + calibration + argmax, up-sampled to image resolution.
+    /// Thread-safe. Throws zm::Error when the class vectors' dimension does not match the model's space.
+    virtual ScoreResult score(const FeatureMap& features, const ClassSet& classes, const ScoreOptions& options = {}) const = 0;
+
+    /// Mean semantic-space embedding (the projected feature, L2-normalised) of the pixels where
+    /// mask != 0 (mask at image resolution). For "suggest a name for this region". Empty if no pixel.
+    virtual std::vector<float> regionEmbedding(const FeatureMap& features, const LabelMap& mask, std::uint16_t id) const = 0;
+
+    /// True when `vector` is (cosine >= 0.999) one of the classes seen in training: those get gamma.
+    virtual bool isSeen(const std::vector<float>& vector) const = 0;
+};
+
+/// Memory-bounded LRU cache of encodings keyed by image id (e.g. path + mtime). Thread-safe.
+class FeatureCache {
+public:
+    explicit FeatureCache(std::size_t budgetBytes = std::size_t(512) << 20);
+    FeatureMapPtr get(const std::string& key);
+    void put(const std::string& key, FeatureMapPtr features);
+    void clear();
+    std::size_t bytes() const;
+    std::size_t size() const;
+    void setBudget(std::size_t bytes);
+
+private:
+    struct State;
+    std::shared_ptr<State> mState;
+};
+
+} // namespace zm

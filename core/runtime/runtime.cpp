@@ -1,0 +1,68 @@
+// Runtime set-up and version report.
+#include "core/runtime/runtime.h"
+
+#include "core/common/version.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+#ifdef ZM_WITH_OPENCV
+#include <opencv2/core/version.hpp>
+#endif
+
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+namespace zm {
+
+void initRuntime(int threads)
+{
+    int n = threads;
+    if (n <= 0)
+        if (const char* env = std::getenv("ZEROMASK_THREADS"); env && *env)
+            n = std::atoi(env);
+    if (n <= 0)
+        n = int(std::thread::hardware_concurrency());
+    if (n <= 0)
+        n = 1;
+    at::set_num_threads(n);
+}
+
+RuntimeInfo runtimeInfo()
+{
+    RuntimeInfo info;
+    info.zeromaskVersion = kVersion;
+    info.torchVersion = TORCH_VERSION;
+#ifdef ZM_WITH_OPENCV
+    info.opencvVersion = CV_VERSION;
+#endif
+#ifdef ZM_FASTTEXT_VERSION
+    info.fasttextVersion = ZM_FASTTEXT_VERSION;
+#endif
+    info.threads = at::get_num_threads();
+    info.hardwareThreads = int(std::thread::hardware_concurrency());
+    info.cudaAvailable = torch::cuda::is_available();
+    info.cudaDevices = info.cudaAvailable ? int(torch::cuda::device_count()) : 0;
+    const std::string cfg = at::get_parallel_info();
+    (void)cfg;
+    return info;
+}
+
+std::string runtimeReport()
+{
+    const RuntimeInfo i = runtimeInfo();
+    std::ostringstream s;
+    s << "ZeroMask " << i.zeromaskVersion << "\n"
+      << "LibTorch " << i.torchVersion << "\n";
+    if (!i.opencvVersion.empty())
+        s << "OpenCV " << i.opencvVersion << "\n";
+    if (!i.fasttextVersion.empty())
+        s << "fastText " << i.fasttextVersion << "\n";
+    s << "threads " << i.threads << " (of " << i.hardwareThreads << " hardware threads)\n"
+      << "CUDA " << (i.cudaAvailable ? "available, " + std::to_string(i.cudaDevices) + " device(s)" : "not available")
+      << "\n";
+    return s.str();
+}
+
+} // namespace zm

@@ -1,0 +1,29 @@
+// Start-up and introspection of the compute runtime: thread count, device, library versions.
+// Called by both mains (GUI and CLI) before any other core work.
+#pragma once
+#include <string>
+
+namespace zm {
+
+struct RuntimeInfo {
+    std::string zeromaskVersion;
+    std::string torchVersion;
+    std::string opencvVersion;   ///< empty when built without OpenCV
+    std::string fasttextVersion; ///< empty when built without fastText
+    int threads = 0;             ///< intra-op threads LibTorch uses
+    int hardwareThreads = 0;
+    bool cudaAvailable = false;
+    int cudaDevices = 0;
+    std::string blas;            ///< what LibTorch reports as its BLAS
+};
+
+/// Sets LibTorch's intra-op thread count: `threads` if > 0, else $ZEROMASK_THREADS, else the number of
+/// cores (LibTorch's own default is half of them). Safe to call more than once.
+void initRuntime(int threads = 0);
+
+RuntimeInfo runtimeInfo();
+
+/// Multi-line human-readable report (the CLI's `version`, the GUI's About box).
+std::string runtimeReport();
+
+} // namespace zm

@@ -1,0 +1,22 @@
+// Runtime start-up: thread count from the cores, versions reported.
+#include "core/runtime/runtime.h"
+
+#include <gtest/gtest.h>
+#include <thread>
+
+TEST(Runtime, ThreadsFollowCores)
+{
+    zm::initRuntime();
+    const auto info = zm::runtimeInfo();
+    EXPECT_EQ(info.threads, std::max(1, int(std::thread::hardware_concurrency())));
+    zm::initRuntime(1);
+    EXPECT_EQ(zm::runtimeInfo().threads, 1);
+    zm::initRuntime();
+}
+
+TEST(Runtime, ReportNamesEveryLibrary)
+{
+    const std::string r = zm::runtimeReport();
+    for (const char* s : {"ZeroMask", "LibTorch 1.", "OpenCV 4.", "fastText 0.9", "threads", "CUDA"})
+        EXPECT_NE(r.find(s), std::string::npos) << s << " missing from\n" << r;
+}
