@@ -1,0 +1,60 @@
+// ImageDocument: the annotation state of one open image, the single source of truth that the canvas
+// draws and the editing tools change. Owns the image's undo stack (history survives switching images
+// while the app runs). Class ids are stable project ids (see core/io label map), not list positions.
+#pragma once
+#include "core/common/image.h"
+
+#include <QObject>
+#include <QRect>
+#include <QString>
+#include <QUndoStack>
+
+#include <cstdint>
+#include <vector>
+
+namespace zm::ui {
+
+class ImageDocument : public QObject {
+    Q_OBJECT
+public:
+    explicit ImageDocument(QString path, QObject* parent = nullptr);
+    ~ImageDocument() override;
+
+    const QString& path() const { return mPath; }
+    const zm::Image& image() const { return mImage; }
+    void setImage(zm::Image image);
+
+    /// The label map shown and exported: prediction where not confirmed, people's labels where confirmed.
+    const zm::LabelMap& labels() const { return mLabels; }
+    /// 1 where a person set the pixel (brush, fill, accept, import), else 0. Same size as labels().
+    const std::vector<std::uint8_t>& confirmed() const { return mConfirmed; }
+    /// Last model prediction and its per-pixel confidence (may be empty before the first prediction).
+    const zm::LabelMap& predicted() const { return mPredicted; }
+    const std::vector<float>& confidence() const { return mConfidence; }
+
+    /// A new model prediction: replaces only unconfirmed pixels (people's pixels win). Not an undo step.
+    void setPrediction(zm::LabelMap predicted, std::vector<float> confidence);
+
+    /// Edits go through undo commands (ui/edit/); these apply a change without recording it (used by
+    /// the commands themselves). `region` bounds the change, in image pixels.
+    void applyLabels(const QRect& region, const std::vector<std::uint16_t>& ids, const std::vector<std::uint8_t>& confirmed);
+
+    QUndoStack* undoStack() { return &mUndo; }
+    bool isModified() const;
+
+Q_SIGNALS:
+    /// Labels changed inside `region` (image pixels); an empty rect means everything.
+    void labelsChanged(const QRect& region);
+    void imageChanged();
+
+private:
+    QString mPath;
+    zm::Image mImage;
+    zm::LabelMap mLabels;
+    zm::LabelMap mPredicted;
+    std::vector<float> mConfidence;
+    std::vector<std::uint8_t> mConfirmed;
+    QUndoStack mUndo;
+};
+
+} // namespace zm::ui
