@@ -37,12 +37,37 @@ public:
 
     /// Edits go through undo commands (ui/edit/); these apply a change without recording it (used by
     /// the commands themselves). `region` bounds the change, in image pixels.
-    void applyLabels(const QRect& region, const std::vector<std::uint16_t>& ids, const std::vector<std::uint8_t>& confirmed);
+    /// `notify` false skips the signals (a command applying many tiles notifies once, see below).
+    void applyLabels(const QRect& region, const std::vector<std::uint16_t>& ids, const std::vector<std::uint8_t>& confirmed,
+                     bool notify = true);
+    /// Emits labelsChanged(region) and edited() once after several quiet applyLabels calls.
+    void notifyLabelsChanged(const QRect& region);
 
     QUndoStack* undoStack() { return &mUndo; }
     bool isModified() const;
 
+    // --- Additions (edit engineer); everything above is the original contract. ---
+    int width() const { return mLabels.width; }
+    int height() const { return mLabels.height; }
+    bool hasLabels() const { return !mLabels.empty(); }
+    QRect bounds() const { return QRect(0, 0, mLabels.width, mLabels.height); }
+    std::uint8_t isConfirmed(int x, int y) const { return mConfirmed[std::size_t(y) * mLabels.width + x]; }
+
+    /// Replaces labels and confirmed bits wholesale (loading a saved state, recovery) without recording
+    /// an undo step; clears the undo history, which no longer fits. Sizes must match the image (zm::Error otherwise). Unconfirmed pixels
+    /// take the prediction when one exists.
+    void restoreState(const zm::LabelMap& labels, const std::vector<std::uint8_t>& confirmed);
+
+    /// Counts every change of labels or confirmed bits (edits, undo, redo, restore); prediction
+    /// changes do not count. The autosaver compares it with the revision it last wrote.
+    std::uint64_t revision() const { return mRevision; }
+    /// Marks the current state as saved (undo stack clean point).
+    void markSaved();
+
 Q_SIGNALS:
+    /// A person's edit (or its undo/redo/restore) changed the state that must be saved.
+    void edited();
+
     /// Labels changed inside `region` (image pixels); an empty rect means everything.
     void labelsChanged(const QRect& region);
     void imageChanged();
@@ -55,6 +80,7 @@ private:
     std::vector<float> mConfidence;
     std::vector<std::uint8_t> mConfirmed;
     QUndoStack mUndo;
+    std::uint64_t mRevision = 0;
 };
 
 } // namespace zm::ui

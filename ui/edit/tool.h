@@ -8,6 +8,8 @@
 #include <QPointF>
 #include <QString>
 
+#include <cstdint>
+
 class QPainter;
 
 namespace zm::ui {
