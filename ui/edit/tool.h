@@ -36,9 +36,20 @@ public:
     virtual void paintPreview(QPainter* painter, double zoom) const = 0;
     virtual QCursor cursor(double zoom) const { return QCursor(Qt::CrossCursor); }
 
+    // --- Additions (edit engineer); everything above is the original contract. ---
+    /// A key pressed while the canvas has focus (Enter closes a polygon, Escape cancels). Returns
+    /// true when the tool used it.
+    virtual bool keyPress(int key, Qt::KeyboardModifiers mods) { return false; }
+    /// Abandons any gesture in progress (tool switch, image switch).
+    virtual void cancel() {}
+    std::uint16_t classId() const { return mClassId; }
+    ImageDocument* document() const { return mDocument; }
+
 Q_SIGNALS:
     /// The preview changed: the canvas repaints.
     void previewChanged();
+    /// A short message for the status bar ("No prediction to accept yet").
+    void message(const QString& text);
 
 protected:
     ImageDocument* mDocument = nullptr;
