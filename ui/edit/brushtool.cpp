@@ -21,7 +21,11 @@ std::uint64_t nextStrokeNumber()
 }
 } // namespace
 
-BrushTool::BrushTool(Mode mode, QObject* parent) : Tool(parent), mMode(mode) {}
+BrushTool::BrushTool(Mode mode, QObject* parent) : Tool(parent), mMode(mode)
+{
+    if (mode == Mode::Erase)
+        mClassId = zm::LabelMap::kVoid;
+}
 
 QString BrushTool::name() const { return mMode == Mode::Paint ? tr("Brush") : tr("Eraser"); }
 
