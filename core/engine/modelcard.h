@@ -19,6 +19,7 @@ struct ModelCard {
     std::vector<std::string> seenClasses;
     std::vector<std::string> unseenClasses;
     std::vector<std::vector<float>> seenVectors; ///< class vectors used in training (for isSeen)
+    std::vector<std::vector<float>> unseenVectors; ///< vectors of the unseen classes (so eval needs no vectors file)
     float gamma = 0.0f;                   ///< SPNet-C calibration found on seen-val
     float temperature = 1.0f;             ///< logits = scale * cos; stored as the scale
     std::vector<float> mean{0.485f, 0.456f, 0.406f}; ///< input normalisation (RGB, 0..1)

@@ -50,6 +50,8 @@ struct SegmenterOptions {
     /// Longest side the image is resized to before encoding (0 = native). Labels always come back at
     /// image resolution.
     int maxInputSide = 1024;
+    /// When valid, load() refuses a model trained in another vector space.
+    VectorSpaceId vectorSpace;
 };
 
 class Segmenter {

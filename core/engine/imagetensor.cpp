@@ -1,0 +1,69 @@
+// Image <-> tensor conversions.
+#include "core/engine/imagetensor.h"
+
+#include "core/common/error.h"
+
+#include <torch/nn/functional/padding.h>
+#include <torch/nn/functional/upsampling.h>
+
+namespace zm {
+
+namespace F = torch::nn::functional;
+
+at::Tensor imageToTensor(const Image& image)
+{
+    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
+        image.pixels.size() != std::size_t(image.width) * image.height * image.channels)
+        throw Error("image has an unsupported layout (" + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                    ", " + std::to_string(image.channels) + " channels): expected 8-bit grey or RGB");
+    auto t = at::from_blob(const_cast<std::uint8_t*>(image.pixels.data()), {image.height, image.width, image.channels}, at::kByte)
+                 .permute({2, 0, 1})
+                 .to(at::kFloat)
+                 .div_(255.0f);
+    if (image.channels == 1)
+        t = t.expand({3, -1, -1});
+    return t.contiguous();
+}
+
+at::Tensor normalizeImage(const at::Tensor& x, const std::vector<float>& mean, const std::vector<float>& stdev)
+{
+    auto m = at::tensor(mean, x.options()).view({3, 1, 1});
+    auto s = at::tensor(stdev, x.options()).view({3, 1, 1});
+    return (x - m) / s;
+}
+
+at::Tensor resizeBilinear(const at::Tensor& x, int64_t h, int64_t w)
+{
+    const bool batched = x.dim() == 4;
+    auto b = batched ? x : x.unsqueeze(0);
+    if (b.size(2) == h && b.size(3) == w)
+        return x;
+    const bool shrink = h < b.size(2) || w < b.size(3);
+    auto y = F::interpolate(b, F::InterpolateFuncOptions()
+                                   .size(std::vector<int64_t>{h, w})
+                                   .mode(torch::kBilinear)
+                                   .align_corners(false)
+                                   .antialias(shrink));
+    return batched ? y : y.squeeze(0);
+}
+
+at::Tensor resizeNearest(const at::Tensor& labels, int64_t h, int64_t w)
+{
+    if (labels.size(0) == h && labels.size(1) == w)
+        return labels;
+    // Index arithmetic instead of interpolate(): exact for any integer type, no float round trip.
+    auto ys = ((at::arange(h, at::kDouble) + 0.5) * (double(labels.size(0)) / h)).floor().clamp_max(labels.size(0) - 1).to(at::kLong);
+    auto xs = ((at::arange(w, at::kDouble) + 0.5) * (double(labels.size(1)) / w)).floor().clamp_max(labels.size(1) - 1).to(at::kLong);
+    return labels.index_select(0, ys).index_select(1, xs);
+}
+
+at::Tensor padToMultiple(const at::Tensor& x, int align, double value)
+{
+    const int64_t h = x.size(-2), w = x.size(-1);
+    const int64_t ph = (align - h % align) % align, pw = (align - w % align) % align;
+    if (ph == 0 && pw == 0)
+        return x;
+    return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).value(value));
+}
+
+} // namespace zm

@@ -1,0 +1,116 @@
+// Fused bilinear upsampling and argmax. Rows are processed in order: the two source rows an output row
+// interpolates between are first interpolated horizontally (once per source row, kept in a small
+// per-thread buffer), then every class plane is blended vertically and compared in a loop over x that
+// the compiler vectorises. Work per output pixel is ~C multiply-adds instead of an upsampled C x H x W
+// volume (20 classes at 1024x768 would be 63 MB of scores).
+#include "core/engine/scoring.h"
+
+#include "core/common/error.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace zm {
+
+at::Tensor classProbabilities(const at::Tensor& embedding, const at::Tensor& classMatrix, double scale)
+{
+    const int64_t d = embedding.size(0), h = embedding.size(1), w = embedding.size(2);
+    auto logits = at::matmul(classMatrix, embedding.reshape({d, h * w})).mul_(scale);
+    return at::softmax(logits, 0).view({classMatrix.size(0), h, w});
+}
+
+namespace {
+
+struct Taps {
+    std::vector<int> i0, i1;
+    std::vector<float> l;
+};
+
+Taps makeTaps(int outSize, int inSize, double scale)
+{
+    Taps t;
+    t.i0.resize(outSize);
+    t.i1.resize(outSize);
+    t.l.resize(outSize);
+    for (int x = 0; x < outSize; ++x) {
+        // PyTorch's bilinear convention (align_corners=false, negative sources clamp to 0).
+        double s = std::max(0.0, (x + 0.5) * scale - 0.5);
+        int i0 = std::min(int(s), inSize - 1);
+        t.i0[x] = i0;
+        t.i1[x] = std::min(i0 + 1, inSize - 1);
+        t.l[x] = float(s - i0);
+    }
+    return t;
+}
+
+__attribute__((optimize("O3"))) void blendRow(const float* __restrict a, const float* __restrict b, float wa, float wb,
+                                              float off, std::uint16_t label, int n, float* __restrict best,
+                                              std::uint16_t* __restrict idx)
+{
+    for (int x = 0; x < n; ++x) {
+        const float v = wa * a[x] + wb * b[x] + off;
+        const bool win = v > best[x];
+        best[x] = win ? v : best[x];
+        idx[x] = win ? label : idx[x];
+    }
+}
+
+} // namespace
+
+void upsampleArgmax(const at::Tensor& scoresIn, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
+{
+    const auto scores = scoresIn.to(at::kFloat).contiguous();
+    const int k = int(scores.size(0)), h = int(scores.size(1)), w = int(scores.size(2));
+    const int W = p.outWidth, H = p.outHeight;
+    if (k < 1 || int(p.offset.size()) != k || int(p.labelOf.size()) != k)
+        throw Error("upsampleArgmax: " + std::to_string(k) + " score planes but " + std::to_string(p.offset.size()) +
+                    " offsets / " + std::to_string(p.labelOf.size()) + " labels");
+    const float* src = scores.data_ptr<float>();
+    const Taps tx = makeTaps(W, w, p.scaleX), ty = makeTaps(H, h, p.scaleY);
+
+    at::parallel_for(0, H, 32, [&](int64_t y0, int64_t y1) {
+        // slot[i][class][x]: horizontally interpolated source row cached[i].
+        std::vector<float> rows(std::size_t(2) * k * W);
+        float* slot[2] = {rows.data(), rows.data() + std::size_t(k) * W};
+        int cached[2] = {-1, -1};
+        std::vector<float> best(W);
+        auto fill = [&](int i, int r) {
+            float* dst = slot[i];
+            for (int c = 0; c < k; ++c) {
+                const float* s = src + (std::size_t(c) * h + r) * w;
+                float* o = dst + std::size_t(c) * W;
+                for (int x = 0; x < W; ++x)
+                    o[x] = s[tx.i0[x]] + tx.l[x] * (s[tx.i1[x]] - s[tx.i0[x]]);
+            }
+            cached[i] = r;
+        };
+        for (int64_t y = y0; y < y1; ++y) {
+            const int r0 = ty.i0[y], r1 = ty.i1[y];
+            // Reuse a cached row by swapping slots when the window moved down by one.
+            if (cached[0] != r0 && cached[1] == r0) {
+                std::swap(slot[0], slot[1]);
+                std::swap(cached[0], cached[1]);
+            }
+            if (cached[0] != r0)
+                fill(0, r0);
+            if (cached[1] != r1)
+                fill(1, r1);
+            const float l = ty.l[y];
+            std::uint16_t* lab = labels + std::size_t(y) * W;
+            std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+            for (int c = 0; c < k; ++c)
+                blendRow(slot[0] + std::size_t(c) * W, slot[1] + std::size_t(c) * W, 1.0f - l, l,
+                         p.offset[c], p.labelOf[c], W, best.data(), lab);
+            for (int x = 0; x < W; ++x)
+                if (best[x] < p.voidThreshold)
+                    lab[x] = p.voidLabel;
+            if (confidence)
+                std::copy(best.begin(), best.end(), confidence + std::size_t(y) * W);
+        }
+    });
+}
+
+} // namespace zm

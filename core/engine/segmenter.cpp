@@ -1,0 +1,343 @@
+// Segmenter implementation for the projection family: encode (resize, normalise, tile, backbone +
+// projection) and score (class matmul + softmax + calibration at feature resolution, fused upsample +
+// argmax at image resolution). Also the FeatureCache.
+#include "core/engine/segmenter.h"
+
+#include "core/common/error.h"
+#include "core/engine/checkpoint.h"
+#include "core/engine/device.h"
+#include "core/engine/featuremapimpl.h"
+#include "core/engine/imagetensor.h"
+#include "core/engine/scoring.h"
+
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+namespace zm {
+
+FeatureMap::FeatureMap(std::unique_ptr<Impl> impl) : mImpl(std::move(impl)) {}
+FeatureMap::~FeatureMap() = default;
+int FeatureMap::imageWidth() const { return mImpl->imageWidth; }
+int FeatureMap::imageHeight() const { return mImpl->imageHeight; }
+int FeatureMap::featureWidth() const { return int(mImpl->embedding.size(2)); }
+int FeatureMap::featureHeight() const { return int(mImpl->embedding.size(1)); }
+std::size_t FeatureMap::bytes() const { return std::size_t(mImpl->embedding.numel()) * sizeof(float) + sizeof(Impl); }
+
+namespace {
+
+float cosine(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size() || a.empty())
+        return 0;
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += double(a[i]) * b[i];
+        aa += double(a[i]) * a[i];
+        bb += double(b[i]) * b[i];
+    }
+    return aa > 0 && bb > 0 ? float(ab / std::sqrt(aa * bb)) : 0.0f;
+}
+
+class SpnetSegmenter final : public Segmenter {
+public:
+    SpnetSegmenter(LoadedModel model, const SegmenterOptions& options)
+        : mModel(std::move(model)), mOptions(options), mDevice(resolveDevice(options.device))
+    {
+        if (mOptions.tileSize < 128)
+            throw Error("tile size " + std::to_string(mOptions.tileSize) + " is too small (minimum 128)");
+        if (mOptions.tileOverlap < 0 || mOptions.tileOverlap > mOptions.tileSize / 2)
+            throw Error("tile overlap " + std::to_string(mOptions.tileOverlap) + " must be between 0 and half the tile size");
+        mModel.net->to(torch::Device(mDevice));
+        mModel.net->eval();
+        if (mDevice.rfind("cuda", 0) == 0 && mDevice.find(':') == std::string::npos)
+            mDevice = "cuda:0";
+        mAlign = mModel.net->backbone->inputAlign();
+    }
+
+    const ModelCard& card() const override { return mModel.card; }
+    std::string device() const override { return mDevice; }
+
+    FeatureMapPtr encode(const Image& image, Progress* progress) const override
+    {
+        torch::NoGradGuard noGrad;
+        auto impl = std::make_unique<FeatureMap::Impl>();
+        impl->imageWidth = image.width;
+        impl->imageHeight = image.height;
+        at::Tensor x = imageToTensor(image);
+        int inW = image.width, inH = image.height;
+        const int maxSide = mOptions.maxInputSide;
+        if (maxSide > 0 && std::max(inW, inH) > maxSide) {
+            const double s = double(maxSide) / std::max(inW, inH);
+            inW = std::max(1, int(std::lround(inW * s)));
+            inH = std::max(1, int(std::lround(inH * s)));
+            x = resizeBilinear(x, inH, inW);
+        }
+        impl->inputWidth = inW;
+        impl->inputHeight = inH;
+        x = normalizeImage(x, mModel.card.mean, mModel.card.stdev);
+        const int stride = BackboneImpl::kStride;
+        impl->stride = stride;
+        const int fw = (inW + stride - 1) / stride, fh = (inH + stride - 1) / stride;
+        if (inW <= mOptions.tileSize && inH <= mOptions.tileSize) {
+            impl->embedding = run(x).narrow(1, 0, fh).narrow(2, 0, fw).contiguous();
+            if (progress)
+                progress->update(1.0, "encoded");
+        } else {
+            impl->embedding = encodeTiled(x, fw, fh, progress);
+        }
+        return std::make_shared<const FeatureMap>(std::move(impl));
+    }
+
+    ScoreResult score(const FeatureMap& features, const ClassSet& classes, const ScoreOptions& options) const override
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto& f = features.impl();
+        const int dim = int(f.embedding.size(0));
+        if (classes.size() == 0)
+            throw Error("no classes to score: add at least one class");
+        if (classes.size() >= int(LabelMap::kVoid))
+            throw Error("too many classes (" + std::to_string(classes.size()) + ")");
+        const float gamma = std::isnan(options.gamma) ? mModel.card.gamma : options.gamma;
+        const double scale = std::isnan(options.temperature) ? mModel.card.temperature : options.temperature;
+        if (!(scale > 0))
+            throw Error("temperature (logit scale) must be positive, not " + std::to_string(scale));
+
+        UpsampleArgmax p;
+        std::vector<std::vector<float>> rows;
+        for (int i = 0; i < classes.size(); ++i) {
+            const auto& c = classes.classes[i];
+            if (int(c.vector.size()) != dim)
+                throw Error("class '" + c.name + "' has a " + std::to_string(c.vector.size()) + "-d vector, but model '" +
+                            mModel.card.name + "' works in " + mModel.card.vectorSpace.str() + " (" + std::to_string(dim) +
+                            "-d): load the matching vectors");
+            if (!c.enabled)
+                continue;
+            rows.push_back(c.vector);
+            p.labelOf.push_back(std::uint16_t(i));
+            p.offset.push_back(c.bias - (isSeen(c.vector) ? gamma : 0.0f));
+        }
+        ScoreResult r;
+        r.labels = LabelMap(f.imageWidth, f.imageHeight);
+        r.confidence.assign(std::size_t(f.imageWidth) * f.imageHeight, 0.0f);
+        at::Tensor probs;
+        if (!rows.empty()) {
+            const at::Tensor m = normalizedRows(vectorsToTensor(rows, dim, "score"));
+            probs = classProbabilities(f.embedding, m, scale);
+            p.outWidth = f.imageWidth;
+            p.outHeight = f.imageHeight;
+            p.scaleX = double(f.inputWidth) / (double(f.stride) * f.imageWidth);
+            p.scaleY = double(f.inputHeight) / (double(f.stride) * f.imageHeight);
+            if (options.voidThreshold > 0)
+                p.voidThreshold = options.voidThreshold;
+            p.voidLabel = LabelMap::kVoid;
+            upsampleArgmax(probs, p, r.labels.ids.data(), r.confidence.data());
+        }
+        if (options.keepProbabilities) {
+            r.probWidth = features.featureWidth();
+            r.probHeight = features.featureHeight();
+            const std::size_t plane = std::size_t(r.probWidth) * r.probHeight;
+            r.probabilities.assign(plane * classes.size(), 0.0f);
+            for (std::size_t k = 0; k < p.labelOf.size(); ++k) {
+                const float* src = probs[int64_t(k)].contiguous().data_ptr<float>();
+                std::copy(src, src + plane, r.probabilities.begin() + std::ptrdiff_t(plane * p.labelOf[k]));
+            }
+        }
+        r.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return r;
+    }
+
+    std::vector<float> regionEmbedding(const FeatureMap& features, const LabelMap& mask, std::uint16_t id) const override
+    {
+        const auto& f = features.impl();
+        if (mask.width != f.imageWidth || mask.height != f.imageHeight)
+            throw Error("region mask is " + std::to_string(mask.width) + "x" + std::to_string(mask.height) + ", the image is " +
+                        std::to_string(f.imageWidth) + "x" + std::to_string(f.imageHeight));
+        const int d = int(f.embedding.size(0)), h = int(f.embedding.size(1)), w = int(f.embedding.size(2));
+        // Weight of each feature cell = number of mask pixels that fall into it.
+        std::vector<float> weight(std::size_t(h) * w, 0.0f);
+        bool any = false;
+        const double sx = double(f.inputWidth) / (double(f.stride) * f.imageWidth);
+        const double sy = double(f.inputHeight) / (double(f.stride) * f.imageHeight);
+        for (int y = 0; y < mask.height; ++y) {
+            const int fy = std::min(h - 1, int((y + 0.5) * sy));
+            for (int x = 0; x < mask.width; ++x)
+                if (mask.at(x, y) == id) {
+                    weight[std::size_t(fy) * w + std::min(w - 1, int((x + 0.5) * sx))] += 1.0f;
+                    any = true;
+                }
+        }
+        if (!any)
+            return {};
+        auto wt = at::from_blob(weight.data(), {h * w}, at::kFloat);
+        auto v = at::matmul(f.embedding.reshape({d, h * w}), wt);
+        v = v / v.norm().clamp_min(1e-12);
+        return std::vector<float>(v.data_ptr<float>(), v.data_ptr<float>() + d);
+    }
+
+    bool isSeen(const std::vector<float>& vector) const override
+    {
+        for (const auto& s : mModel.card.seenVectors)
+            if (cosine(s, vector) >= 0.999f)
+                return true;
+        return false;
+    }
+
+private:
+    /// Normalised [3,H,W] -> embedding [D,ceil(H/4),ceil(W/4)] on the CPU.
+    at::Tensor run(const at::Tensor& x) const
+    {
+        auto in = padToMultiple(x, mAlign).unsqueeze(0).to(torch::Device(mDevice));
+        auto e = mModel.net->forward(in);
+        return e.squeeze(0).to(at::kCPU, at::kFloat);
+    }
+
+    at::Tensor encodeTiled(const at::Tensor& x, int fw, int fh, Progress* progress) const
+    {
+        const int stride = BackboneImpl::kStride;
+        const int inH = int(x.size(1)), inW = int(x.size(2));
+        // Tile origins on the feature grid so tiles' cells line up with the global grid.
+        const int tile = std::max(mAlign, mOptions.tileSize / mAlign * mAlign);
+        const int overlap = std::min(tile / 2, (mOptions.tileOverlap + stride - 1) / stride * stride);
+        auto origins = [&](int size) {
+            std::vector<int> o{0};
+            while (o.back() + tile < size) {
+                // The last tile ends at the image edge (origin rounded up to the grid; it may be narrower).
+                const int next = std::min(o.back() + tile - overlap, (size - tile + stride - 1) / stride * stride);
+                if (next <= o.back())
+                    break;
+                o.push_back(next);
+            }
+            return o;
+        };
+        const auto ox = origins(inW), oy = origins(inH);
+        // Tile i owns the cells from the middle of its overlap with tile i-1 to the middle of the next.
+        auto bounds = [&](const std::vector<int>& o, int fsize) {
+            std::vector<int> b{0};
+            for (std::size_t i = 1; i < o.size(); ++i)
+                b.push_back(std::clamp((o[i] + o[i - 1] + tile) / 2 / stride, b.back(), fsize));
+            b.push_back(fsize);
+            return b;
+        };
+        const auto bx = bounds(ox, fw), by = bounds(oy, fh);
+        at::Tensor out;
+        const int total = int(ox.size() * oy.size());
+        int done = 0;
+        for (std::size_t j = 0; j < oy.size(); ++j)
+            for (std::size_t i = 0; i < ox.size(); ++i) {
+                if (progress) {
+                    checkCancelled(*progress);
+                    progress->update(double(done) / total, "encoding tile " + std::to_string(done + 1) + " of " + std::to_string(total));
+                }
+                const int th = std::min(tile, inH - oy[j]), tw = std::min(tile, inW - ox[i]);
+                auto e = run(x.narrow(1, oy[j], th).narrow(2, ox[i], tw));
+                if (!out.defined())
+                    out = at::zeros({e.size(0), fh, fw}, at::kFloat);
+                const int cy0 = by[j], cy1 = by[j + 1], cx0 = bx[i], cx1 = bx[i + 1];
+                const int ty0 = cy0 - oy[j] / stride, tx0 = cx0 - ox[i] / stride;
+                if (cy1 > cy0 && cx1 > cx0)
+                    out.narrow(1, cy0, cy1 - cy0).narrow(2, cx0, cx1 - cx0).copy_(
+                        e.narrow(1, ty0, cy1 - cy0).narrow(2, tx0, cx1 - cx0));
+                ++done;
+            }
+        if (progress)
+            progress->update(1.0, "encoded " + std::to_string(total) + " tiles");
+        return out;
+    }
+
+    mutable LoadedModel mModel; // forward() is non-const in Torch; inference changes no state
+    SegmenterOptions mOptions;
+    std::string mDevice;
+    int mAlign = 32;
+};
+
+} // namespace
+
+std::unique_ptr<Segmenter> Segmenter::load(const std::filesystem::path& model, const SegmenterOptions& options)
+{
+    auto loaded = loadModel(model, options.vectorSpace);
+    return std::make_unique<SpnetSegmenter>(std::move(loaded), options);
+}
+
+// ---- FeatureCache -------------------------------------------------------------------------------
+
+struct FeatureCache::State {
+    mutable std::mutex mutex;
+    std::size_t budget = 0, bytes = 0;
+    std::list<std::pair<std::string, FeatureMapPtr>> lru; ///< front = most recently used
+    std::unordered_map<std::string, decltype(lru)::iterator> index;
+
+    void evict()
+    {
+        // The most recent entry always stays, even when it alone exceeds the budget.
+        while (bytes > budget && lru.size() > 1) {
+            auto& back = lru.back();
+            bytes -= back.second->bytes();
+            index.erase(back.first);
+            lru.pop_back();
+        }
+    }
+};
+
+FeatureCache::FeatureCache(std::size_t budgetBytes) : mState(std::make_shared<State>()) { mState->budget = budgetBytes; }
+
+FeatureMapPtr FeatureCache::get(const std::string& key)
+{
+    std::lock_guard lock(mState->mutex);
+    auto it = mState->index.find(key);
+    if (it == mState->index.end())
+        return nullptr;
+    mState->lru.splice(mState->lru.begin(), mState->lru, it->second);
+    return it->second->second;
+}
+
+void FeatureCache::put(const std::string& key, FeatureMapPtr features)
+{
+    if (!features)
+        return;
+    std::lock_guard lock(mState->mutex);
+    auto it = mState->index.find(key);
+    if (it != mState->index.end()) {
+        mState->bytes -= it->second->second->bytes();
+        mState->lru.erase(it->second);
+        mState->index.erase(it);
+    }
+    mState->bytes += features->bytes();
+    mState->lru.emplace_front(key, std::move(features));
+    mState->index[key] = mState->lru.begin();
+    mState->evict();
+}
+
+void FeatureCache::clear()
+{
+    std::lock_guard lock(mState->mutex);
+    mState->lru.clear();
+    mState->index.clear();
+    mState->bytes = 0;
+}
+
+std::size_t FeatureCache::bytes() const
+{
+    std::lock_guard lock(mState->mutex);
+    return mState->bytes;
+}
+
+std::size_t FeatureCache::size() const
+{
+    std::lock_guard lock(mState->mutex);
+    return mState->lru.size();
+}
+
+void FeatureCache::setBudget(std::size_t bytes)
+{
+    std::lock_guard lock(mState->mutex);
+    mState->budget = bytes;
+    mState->evict();
+}
+
+} // namespace zm
