@@ -4,6 +4,7 @@
 #pragma once
 #include "core/common/vectorspace.h"
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -17,11 +18,27 @@ struct Neighbor {
     float cosine = 0;
 };
 
+/// How names are turned into vectors (the defaults are what the quality report measured best).
+struct EmbedderOptions {
+    /// Split out-of-vocabulary compounds ("pottedplant", "tvmonitor") into vocabulary words before
+    /// falling back to subword n-grams.
+    bool splitCompounds = true;
+    /// Multi-word names: true = mean of the unit word vectors (fastText's sentence vector for
+    /// unsupervised models), false = mean of the raw word vectors.
+    bool meanOfUnitVectors = true;
+    /// Names kept in the embedding cache.
+    std::size_t cacheSize = 4096;
+    /// Neighbour search covers at most this many (most frequent) vocabulary words, to bound memory
+    /// on multi-million-word models.
+    int maxNeighborWords = 500000;
+};
+
 class ClassEmbedder {
 public:
     /// Loads a fastText .bin/.ftz (and its manifest `<file>.json` when present, for the space id; else the
     /// id is computed from the file). Throws zm::Error naming the file and the problem.
     static std::shared_ptr<ClassEmbedder> load(const std::filesystem::path& file);
+    static std::shared_ptr<ClassEmbedder> load(const std::filesystem::path& file, const EmbedderOptions& options);
     virtual ~ClassEmbedder() = default;
 
     virtual int dim() const = 0;
@@ -40,10 +57,33 @@ public:
 
     /// Whether a single word is in the vocabulary (after normalisation).
     virtual bool inVocabulary(const std::string& word) const = 0;
+
+    /// How a name was read: "potted plant -> [potted] [plant]; pottedplant -> split: potted + plant;
+    /// giraffee -> n-grams". Throws like embed().
+    virtual std::string explain(const std::string& className) const = 0;
+
+    /// Number of vocabulary words (labels excluded).
+    virtual int vocabularySize() const = 0;
 };
+
+/// The vector space of a vectors file: from its manifest `<file>.json` when present (refused when the
+/// manifest does not describe this file), else name = file stem, checksum = sampledFileChecksum().
+VectorSpaceId vectorSpaceOfFile(const std::filesystem::path& file, int dim);
+
+/// SHA-256 over the file size and samples of the file: all of it up to 16 MiB; beyond that the first
+/// and last MiB and 64 blocks of 64 KiB at evenly spaced offsets (so a 7 GB model is identified in
+/// milliseconds). Throws zm::Error naming the file when it cannot be read.
+std::string sampledFileChecksum(const std::filesystem::path& file);
+
+/// Name of the default vectors (the manifest's space name) and their file name in the cache.
+constexpr const char* kDefaultVectorsName = "zeromask-en-glove6b-100d";
 
 /// The default vectors file: $ZEROMASK_VECTORS, else <cache>/vectors/<default name>.bin, else the
 /// installed copy. Returns an empty path when none exists yet.
 std::filesystem::path defaultVectorsPath();
+
+/// `explicitFile` when given, else defaultVectorsPath(); throws zm::Error saying how to build the
+/// default vectors when there are none.
+std::filesystem::path resolveVectorsPath(const std::filesystem::path& explicitFile = {});
 
 } // namespace zm
