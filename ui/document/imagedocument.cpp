@@ -94,6 +94,35 @@ void ImageDocument::restoreState(const zm::LabelMap& labels, const std::vector<s
     applyLabels(bounds(), labels.ids, confirmed);
 }
 
+zm::AnnotationState ImageDocument::state() const
+{
+    zm::AnnotationState s;
+    s.labels = mLabels;
+    s.confirmed = mConfirmed;
+    s.predicted = mPredicted;
+    return s;
+}
+
+void ImageDocument::setState(const zm::AnnotationState& state)
+{
+    if (state.empty())
+        return;
+    state.check(mPath.toStdString());
+    // Before the image has arrived the state defines the size; setImage then keeps it when it fits.
+    if (!mLabels.empty())
+        state.checkSize(mLabels.width, mLabels.height, mPath.toStdString());
+    mUndo.clear();
+    mLabels = state.labels;
+    mConfirmed = state.confirmed;
+    if (!state.predicted.empty()) {
+        mPredicted = state.predicted;
+        mConfidence.clear(); // the stored state has no confidences; the next prediction brings them
+    }
+    ++mRevision;
+    mUndo.setClean();
+    Q_EMIT labelsChanged(QRect());
+}
+
 bool ImageDocument::isModified() const { return !mUndo.isClean(); }
 
 void ImageDocument::markSaved() { mUndo.setClean(); }

@@ -3,6 +3,7 @@
 // while the app runs). Class ids are stable project ids (see core/io label map), not list positions.
 #pragma once
 #include "core/common/image.h"
+#include "core/io/annotation.h"
 
 #include <QObject>
 #include <QRect>
@@ -57,6 +58,13 @@ public:
     /// an undo step; clears the undo history, which no longer fits. Sizes must match the image (zm::Error otherwise). Unconfirmed pixels
     /// take the prediction when one exists.
     void restoreState(const zm::LabelMap& labels, const std::vector<std::uint8_t>& confirmed);
+
+    /// The whole state (labels, confirmed bits, prediction) as core/io stores it (a copy).
+    zm::AnnotationState state() const;
+    /// Loads a stored state (project annotation, recovered autosave): not an undo step; clears the undo
+    /// history and marks the document saved. Throws zm::Error naming the document when the size differs
+    /// from the image's (before the image is set, the state's size is taken).
+    void setState(const zm::AnnotationState& state);
 
     /// Counts every change of labels or confirmed bits (edits, undo, redo, restore); prediction
     /// changes do not count. The autosaver compares it with the revision it last wrote.
