@@ -1,35 +1,124 @@
-// Main window wiring.
+// Main window wiring: actions, docks, settings, the image list and its per-image status. Reading an
+// image, encoding and scoring run in workers; this file only starts them and applies results.
 #include "ui/app/mainwindow.h"
 
+#include "ui/app/modeldialog.h"
 #include "ui/canvas/canvasview.h"
+#include "ui/document/imagedocument.h"
+#include "ui/engine/segmentationcontroller.h"
+#include "ui/engine/segmenterbackend.h"
+#include "ui/model/classlistmodel.h"
+#include "ui/panels/chartspanel.h"
 #include "ui/panels/classespanel.h"
 
+#include "core/common/paths.h"
+#include "core/common/version.h"
+#include "core/embed/embedder.h"
 #include "core/io/image_io.h"
 #include "core/runtime/runtime.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSlider>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QUndoGroup>
+#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+// Resources of a static library must be registered by hand (outside any namespace).
+static void initZeroMaskResources() { Q_INIT_RESOURCE(resources); }
 
 namespace zm::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+struct MainWindow::LoadResult {
+    QString path;
+    zm::Image image;
+    QString error;
+};
+
+namespace {
+
+QIcon statusIcon(MainWindow::ImageStatus s)
 {
+    // Small coloured dots: grey = to do, blue = encoded, green = predicted, orange = edited,
+    // violet = exported, red = unreadable.
+    QColor c;
+    switch (s) {
+    case MainWindow::ImageStatus::NotPredicted: c = QColor(150, 150, 150); break;
+    case MainWindow::ImageStatus::Encoded: c = QColor(67, 99, 216); break;
+    case MainWindow::ImageStatus::Predicted: c = QColor(60, 180, 75); break;
+    case MainWindow::ImageStatus::Edited: c = QColor(245, 130, 49); break;
+    case MainWindow::ImageStatus::Exported: c = QColor(145, 30, 180); break;
+    case MainWindow::ImageStatus::Unreadable: c = QColor(220, 30, 40); break;
+    }
+    QPixmap pm(32, 32);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setBrush(c);
+    p.setPen(Qt::NoPen);
+    p.drawEllipse(QRectF(6, 6, 20, 20));
+    return QIcon(pm);
+}
+
+QString statusText(MainWindow::ImageStatus s)
+{
+    switch (s) {
+    case MainWindow::ImageStatus::NotPredicted: return MainWindow::tr("not yet predicted");
+    case MainWindow::ImageStatus::Encoded: return MainWindow::tr("encoded, not yet shown");
+    case MainWindow::ImageStatus::Predicted: return MainWindow::tr("predicted");
+    case MainWindow::ImageStatus::Edited: return MainWindow::tr("edited");
+    case MainWindow::ImageStatus::Exported: return MainWindow::tr("exported");
+    case MainWindow::ImageStatus::Unreadable: return MainWindow::tr("unreadable");
+    }
+    return {};
+}
+
+QIcon themedIcon(const char* name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))); }
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
+{
+    initZeroMaskResources();
     setWindowTitle(QStringLiteral("ZeroMask"));
     setObjectName(QStringLiteral("MainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/zeromask.svg")));
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
+
+    mClasses = new ClassListModel(this);
+    mController = new SegmentationController(mClasses, this);
+    mUndoGroup = new QUndoGroup(this);
+
     mCanvas = new CanvasView(this);
     mCanvas->setObjectName(QStringLiteral("Canvas"));
+    mCanvas->setClassModel(mClasses);
     setCentralWidget(mCanvas);
 
     mImageList = new QListWidget(this);
     mImageList->setObjectName(QStringLiteral("ImageList"));
+    mImageList->setUniformItemSizes(true);
     auto* imagesDock = new QDockWidget(tr("Images"), this);
     imagesDock->setObjectName(QStringLiteral("ImagesDock"));
     imagesDock->setWidget(mImageList);
@@ -39,101 +128,450 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             showImage(row);
     });
 
-    mClasses = new ClassesPanel(this);
-    mClasses->setObjectName(QStringLiteral("ClassesPanel"));
+    mClassesPanel = new ClassesPanel(mClasses, mController, this);
+    mClassesPanel->setObjectName(QStringLiteral("ClassesPanel"));
     auto* classesDock = new QDockWidget(tr("Classes"), this);
     classesDock->setObjectName(QStringLiteral("ClassesDock"));
-    classesDock->setWidget(mClasses);
+    classesDock->setWidget(mClassesPanel);
     addDockWidget(Qt::RightDockWidgetArea, classesDock);
 
-    const RuntimeInfo rt = runtimeInfo();
-    mStatusDevice = new QLabel(rt.cudaAvailable ? tr("Device: CUDA") : tr("Device: CPU (%1 threads)").arg(rt.threads));
-    mStatusImage = new QLabel;
+    mCharts = new ChartsPanel(mClasses, this);
+    mCharts->setObjectName(QStringLiteral("ChartsPanel"));
+    auto* chartsDock = new QDockWidget(tr("Charts"), this);
+    chartsDock->setObjectName(QStringLiteral("ChartsDock"));
+    chartsDock->setWidget(mCharts);
+    addDockWidget(Qt::RightDockWidgetArea, chartsDock);
+    tabifyDockWidget(classesDock, chartsDock);
+    classesDock->raise();
+
+    // Status bar: image | hover | progress | times | device + model.
+    mStatusImage = new QLabel(this);
+    mStatusImage->setObjectName(QStringLiteral("StatusImage"));
+    mStatusHover = new QLabel(this);
+    mStatusHover->setObjectName(QStringLiteral("StatusHover"));
+    mStatusTimes = new QLabel(this);
+    mStatusTimes->setObjectName(QStringLiteral("StatusTimes"));
+    mStatusModel = new QLabel(this);
+    mStatusModel->setObjectName(QStringLiteral("StatusModel"));
+    mProgress = new QProgressBar(this);
+    mProgress->setObjectName(QStringLiteral("BusyIndicator"));
+    mProgress->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 28);
+    mProgress->setTextVisible(true);
+    mProgress->hide();
     statusBar()->addWidget(mStatusImage, 1);
-    statusBar()->addPermanentWidget(mStatusDevice);
+    statusBar()->addWidget(mStatusHover, 1);
+    statusBar()->addPermanentWidget(mProgress);
+    statusBar()->addPermanentWidget(mStatusTimes);
+    statusBar()->addPermanentWidget(mStatusModel);
+
+    connect(mCanvas, &CanvasView::hovered, this, [this](const QPoint& p, std::uint16_t id, float score) {
+        QString cls = tr("void");
+        if (id != zm::LabelMap::kVoid) {
+            const ClassEntry* e = mClasses->find(id);
+            cls = e ? e->name : tr("class %1").arg(id);
+        }
+        QString text = QStringLiteral("(%1, %2)  %3").arg(p.x()).arg(p.y()).arg(cls);
+        if (!std::isnan(score))
+            text += tr("  score %1").arg(double(score), 0, 'f', 2);
+        mStatusHover->setText(text);
+    });
+    connect(mCanvas, &CanvasView::hoverLeft, mStatusHover, &QLabel::clear);
+
+    connect(mController, &SegmentationController::busyChanged, this, [this](bool busy, const QString& what) {
+        mProgress->setVisible(busy);
+        mProgress->setFormat(what);
+        if (!busy || what.startsWith(tr("Pre-encoding")) || what == tr("Scoring"))
+            mProgress->setRange(0, 0); // busy indicator; encoding progress sets a range below
+    });
+    connect(mController, &SegmentationController::progress, this, [this](double f, const QString& what) {
+        if (f >= 0) {
+            mProgress->setRange(0, 100);
+            mProgress->setValue(int(f * 100));
+        }
+        mProgress->setFormat(what + QStringLiteral(" %p%"));
+    });
+    connect(mController, &SegmentationController::encoded, this, [this](const QString&, double ms) {
+        mLastEncodeMs = ms;
+        updateModelStatus();
+    });
+    connect(mController, &SegmentationController::scored, this, [this](ImageDocument* doc, double ms) {
+        mLastScoreMs = ms;
+        updateModelStatus();
+        const int i = int(mPaths.indexOf(doc->path()));
+        if (i >= 0 && mStatus[std::size_t(i)] != ImageStatus::Edited && mStatus[std::size_t(i)] != ImageStatus::Exported) {
+            mStatus[std::size_t(i)] = ImageStatus::Predicted;
+            updateStatusItem(i);
+        }
+    });
+    connect(mController, &SegmentationController::prefetched, this, [this](const QString& path) {
+        const int i = int(mPaths.indexOf(path));
+        if (i >= 0 && mStatus[std::size_t(i)] == ImageStatus::NotPredicted) {
+            mStatus[std::size_t(i)] = ImageStatus::Encoded;
+            updateStatusItem(i);
+        }
+    });
+    connect(mController, &SegmentationController::failed, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 8000);
+        updateNotice();
+    });
+    connect(mClassesPanel, &ClassesPanel::selectionChanged, this, [this](int) { updateNotice(); });
+    connect(mClasses, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateNotice);
+
+    mLoader = new QFutureWatcher<LoadResult>(this);
+    connect(mLoader, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::imageLoaded);
 
     createActions();
     resize(1280, 800);
+    restoreSettings();
+    if (loadDefaults) {
+        QSettings s;
+        const QString model = s.value(QStringLiteral("model/path")).toString();
+        const QString vectors = s.value(QStringLiteral("model/vectors")).toString();
+        loadModel(model.isEmpty() ? QString::fromStdString(zm::defaultModelPath().string()) : model);
+        loadVectors(vectors.isEmpty() ? QString::fromStdString(zm::defaultVectorsPath().string()) : vectors);
+        // Classes of the last session come back with the vectors they need.
+        const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();
+        if (!classes.isEmpty() && mClasses->rowCount() == 0)
+            mClasses->fromJson(classes, [this](const QString& n, QString* p) { return mController->embed(n, p); });
+    }
+    updateModelStatus();
+    updateNotice();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Documents first: the canvas and the controller hold pointers to them.
+    mCanvas->setDocument(nullptr);
+    mController->setCurrent(nullptr, {});
+}
 
 void MainWindow::createActions()
 {
     auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(QIcon(QStringLiteral(":/icons/open.svg")), tr("&Open..."), this, &MainWindow::openDialog);
+    auto* open = file->addAction(themedIcon("open"), tr("&Open images..."), this, &MainWindow::openFilesDialog);
     open->setShortcut(QKeySequence::Open);
+    open->setObjectName(QStringLiteral("OpenAction"));
+    auto* openDir = file->addAction(themedIcon("folder"), tr("Open &folder..."), this, &MainWindow::openFolderDialog);
+    openDir->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    auto* save = file->addAction(themedIcon("save"), tr("&Save"), this, [this] {
+        QString error;
+        if (!saveProject(&error))
+            QMessageBox::warning(this, tr("Save"), error);
+        else
+            statusBar()->showMessage(tr("Saved classes to %1").arg(projectFile()), 4000);
+        Q_EMIT saveRequested();
+    });
+    save->setShortcut(QKeySequence::Save);
+    save->setObjectName(QStringLiteral("SaveAction"));
+    file->addSeparator();
+    file->addAction(themedIcon("chart"), tr("Open &training log..."), this, &MainWindow::openTrainingLog);
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    auto* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = mUndoGroup->createUndoAction(this, tr("&Undo"));
+    undo->setIcon(themedIcon("undo"));
+    undo->setShortcuts({QKeySequence::Undo});
+    QAction* redo = mUndoGroup->createRedoAction(this, tr("&Redo"));
+    redo->setIcon(themedIcon("redo"));
+    redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    edit->addAction(undo);
+    edit->addAction(redo);
+
     auto* view = menuBar()->addMenu(tr("&View"));
-    auto* prev = view->addAction(QIcon(QStringLiteral(":/icons/prev.svg")), tr("&Previous image"), this, [this] { next(-1); });
+    auto* prev = view->addAction(themedIcon("prev"), tr("&Previous image"), this, [this] { next(-1); });
     prev->setShortcuts({QKeySequence(Qt::Key_A), QKeySequence(Qt::Key_PageUp)});
-    auto* nxt = view->addAction(QIcon(QStringLiteral(":/icons/next.svg")), tr("&Next image"), this, [this] { next(+1); });
+    auto* nxt = view->addAction(themedIcon("next"), tr("&Next image"), this, [this] { next(+1); });
     nxt->setShortcuts({QKeySequence(Qt::Key_D), QKeySequence(Qt::Key_PageDown)});
-    auto* fit = view->addAction(tr("&Fit to window"), mCanvas, &CanvasView::fitToWindow);
+    view->addSeparator();
+    auto* zoomIn = view->addAction(themedIcon("zoom-in"), tr("Zoom &in"), mCanvas, [this] { mCanvas->zoomBy(1.25); });
+    zoomIn->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn});
+    auto* zoomOut = view->addAction(themedIcon("zoom-out"), tr("Zoom &out"), mCanvas, [this] { mCanvas->zoomBy(0.8); });
+    zoomOut->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut});
+    auto* fit = view->addAction(themedIcon("fit"), tr("&Fit to window"), mCanvas, &CanvasView::fitToWindow);
     fit->setShortcut(QKeySequence(Qt::Key_F));
+    auto* actual = view->addAction(themedIcon("actual"), tr("&Actual size (100 %)"), mCanvas, [this] { mCanvas->setZoom(1.0); });
+    actual->setShortcuts({QKeySequence(Qt::Key_1), QKeySequence(Qt::CTRL | Qt::Key_0)});
+    view->addSeparator();
+    mOutlineAction = view->addAction(themedIcon("outline"), tr("&Outline mode"));
+    mOutlineAction->setCheckable(true);
+    mOutlineAction->setShortcut(QKeySequence(Qt::Key_O));
+    mOutlineAction->setObjectName(QStringLiteral("OutlineAction"));
+    connect(mOutlineAction, &QAction::toggled, mCanvas, &CanvasView::setOutlineMode);
+    auto* hideOverlay = view->addAction(tr("&Hide overlay"));
+    hideOverlay->setCheckable(true);
+    hideOverlay->setShortcut(QKeySequence(Qt::Key_H));
+    connect(hideOverlay, &QAction::toggled, this, [this](bool hide) {
+        mCanvas->setOverlayOpacity(hide ? 0.0 : mOpacity->value() / 100.0);
+    });
+
+    auto* model = menuBar()->addMenu(tr("&Model"));
+    model->addAction(themedIcon("model"), tr("Choose &model and vectors..."), this, &MainWindow::chooseModelDialog);
+
+    mToolsMenu = menuBar()->addMenu(tr("&Tools"));
+    mToolsMenu->menuAction()->setVisible(false);
+
+    auto* windows = menuBar()->addMenu(tr("&Window"));
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        windows->addAction(d->toggleViewAction());
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(themedIcon("zeromask"), tr("&About ZeroMask"), this, &MainWindow::about);
 
     auto* tb = addToolBar(tr("Main"));
     tb->setObjectName(QStringLiteral("MainToolBar"));
+    tb->setToolButtonStyle(Qt::ToolButtonIconOnly);
     tb->addAction(open);
+    tb->addAction(save);
+    tb->addSeparator();
     tb->addAction(prev);
     tb->addAction(nxt);
+    tb->addSeparator();
+    tb->addAction(undo);
+    tb->addAction(redo);
+    tb->addSeparator();
+    tb->addAction(zoomIn);
+    tb->addAction(zoomOut);
+    tb->addAction(fit);
+    tb->addAction(actual);
+    tb->addSeparator();
+    tb->addAction(mOutlineAction);
+    auto* opacityLabel = new QLabel(tr(" Opacity "), tb);
+    tb->addWidget(opacityLabel);
+    mOpacity = new QSlider(Qt::Horizontal, tb);
+    mOpacity->setObjectName(QStringLiteral("OpacitySlider"));
+    mOpacity->setRange(0, 100);
+    mOpacity->setValue(50);
+    mOpacity->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 16);
+    mOpacity->setToolTip(tr("Overlay opacity"));
+    tb->addWidget(mOpacity);
+    connect(mOpacity, &QSlider::valueChanged, this, [this, hideOverlay](int v) {
+        if (!hideOverlay->isChecked())
+            mCanvas->setOverlayOpacity(v / 100.0);
+    });
 }
 
-void MainWindow::openDialog()
+QToolBar* MainWindow::addToolActions(const QString& title, const QList<QAction*>& actions)
 {
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open images"), QString(),
-                                                            tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
+    auto* tb = new QToolBar(title, this);
+    tb->setObjectName(title + QStringLiteral("ToolBar"));
+    addToolBar(Qt::LeftToolBarArea, tb);
+    tb->addActions(actions);
+    mToolsMenu->addActions(actions);
+    mToolsMenu->menuAction()->setVisible(true);
+    return tb;
+}
+
+void MainWindow::setActiveTool(Tool* tool) { mCanvas->setTool(tool); }
+
+void MainWindow::openFilesDialog()
+{
+    QSettings s;
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open images"), s.value(QStringLiteral("files/lastFolder")).toString(),
+        tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"));
     if (!files.isEmpty())
         openPaths(files);
+}
+
+void MainWindow::openFolderDialog()
+{
+    QSettings s;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open folder"), s.value(QStringLiteral("files/lastFolder")).toString());
+    if (!dir.isEmpty())
+        openPaths({dir});
 }
 
 void MainWindow::openPaths(const QStringList& paths)
 {
     QStringList files;
+    QString lastFolder;
     for (const QString& p : paths) {
         QFileInfo fi(p);
         if (fi.isDir()) {
+            lastFolder = fi.absoluteFilePath();
             try {
                 for (const auto& f : zm::listImages(fi.absoluteFilePath().toStdString()))
                     files << QString::fromStdString(f.string());
             } catch (const std::exception& e) {
-                statusBar()->showMessage(QString::fromUtf8(e.what()), 5000);
+                statusBar()->showMessage(QString::fromUtf8(e.what()), 8000);
             }
-        } else {
+        } else if (fi.exists()) {
+            lastFolder = fi.absolutePath();
             files << fi.absoluteFilePath();
+        } else {
+            statusBar()->showMessage(tr("%1: no such file or folder").arg(p), 8000);
         }
     }
+    if (!lastFolder.isEmpty())
+        QSettings().setValue(QStringLiteral("files/lastFolder"), lastFolder);
     mPaths = files;
-    mImageList->clear();
-    for (const QString& f : files)
-        mImageList->addItem(QFileInfo(f).fileName());
+    mStatus.assign(std::size_t(files.size()), ImageStatus::NotPredicted);
+    mProblems.clear();
+    {
+        const QSignalBlocker block(mImageList);
+        mImageList->clear();
+        for (int i = 0; i < files.size(); ++i) {
+            auto* item = new QListWidgetItem(QFileInfo(files[i]).fileName(), mImageList);
+            item->setData(Qt::UserRole, files[i]);
+            if (ImageDocument* doc = documentFor(files[i]); doc && doc->isModified())
+                mStatus[std::size_t(i)] = ImageStatus::Edited;
+            updateStatusItem(i);
+        }
+    }
+    loadProjectFor(files);
     mCurrent = -1;
-    if (!files.isEmpty())
-        mImageList->setCurrentRow(0);
+    Q_EMIT imagesOpened(files);
+    if (files.isEmpty()) {
+        activateDocument(nullptr);
+        mStatusImage->setText(tr("No images found"));
+        return;
+    }
+    showImage(0);
 }
 
 int MainWindow::imageCount() const { return int(mPaths.size()); }
 int MainWindow::currentIndex() const { return mCurrent; }
+QString MainWindow::currentPath() const { return mCurrent >= 0 ? mPaths[mCurrent] : QString(); }
+
+MainWindow::ImageStatus MainWindow::imageStatus(int index) const
+{
+    return index >= 0 && index < int(mStatus.size()) ? mStatus[std::size_t(index)] : ImageStatus::NotPredicted;
+}
+
+QString MainWindow::imageProblem(int index) const
+{
+    return index >= 0 && index < mPaths.size() ? mProblems.value(mPaths[index]) : QString();
+}
+
+void MainWindow::setImageStatus(const QString& path, ImageStatus status)
+{
+    const int i = int(mPaths.indexOf(path));
+    if (i < 0)
+        return;
+    mStatus[std::size_t(i)] = status;
+    updateStatusItem(i);
+}
+
+void MainWindow::updateStatusItem(int index)
+{
+    QListWidgetItem* item = mImageList->item(index);
+    if (!item)
+        return;
+    const ImageStatus s = mStatus[std::size_t(index)];
+    item->setIcon(statusIcon(s));
+    QString tip = QStringLiteral("%1\n%2").arg(mPaths[index], statusText(s));
+    if (s == ImageStatus::Unreadable)
+        tip += QStringLiteral("\n") + mProblems.value(mPaths[index]);
+    item->setToolTip(tip);
+    item->setForeground(s == ImageStatus::Unreadable ? QBrush(QColor(200, 30, 30)) : QBrush());
+}
+
+ImageDocument* MainWindow::documentFor(const QString& path) const { return mDocuments.value(path, nullptr); }
+ImageDocument* MainWindow::currentDocument() const { return mCanvas->document(); }
 
 void MainWindow::showImage(int index)
 {
     if (index < 0 || index >= mPaths.size())
         return;
     mCurrent = index;
-    mImageList->setCurrentRow(index);
-    const QString path = mPaths[index];
-    try {
-        ImageInfo info;
-        const Image img = loadImageRgb(path.toStdString(), &info);
-        mCanvas->setImage(img);
-        mStatusImage->setText(tr("%1  %2x%3").arg(QFileInfo(path).fileName()).arg(img.width).arg(img.height));
-    } catch (const std::exception& e) {
-        mCanvas->clear();
-        mStatusImage->setText(QString::fromUtf8(e.what()));
+    {
+        const QSignalBlocker block(mImageList);
+        mImageList->setCurrentRow(index);
     }
+    const QString path = mPaths[index];
+    mStatusImage->setText(tr("%1  (%2/%3)").arg(QFileInfo(path).fileName()).arg(index + 1).arg(mPaths.size()));
+    if (ImageDocument* doc = documentFor(path); doc && !doc->image().empty()) {
+        activateDocument(doc);
+        return;
+    }
+    // Read the file in a worker: a 4000x3000 JPEG takes longer than a frame.
+    mLoading = index;
+    zm::Image prefetched = mController->takePrefetchedImage(path);
+    mLoader->setFuture(QtConcurrent::run([path, img = std::move(prefetched)]() mutable {
+        LoadResult r;
+        r.path = path;
+        if (!img.empty()) {
+            r.image = std::move(img);
+            return r;
+        }
+        try {
+            r.image = zm::loadImageRgb(path.toStdString());
+        } catch (const std::exception& e) {
+            r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+    }));
+}
+
+void MainWindow::imageLoaded()
+{
+    LoadResult r = mLoader->result();
+    const int i = int(mPaths.indexOf(r.path));
+    if (!r.error.isEmpty()) {
+        if (i >= 0) {
+            mProblems[r.path] = r.error;
+            mStatus[std::size_t(i)] = ImageStatus::Unreadable;
+            updateStatusItem(i);
+        }
+        if (i == mCurrent) {
+            activateDocument(nullptr);
+            mStatusImage->setText(tr("Cannot show %1: %2").arg(QFileInfo(r.path).fileName(), r.error));
+            statusBar()->showMessage(r.error, 8000);
+        }
+        return;
+    }
+    ImageDocument* doc = documentFor(r.path);
+    if (!doc) {
+        doc = new ImageDocument(r.path, this);
+        mDocuments.insert(r.path, doc);
+        mUndoGroup->addStack(doc->undoStack());
+        connect(doc, &ImageDocument::edited, this, [this, doc] {
+            const int k = int(mPaths.indexOf(doc->path()));
+            if (k >= 0 && mStatus[std::size_t(k)] != ImageStatus::Edited) {
+                mStatus[std::size_t(k)] = ImageStatus::Edited;
+                updateStatusItem(k);
+            }
+        });
+    }
+    const int w = r.image.width, h = r.image.height;
+    doc->setImage(std::move(r.image));
+    if (i == mCurrent) {
+        activateDocument(doc);
+        mStatusImage->setText(tr("%1  %2x%3  (%4/%5)")
+                                  .arg(QFileInfo(r.path).fileName())
+                                  .arg(w)
+                                  .arg(h)
+                                  .arg(mCurrent + 1)
+                                  .arg(mPaths.size()));
+    } else if (mCurrent >= 0 && !documentFor(mPaths[mCurrent])) {
+        showImage(mCurrent); // the person moved on while this was read
+    }
+}
+
+void MainWindow::activateDocument(ImageDocument* doc)
+{
+    mCanvas->setDocument(doc);
+    mCharts->setDocument(doc);
+    mUndoGroup->setActiveStack(doc ? doc->undoStack() : nullptr);
+    mController->setCurrent(doc, doc ? SegmentationController::keyFor(doc->path()) : QString());
+    updatePrefetch();
+    Q_EMIT documentChanged(doc);
+}
+
+void MainWindow::updatePrefetch()
+{
+    // The next two images, then the previous one: the usual direction of work.
+    QStringList next;
+    if (mCurrent >= 0) {
+        for (int d : {1, 2, -1}) {
+            const int k = mCurrent + d;
+            if (k >= 0 && k < mPaths.size() && mStatus[std::size_t(k)] != ImageStatus::Unreadable)
+                next << mPaths[k];
+        }
+    }
+    mController->setPrefetch(next);
 }
 
 void MainWindow::next(int delta)
@@ -142,6 +580,223 @@ void MainWindow::next(int delta)
         return;
     const int n = int(mPaths.size());
     showImage(((mCurrent < 0 ? 0 : mCurrent) + delta + n) % n);
+}
+
+bool MainWindow::loadModel(const QString& path, QString* error)
+{
+    if (path.isEmpty()) {
+        mModelProblem = tr("No model found. The default model ships in models/default (install the package, or "
+                           "train one: see README); choose one in Model > Choose model and vectors.");
+        if (error)
+            *error = mModelProblem;
+        updateModelStatus();
+        updateNotice();
+        return false;
+    }
+    try {
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        auto backend = loadSegmenterBackend(path.toStdString());
+        QApplication::restoreOverrideCursor();
+        setBackend(std::move(backend), path);
+        return true;
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        mModelProblem = tr("Model not loaded: %1").arg(QString::fromUtf8(e.what()));
+        if (error)
+            *error = mModelProblem;
+        updateModelStatus();
+        updateNotice();
+        return false;
+    }
+}
+
+bool MainWindow::loadVectors(const QString& path, QString* error)
+{
+    if (path.isEmpty()) {
+        mVectorsProblem = tr("No word vectors found: run scripts/setup.sh (it builds the default vectors), or "
+                             "choose a fastText .bin in Model > Choose model and vectors.");
+        if (error)
+            *error = mVectorsProblem;
+        updateNotice();
+        return false;
+    }
+    try {
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        auto embedder = loadEmbedder(path.toStdString());
+        QApplication::restoreOverrideCursor();
+        setEmbedder(std::move(embedder), path);
+        return true;
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        mVectorsProblem = tr("Vectors not loaded: %1").arg(QString::fromUtf8(e.what()));
+        if (error)
+            *error = mVectorsProblem;
+        updateNotice();
+        return false;
+    }
+}
+
+void MainWindow::setBackend(std::shared_ptr<const Backend> backend, const QString& path)
+{
+    mModelPath = path;
+    mModelProblem.clear();
+    const float gamma = backend ? backend->defaultGamma() : 0.0f;
+    mController->setBackend(std::move(backend));
+    mClassesPanel->setModelGamma(gamma);
+    mLastEncodeMs = mLastScoreMs = -1;
+    updateModelStatus();
+    updateNotice();
+}
+
+void MainWindow::setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder, const QString& path)
+{
+    mVectorsPath = path;
+    mVectorsProblem.clear();
+    mController->setEmbedder(std::move(embedder));
+    updateNotice();
+}
+
+void MainWindow::updateModelStatus()
+{
+    const RuntimeInfo rt = runtimeInfo();
+    QString device;
+    if (mController->backend())
+        device = mController->backend()->device().toUpper();
+    else
+        device = rt.cudaAvailable ? tr("CUDA") : tr("CPU");
+    if (device.startsWith(QLatin1String("CPU")))
+        device = tr("CPU (%1 threads)").arg(rt.threads);
+    const QString model = mController->backend() ? mController->backend()->modelName() : tr("no model");
+    mStatusModel->setText(tr("%1 | %2").arg(device, model));
+    mStatusModel->setToolTip(mModelPath);
+    QStringList times;
+    if (mLastEncodeMs >= 0)
+        times << tr("encode %1 ms").arg(mLastEncodeMs, 0, 'f', 0);
+    if (mLastScoreMs >= 0)
+        times << tr("score %1 ms").arg(mLastScoreMs, 0, 'f', 0);
+    mStatusTimes->setText(times.join(QStringLiteral(", ")));
+}
+
+void MainWindow::updateNotice()
+{
+    QStringList lines;
+    if (!mController->backend())
+        lines << (mModelProblem.isEmpty() ? tr("No model loaded.") : mModelProblem);
+    if (!mController->embedder())
+        lines << (mVectorsProblem.isEmpty() ? tr("No word vectors loaded.") : mVectorsProblem);
+    if (!mController->mismatch().isEmpty())
+        lines << mController->mismatch();
+    mClassesPanel->setNotice(lines.join(QStringLiteral("\n\n")));
+}
+
+void MainWindow::chooseModelDialog()
+{
+    ModelDialog dialog(mModelPath, mVectorsPath, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (dialog.vectorsPath() != mVectorsPath && !loadVectors(dialog.vectorsPath(), &error))
+        QMessageBox::warning(this, tr("Vectors"), error);
+    if (dialog.modelPath() != mModelPath && !loadModel(dialog.modelPath(), &error))
+        QMessageBox::warning(this, tr("Model"), error);
+}
+
+void MainWindow::openTrainingLog()
+{
+    const QString f = QFileDialog::getOpenFileName(this, tr("Training log"), QString(),
+                                                   tr("Training logs (*.jsonl *.json *.log);;All files (*)"));
+    if (f.isEmpty())
+        return;
+    QString error;
+    if (!mCharts->loadTrainingLog(f, &error)) {
+        QMessageBox::warning(this, tr("Training log"), error);
+        return;
+    }
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("ChartsDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::about()
+{
+    QMessageBox box(this);
+    box.setWindowTitle(tr("About ZeroMask"));
+    box.setIconPixmap(QIcon(QStringLiteral(":/icons/zeromask.svg")).pixmap(64, 64));
+    box.setText(tr("<b>ZeroMask %1</b><br>Zero-shot semantic segmentation: type a class name, get its mask.")
+                    .arg(QString::fromLatin1(zm::kVersion)));
+    box.setInformativeText(QString::fromStdString(zm::runtimeReport()) + QStringLiteral("\nQt %1").arg(QString::fromLatin1(qVersion())));
+    box.exec();
+}
+
+QString MainWindow::projectFile() const
+{
+    if (mPaths.isEmpty())
+        return {};
+    return QFileInfo(mPaths.front()).absoluteDir().filePath(QStringLiteral("zeromask-project.json"));
+}
+
+bool MainWindow::saveProject(QString* error)
+{
+    saveSettings();
+    const QString file = projectFile();
+    if (file.isEmpty())
+        return true; // nothing open: the classes live in the settings only
+    QJsonObject root;
+    if (QFile f(file); f.open(QIODevice::ReadOnly)) // keep what others store in the project file
+        root = QJsonDocument::fromJson(f.readAll()).object();
+    root[QStringLiteral("classes")] = mClasses->toJson();
+    root[QStringLiteral("model")] = mModelPath;
+    root[QStringLiteral("vectors")] = mVectorsPath;
+    QSaveFile out(file); // atomic: temporary file + rename
+    if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(root).toJson()) < 0 || !out.commit()) {
+        if (error)
+            *error = tr("%1: cannot write the project file: %2").arg(file, out.errorString());
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::loadProjectFor(const QStringList& files)
+{
+    if (files.isEmpty())
+        return;
+    QFile f(QFileInfo(files.front()).absoluteDir().filePath(QStringLiteral("zeromask-project.json")));
+    if (!f.open(QIODevice::ReadOnly))
+        return;
+    const QJsonArray classes = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("classes")).toArray();
+    // The project's classes win over the session's: they are what this folder was labelled with.
+    if (!classes.isEmpty())
+        mClasses->fromJson(classes, [this](const QString& n, QString* p) { return mController->embed(n, p); });
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("view/opacity"), mOpacity->value());
+    s.setValue(QStringLiteral("view/outline"), mOutlineAction->isChecked());
+    if (!mModelPath.isEmpty())
+        s.setValue(QStringLiteral("model/path"), mModelPath);
+    if (!mVectorsPath.isEmpty())
+        s.setValue(QStringLiteral("model/vectors"), mVectorsPath);
+    s.setValue(QStringLiteral("classes/list"), QJsonDocument(mClasses->toJson()).toJson(QJsonDocument::Compact));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    mOpacity->setValue(s.value(QStringLiteral("view/opacity"), 50).toInt());
+    mOutlineAction->setChecked(s.value(QStringLiteral("view/outline"), false).toBool());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace zm::ui

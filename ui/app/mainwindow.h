@@ -1,44 +1,148 @@
-// The main window: image list (left), canvas (centre), classes panel (right), status bar.
+// The main window: image list (left), canvas (centre), classes and charts (right), status bar with
+// the device, the model, the last encode/score times and a progress indicator. Owns one
+// ImageDocument per visited image (their undo history survives switching images).
 #pragma once
+#include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
+#include <memory>
+
+class QAction;
+class QActionGroup;
 class QLabel;
 class QListWidget;
+class QListWidgetItem;
+class QMenu;
+class QProgressBar;
+class QSlider;
+class QToolBar;
+class QUndoGroup;
+template <typename T> class QFutureWatcher;
+
+namespace zm {
+class ClassEmbedder;
+}
 
 namespace zm::ui {
 
+class Backend;
 class CanvasView;
+class ChartsPanel;
+class ClassListModel;
 class ClassesPanel;
+class ImageDocument;
+class SegmentationController;
+class Tool;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    /// Per-image state shown in the image list.
+    enum class ImageStatus { NotPredicted, Encoded, Predicted, Edited, Exported, Unreadable };
+
+    /// `loadDefaults`: load the model and vectors from the settings (or the defaults) on start.
+    explicit MainWindow(QWidget* parent = nullptr, bool loadDefaults = true);
     ~MainWindow() override;
 
     /// Opens files and folders (folders contribute their images, in natural order).
     void openPaths(const QStringList& paths);
     int imageCount() const;
     int currentIndex() const;
+    QString currentPath() const;
+    /// Shows an image: the file is read in a worker, then encoded and scored in workers.
     void showImage(int index);
+    ImageStatus imageStatus(int index) const;
+    /// Exporters call this to mark an image exported.
+    void setImageStatus(const QString& path, ImageStatus status);
+    /// Why an image could not be read (empty when it could).
+    QString imageProblem(int index) const;
+
+    /// The current image's document (nullptr while none is loaded).
+    ImageDocument* currentDocument() const;
+    ImageDocument* documentFor(const QString& path) const;
+
+    /// Model and vectors. Errors are shown, never thrown: returns false with the message in `error`.
+    bool loadModel(const QString& path, QString* error = nullptr);
+    bool loadVectors(const QString& path, QString* error = nullptr);
+    void setBackend(std::shared_ptr<const Backend> backend, const QString& path = {});
+    void setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder, const QString& path = {});
+
+    /// Editing hook (see docs/GUI.md): adds a toolbar with these actions and a menu "Tools".
+    QToolBar* addToolActions(const QString& title, const QList<QAction*>& actions);
+    /// The canvas forwards mouse events to this tool (nullptr = navigation).
+    void setActiveTool(Tool* tool);
 
     CanvasView* canvas() const { return mCanvas; }
-    ClassesPanel* classesPanel() const { return mClasses; }
+    ClassesPanel* classesPanel() const { return mClassesPanel; }
+    ClassListModel* classes() const { return mClasses; }
+    SegmentationController* controller() const { return mController; }
+    ChartsPanel* charts() const { return mCharts; }
     QListWidget* imageList() const { return mImageList; }
+    QUndoGroup* undoGroup() const { return mUndoGroup; }
+
+    /// Writes / reads window geometry, last folder, display options, model, vectors and classes.
+    void saveSettings() const;
+    void restoreSettings();
+    /// Saves the class list into the project file beside the images (<folder>/zeromask-project.json).
+    bool saveProject(QString* error = nullptr);
+    QString projectFile() const;
+
+Q_SIGNALS:
+    /// The current document changed (nullptr when none): editing tools attach to it.
+    void documentChanged(zm::ui::ImageDocument* document);
+    /// Ctrl+S after the classes were saved: exporters/autosavers hook here.
+    void saveRequested();
+    /// The image list changed (opened files or folder).
+    void imagesOpened(const QStringList& paths);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    struct LoadResult;
     void createActions();
-    void openDialog();
+    void openFilesDialog();
+    void openFolderDialog();
+    void chooseModelDialog();
+    void openTrainingLog();
+    void about();
     void next(int delta);
+    void imageLoaded();
+    void activateDocument(ImageDocument* doc);
+    void updateStatusItem(int index);
+    void updateModelStatus();
+    void updateNotice();
+    void updatePrefetch();
+    void loadProjectFor(const QStringList& files);
 
     QListWidget* mImageList = nullptr;
     CanvasView* mCanvas = nullptr;
-    ClassesPanel* mClasses = nullptr;
-    QLabel* mStatusDevice = nullptr;
+    ClassListModel* mClasses = nullptr;
+    SegmentationController* mController = nullptr;
+    ClassesPanel* mClassesPanel = nullptr;
+    ChartsPanel* mCharts = nullptr;
+    QUndoGroup* mUndoGroup = nullptr;
+    QMenu* mToolsMenu = nullptr;
     QLabel* mStatusImage = nullptr;
+    QLabel* mStatusHover = nullptr;
+    QLabel* mStatusTimes = nullptr;
+    QLabel* mStatusModel = nullptr;
+    QProgressBar* mProgress = nullptr;
+    QSlider* mOpacity = nullptr;
+    QAction* mOutlineAction = nullptr;
+
     QStringList mPaths;
+    std::vector<ImageStatus> mStatus;
+    QHash<QString, QString> mProblems; ///< path -> why it could not be read
+    QHash<QString, ImageDocument*> mDocuments;
     int mCurrent = -1;
+    QFutureWatcher<LoadResult>* mLoader = nullptr;
+    int mLoading = -1; ///< index being read
+    QString mModelPath, mVectorsPath;
+    QString mModelProblem, mVectorsProblem;
+    double mLastEncodeMs = -1, mLastScoreMs = -1;
 };
 
 } // namespace zm::ui

@@ -1,10 +1,64 @@
-// Canvas implementation.
+// Canvas implementation. The overlay is an item that draws only the exposed part of a QImage, so
+// updating a brush-sized region repaints a brush-sized area, even on a 4000x3000 image.
 #include "ui/canvas/canvasview.h"
 
+#include "ui/document/imagedocument.h"
+#include "ui/edit/tool.h"
+#include "ui/model/classlistmodel.h"
+
+#include <QGraphicsItem>
 #include <QGraphicsPixmapItem>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QStyleOptionGraphicsItem>
 #include <QWheelEvent>
 
+#include <cmath>
+#include <limits>
+
 namespace zm::ui {
+
+/// Draws the overlay QImage, exposed part only, without smoothing (labels are discrete).
+class OverlayItem : public QGraphicsItem {
+public:
+    explicit OverlayItem(const QImage* image) : mImage(image) { setFlag(ItemUsesExtendedStyleOption); }
+    QRectF boundingRect() const override { return QRectF(QPointF(0, 0), QSizeF(mImage->size())); }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) override
+    {
+        if (mImage->isNull())
+            return;
+        const QRect r = option->exposedRect.toAlignedRect().intersected(mImage->rect());
+        if (!r.isEmpty())
+            painter->drawImage(r, *mImage, r);
+    }
+    void sizeChanged() { prepareGeometryChange(); }
+
+private:
+    const QImage* mImage;
+};
+
+/// Lets the active tool draw its preview (brush outline, polygon in progress) above everything.
+class ToolPreviewItem : public QGraphicsItem {
+public:
+    explicit ToolPreviewItem(CanvasView* view) : mView(view) {}
+    QRectF boundingRect() const override { return mRect; }
+    void setRect(const QRectF& r)
+    {
+        prepareGeometryChange();
+        mRect = r;
+    }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override
+    {
+        if (Tool* t = mView->tool())
+            t->paintPreview(painter, mView->zoom());
+    }
+
+private:
+    CanvasView* mView;
+    QRectF mRect;
+};
 
 QImage toQImage(const zm::Image& image)
 {
@@ -19,30 +73,172 @@ CanvasView::CanvasView(QWidget* parent) : QGraphicsView(parent), mScene(new QGra
 {
     setScene(mScene);
     mImageItem = mScene->addPixmap(QPixmap());
+    mImageItem->setTransformationMode(Qt::FastTransformation);
+    mOverlayItem = new OverlayItem(&mOverlay);
+    mOverlayItem->setOpacity(0.5);
+    mScene->addItem(mOverlayItem);
+    mPreviewItem = new ToolPreviewItem(this);
+    mScene->addItem(mPreviewItem);
     setDragMode(QGraphicsView::ScrollHandDrag);
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
-    setBackgroundBrush(QColor(48, 48, 48));
-    setRenderHint(QPainter::SmoothPixmapTransform, false);
+    setResizeAnchor(QGraphicsView::AnchorViewCenter);
+    setBackgroundBrush(QColor(40, 42, 46));
+    setFrameShape(QFrame::NoFrame);
+    setRenderHint(QPainter::SmoothPixmapTransform, true);
+    // Only the changed region of the overlay is repainted.
+    setViewportUpdateMode(QGraphicsView::MinimalViewportUpdate);
+    setOptimizationFlags(QGraphicsView::DontSavePainterState);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
 }
 
-void CanvasView::setImage(const zm::Image& image)
+CanvasView::~CanvasView() = default;
+
+void CanvasView::setDocument(ImageDocument* document)
 {
-    mImageItem->setPixmap(QPixmap::fromImage(toQImage(image)));
-    mScene->setSceneRect(mImageItem->boundingRect());
-    fitToWindow();
+    if (mDocument == document)
+        return;
+    if (mDocument)
+        disconnect(mDocument, nullptr, this, nullptr);
+    mDocument = document;
+    if (mTool)
+        mTool->setDocument(document);
+    if (mDocument) {
+        connect(mDocument, &ImageDocument::labelsChanged, this, &CanvasView::renderLabels);
+        connect(mDocument, &ImageDocument::imageChanged, this, &CanvasView::reloadImage);
+        connect(mDocument, &QObject::destroyed, this, [this] { clear(); });
+    }
+    reloadImage();
 }
 
-void CanvasView::clear() { mImageItem->setPixmap(QPixmap()); }
+void CanvasView::setClassModel(ClassListModel* model)
+{
+    if (mClasses)
+        disconnect(mClasses, nullptr, this, nullptr);
+    mClasses = model;
+    if (mClasses)
+        connect(mClasses, &ClassListModel::appearanceChanged, this, &CanvasView::rebuildColors);
+    rebuildColors();
+}
+
+void CanvasView::rebuildColors()
+{
+    if (mClasses)
+        mRenderer.setClasses(*mClasses);
+    else
+        mRenderer.clearColors();
+    renderLabels(QRect());
+}
+
+void CanvasView::setTool(Tool* tool)
+{
+    if (mTool)
+        disconnect(mTool, nullptr, this, nullptr);
+    mTool = tool;
+    if (mTool) {
+        mTool->setDocument(mDocument);
+        connect(mTool, &Tool::previewChanged, this, [this] { mPreviewItem->update(); });
+    }
+    setDragMode(mTool ? QGraphicsView::NoDrag : QGraphicsView::ScrollHandDrag);
+    updateCursor();
+    mPreviewItem->update();
+}
+
+void CanvasView::reloadImage()
+{
+    const bool hadImage = hasImage();
+    const QSize oldSize = mImageItem->pixmap().size();
+    if (mDocument && !mDocument->image().empty())
+        mImageItem->setPixmap(QPixmap::fromImage(toQImage(mDocument->image())));
+    else
+        mImageItem->setPixmap(QPixmap());
+    const QRectF bounds = mImageItem->boundingRect();
+    mScene->setSceneRect(bounds);
+    mPreviewItem->setRect(bounds);
+    renderLabels(QRect());
+    // Keep the person's zoom when the next image has the same size (comparing frames); fit otherwise.
+    if (!hadImage || oldSize != mImageItem->pixmap().size())
+        fitToWindow();
+}
+
+void CanvasView::renderLabels(const QRect& region)
+{
+    const QSize before = mOverlay.size();
+    QRect written;
+    if (mDocument && mDocument->labels().width == mDocument->image().width &&
+        mDocument->labels().height == mDocument->image().height && !mDocument->labels().empty())
+        written = mRenderer.render(mDocument->labels(), mOverlay, region);
+    else
+        mOverlay = QImage();
+    if (mOverlay.size() != before)
+        mOverlayItem->sizeChanged();
+    ++mRenderCount;
+    if (region.isEmpty() || mOverlay.size() != before)
+        mOverlayItem->update();
+    else
+        mOverlayItem->update(QRectF(written));
+    Q_EMIT overlayUpdated(written);
+}
+
+void CanvasView::clear()
+{
+    mDocument = nullptr;
+    mImageItem->setPixmap(QPixmap());
+    mOverlay = QImage();
+    mOverlayItem->sizeChanged();
+    mOverlayItem->update();
+}
+
 bool CanvasView::hasImage() const { return !mImageItem->pixmap().isNull(); }
 
 void CanvasView::fitToWindow()
 {
-    if (hasImage())
-        fitInView(mImageItem, Qt::KeepAspectRatio);
+    if (!hasImage())
+        return;
+    fitInView(mImageItem, Qt::KeepAspectRatio);
+    Q_EMIT zoomChanged(zoom());
 }
 
-void CanvasView::zoomBy(double factor) { scale(factor, factor); }
+void CanvasView::zoomBy(double factor)
+{
+    const double next = zoom() * factor;
+    // Between "the whole image is a few pixels" and "a pixel fills the view".
+    if (next < 0.01 || next > 64)
+        return;
+    scale(factor, factor);
+    Q_EMIT zoomChanged(zoom());
+}
+
+void CanvasView::setZoom(double z)
+{
+    if (z > 0)
+        zoomBy(z / zoom());
+}
+
 double CanvasView::zoom() const { return transform().m11(); }
+
+void CanvasView::setOverlayOpacity(double opacity) { mOverlayItem->setOpacity(std::clamp(opacity, 0.0, 1.0)); }
+double CanvasView::overlayOpacity() const { return mOverlayItem->opacity(); }
+
+void CanvasView::setOutlineMode(bool outline)
+{
+    if (outline == mRenderer.outline())
+        return;
+    mRenderer.setOutline(outline);
+    renderLabels(QRect());
+}
+
+QPointF CanvasView::imagePos(const QPoint& viewPos) const { return mapToScene(viewPos); }
+
+void CanvasView::updateCursor()
+{
+    if (mPanning)
+        viewport()->setCursor(Qt::ClosedHandCursor);
+    else if (mSpaceDown || !mTool)
+        viewport()->setCursor(Qt::OpenHandCursor);
+    else
+        viewport()->setCursor(mTool->cursor(zoom()));
+}
 
 void CanvasView::wheelEvent(QWheelEvent* event)
 {
@@ -50,6 +246,112 @@ void CanvasView::wheelEvent(QWheelEvent* event)
     if (steps != 0)
         zoomBy(std::pow(1.25, steps));
     event->accept();
+}
+
+void CanvasView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::MiddleButton || (mTool && mSpaceDown && event->button() == Qt::LeftButton)) {
+        mPanning = true;
+        mPanLast = event->position().toPoint();
+        updateCursor();
+        event->accept();
+        return;
+    }
+    if (mTool && hasImage() && (event->button() == Qt::LeftButton || event->button() == Qt::RightButton)) {
+        mToolDrag = true;
+        mTool->press(imagePos(event->position().toPoint()), event->button(), event->modifiers());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPoint p = event->position().toPoint();
+    if (mPanning) {
+        const QPoint d = p - mPanLast;
+        mPanLast = p;
+        horizontalScrollBar()->setValue(horizontalScrollBar()->value() - d.x());
+        verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
+        event->accept();
+        return;
+    }
+    const QPointF ip = imagePos(p);
+    if (mTool && hasImage())
+        mTool->move(ip, event->buttons(), event->modifiers());
+    if (mDocument && !mDocument->labels().empty()) {
+        const int x = int(std::floor(ip.x()));
+        const int y = int(std::floor(ip.y()));
+        const zm::LabelMap& labels = mDocument->labels();
+        if (x >= 0 && y >= 0 && x < labels.width && y < labels.height) {
+            const auto& conf = mDocument->confidence();
+            const std::size_t i = std::size_t(y) * labels.width + x;
+            Q_EMIT hovered(QPoint(x, y), labels.ids[i], i < conf.size() ? conf[i] : std::numeric_limits<float>::quiet_NaN());
+        } else {
+            Q_EMIT hoverLeft();
+        }
+    }
+    if (mToolDrag) {
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (mPanning && (event->button() == Qt::MiddleButton || event->button() == Qt::LeftButton)) {
+        mPanning = false;
+        updateCursor();
+        event->accept();
+        return;
+    }
+    if (mToolDrag && mTool) {
+        mToolDrag = event->buttons() & (Qt::LeftButton | Qt::RightButton);
+        mTool->release(imagePos(event->position().toPoint()), event->button(), event->modifiers());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseReleaseEvent(event);
+}
+
+void CanvasView::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (mTool && hasImage()) {
+        mTool->doubleClick(imagePos(event->position().toPoint()), event->button());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseDoubleClickEvent(event);
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        mSpaceDown = true;
+        updateCursor();
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        mSpaceDown = false;
+        updateCursor();
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::leaveEvent(QEvent* event)
+{
+    Q_EMIT hoverLeft();
+    QGraphicsView::leaveEvent(event);
 }
 
 } // namespace zm::ui

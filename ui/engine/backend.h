@@ -1,0 +1,42 @@
+// Backend: what the GUI needs from a segmentation model, as a small interface so that the GUI's
+// threading is testable with a fake model and so that no engine type leaks into widgets.
+// SegmenterBackend (segmenterbackend.h) adapts zm::Segmenter to it.
+#pragma once
+#include "core/common/image.h"
+#include "core/common/progress.h"
+#include "core/common/vectorspace.h"
+#include "core/engine/classset.h"
+#include "core/engine/segmenter.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace zm::ui {
+
+/// One image's expensive encoding. Immutable once made; shared between threads.
+class Encoding {
+public:
+    virtual ~Encoding() = default;
+    virtual std::size_t bytes() const = 0;
+};
+using EncodingPtr = std::shared_ptr<const Encoding>;
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual QString modelName() const = 0;
+    virtual QString device() const = 0;       ///< "cpu", "cuda:0"
+    virtual VectorSpaceId vectorSpace() const = 0;
+    virtual float defaultGamma() const = 0;   ///< calibration stored with the model
+    /// Expensive, thread-safe; throws zm::Cancelled when progress says stop.
+    virtual EncodingPtr encode(const Image& image, Progress* progress) const = 0;
+    /// Cheap, thread-safe. Labels index into `classes`.
+    virtual ScoreResult score(const Encoding& enc, const ClassSet& classes, const ScoreOptions& options) const = 0;
+    /// Mean semantic embedding of the pixels where mask == id (for "suggest a name").
+    virtual std::vector<float> regionEmbedding(const Encoding& enc, const LabelMap& mask, std::uint16_t id) const = 0;
+};
+
+} // namespace zm::ui

@@ -1,0 +1,475 @@
+// SegmentationController implementation. Workers never touch QObjects: they get copies (or shared
+// immutable data) and return values; QFutureWatchers owned by the controller deliver the results
+// on the GUI thread, where the generation counter drops anything that belongs to a stale image.
+#include "ui/engine/segmentationcontroller.h"
+
+#include "ui/document/imagedocument.h"
+#include "ui/model/classlistmodel.h"
+
+#include "core/common/error.h"
+#include "core/embed/embedder.h"
+#include "core/io/image_io.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+
+namespace zm::ui {
+
+/// Progress that the worker updates and the GUI polls (no cross-thread signal to a QObject that
+/// may be gone by then).
+class SegmentationController::PolledProgress : public zm::CancellableProgress {
+public:
+    bool update(double fraction, const std::string&) override
+    {
+        mFraction.store(fraction);
+        return !cancelled();
+    }
+    double fraction() const { return mFraction.load(); }
+
+private:
+    std::atomic<double> mFraction{-1.0};
+};
+
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace
+
+SegmentationController::SegmentationController(ClassListModel* classes, QObject* parent)
+    : QObject(parent), mClasses(classes), mScoreWatcher(new QFutureWatcher<ScoreOutput>(this)),
+      mProgressTimer(new QTimer(this))
+{
+    // One encode at a time: LibTorch already uses every core inside one forward pass.
+    mEncodePool.setMaxThreadCount(1);
+    mScorePool.setMaxThreadCount(1);
+    connect(mScoreWatcher, &QFutureWatcher<ScoreOutput>::finished, this, &SegmentationController::scoreFinished);
+    connect(mClasses, &ClassListModel::scoringChanged, this, &SegmentationController::requestScore);
+    mProgressTimer->setInterval(100);
+    connect(mProgressTimer, &QTimer::timeout, this, [this] {
+        if (mEncodeJob && !mEncodeJob->prefetch)
+            Q_EMIT progress(mEncodeJob->progress->fraction(), mBusyText);
+    });
+}
+
+SegmentationController::~SegmentationController()
+{
+    if (mEncodeJob)
+        mEncodeJob->progress->cancel();
+    mEncodePool.waitForDone();
+    mScorePool.waitForDone();
+}
+
+QString SegmentationController::keyFor(const QString& path)
+{
+    const QFileInfo fi(path);
+    return fi.absoluteFilePath() + QLatin1Char('|') + QString::number(fi.lastModified().toMSecsSinceEpoch()) +
+           QLatin1Char('|') + QString::number(fi.size());
+}
+
+void SegmentationController::setBackend(std::shared_ptr<const Backend> backend)
+{
+    if (mEncodeJob)
+        mEncodeJob->progress->cancel();
+    mBackend = std::move(backend);
+    mCache.clear();
+    mEncoding = nullptr;
+    mPrefetchedImages.clear();
+    updateMismatch();
+    ++mGeneration;
+    if (mDocument)
+        setCurrent(mDocument, mKey);
+}
+
+void SegmentationController::setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder)
+{
+    mEmbedder = std::move(embedder);
+    updateMismatch();
+    reembedAll();
+}
+
+void SegmentationController::updateMismatch()
+{
+    mMismatch.clear();
+    if (!mBackend || !mEmbedder)
+        return;
+    try {
+        zm::requireSameSpace(mBackend->vectorSpace(), mEmbedder->spaceId(), "The model");
+    } catch (const std::exception& e) {
+        mMismatch = QString::fromUtf8(e.what());
+    }
+}
+
+std::vector<float> SegmentationController::embed(const QString& name, QString* problem) const
+{
+    if (!mEmbedder) {
+        if (problem)
+            *problem = tr("No word vectors loaded: choose a vectors file in Model > Choose model and vectors.");
+        return {};
+    }
+    try {
+        return mEmbedder->embed(name.toStdString());
+    } catch (const std::exception& e) {
+        if (problem)
+            *problem = QString::fromUtf8(e.what());
+        return {};
+    }
+}
+
+std::uint16_t SegmentationController::addClass(const QString& name)
+{
+    QString problem;
+    std::vector<float> v = embed(name, &problem);
+    const std::uint16_t id = mClasses->addClass(name, std::move(v), problem);
+    requestNeighbors(id);
+    return id;
+}
+
+void SegmentationController::renameClass(std::uint16_t id, const QString& name)
+{
+    QString problem;
+    std::vector<float> v = embed(name, &problem);
+    mClasses->rename(id, name, std::move(v), problem);
+    requestNeighbors(id);
+}
+
+void SegmentationController::reembedAll()
+{
+    for (const ClassEntry& e : std::vector<ClassEntry>(mClasses->entries())) {
+        QString problem;
+        std::vector<float> v = embed(e.name, &problem);
+        mClasses->setVector(e.id, std::move(v), problem);
+        requestNeighbors(e.id);
+    }
+}
+
+void SegmentationController::requestNeighbors(std::uint16_t id)
+{
+    const ClassEntry* e = mClasses->find(id);
+    if (!mEmbedder || !e || e->vector.empty())
+        return;
+    // A vocabulary scan is too slow for the GUI thread on large vocabularies.
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id] {
+        watcher->deleteLater();
+        mClasses->setNeighbors(id, watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([embedder = mEmbedder, v = e->vector] {
+        QStringList words;
+        try {
+            for (const zm::Neighbor& n : embedder->neighbors(v, 8))
+                words << QStringLiteral("%1 %2").arg(QString::fromStdString(n.word)).arg(double(n.cosine), 0, 'f', 2);
+        } catch (const std::exception&) {
+            // Neighbours are a hint; a failure leaves the list empty.
+        }
+        return words;
+    }));
+}
+
+void SegmentationController::setGamma(float gamma)
+{
+    if ((std::isnan(gamma) && std::isnan(mOptions.gamma)) || gamma == mOptions.gamma)
+        return;
+    mOptions.gamma = gamma;
+    requestScore();
+}
+
+void SegmentationController::setVoidThreshold(float threshold)
+{
+    if (threshold == mOptions.voidThreshold)
+        return;
+    mOptions.voidThreshold = threshold;
+    requestScore();
+}
+
+EncodingPtr SegmentationController::cached(const QString& key)
+{
+    for (auto it = mCache.begin(); it != mCache.end(); ++it)
+        if (it->first == key) {
+            auto entry = *it;
+            mCache.erase(it);
+            mCache.push_back(entry); // most recently used last
+            return entry.second;
+        }
+    return nullptr;
+}
+
+void SegmentationController::cacheEncoding(const QString& key, EncodingPtr enc)
+{
+    for (auto it = mCache.begin(); it != mCache.end(); ++it)
+        if (it->first == key) {
+            mCache.erase(it);
+            break;
+        }
+    mCache.emplace_back(key, std::move(enc));
+    std::size_t total = 0;
+    for (const auto& e : mCache)
+        total += e.second->bytes();
+    while (mCache.size() > 1 && total > mCacheBudget) {
+        total -= mCache.front().second->bytes();
+        mCache.pop_front();
+    }
+}
+
+void SegmentationController::setCurrent(ImageDocument* document, const QString& key)
+{
+    ++mGeneration;
+    mDocument = document;
+    mKey = key;
+    mEncoding = nullptr;
+    if (!mBackend || !mDocument || mDocument->image().empty()) {
+        updateBusy();
+        return;
+    }
+    if (EncodingPtr enc = cached(key)) {
+        mEncoding = enc;
+        requestScore();
+        if (!mEncodeJob)
+            startNextPrefetch();
+        updateBusy();
+        return;
+    }
+    if (mEncodeJob) {
+        if (mEncodeJob->key == key) {
+            mEncodeJob->prefetch = false; // already being encoded in the background: adopt it
+            mBusyText = tr("Encoding %1").arg(QFileInfo(mDocument->path()).fileName());
+            mProgressTimer->start();
+            updateBusy();
+            return;
+        }
+        // Stale work: stop it; encodeFinished() starts the current image.
+        mEncodeJob->progress->cancel();
+        updateBusy();
+        return;
+    }
+    startEncode(key, mDocument->path(), &mDocument->image(), false);
+}
+
+void SegmentationController::setPrefetch(const QStringList& paths)
+{
+    mPrefetch.assign(paths.begin(), paths.end());
+    if (!mEncodeJob)
+        startNextPrefetch();
+}
+
+zm::Image SegmentationController::takePrefetchedImage(const QString& path)
+{
+    return mPrefetchedImages.take(path);
+}
+
+void SegmentationController::startEncode(const QString& key, const QString& path, const zm::Image* image, bool prefetch)
+{
+    mEncodeJob = std::make_unique<EncodeJob>();
+    mEncodeJob->key = key;
+    mEncodeJob->path = path;
+    mEncodeJob->prefetch = prefetch;
+    mEncodeJob->progress = std::make_shared<PolledProgress>();
+    mEncodeJob->watcher = new QFutureWatcher<EncodeOutput>(this);
+    connect(mEncodeJob->watcher, &QFutureWatcher<EncodeOutput>::finished, this, &SegmentationController::encodeFinished);
+    // The worker gets its own copy of the pixels (the document may change or go while it runs).
+    std::shared_ptr<const zm::Image> pixels = image ? std::make_shared<const zm::Image>(*image) : nullptr;
+    mEncodeJob->watcher->setFuture(QtConcurrent::run(
+        &mEncodePool, [backend = mBackend, progress = mEncodeJob->progress, pixels, path]() -> EncodeOutput {
+            EncodeOutput out;
+            const auto t0 = std::chrono::steady_clock::now();
+            try {
+                zm::checkCancelled(*progress);
+                if (!pixels)
+                    out.image = zm::loadImageRgb(path.toStdString());
+                zm::checkCancelled(*progress);
+                out.encoding = backend->encode(pixels ? *pixels : out.image, progress.get());
+                out.milliseconds = msSince(t0);
+            } catch (const zm::Cancelled&) {
+                out.cancelled = true;
+            } catch (const std::exception& e) {
+                out.error = QString::fromUtf8(e.what());
+            }
+            return out;
+        }));
+    if (!prefetch) {
+        mBusyText = tr("Encoding %1").arg(QFileInfo(path).fileName());
+        mProgressTimer->start();
+    }
+    updateBusy();
+}
+
+void SegmentationController::encodeFinished()
+{
+    std::unique_ptr<EncodeJob> job = std::move(mEncodeJob);
+    job->watcher->deleteLater();
+    mProgressTimer->stop();
+    EncodeOutput out = job->watcher->result();
+    const bool forCurrent = mDocument && job->key == mKey;
+    if (!out.cancelled && out.error.isEmpty() && out.encoding) {
+        cacheEncoding(job->key, out.encoding);
+        if (!out.image.empty()) {
+            // Keep only a few loaded images: they are large.
+            if (mPrefetchedImages.size() >= 3)
+                mPrefetchedImages.clear();
+            mPrefetchedImages.insert(job->path, std::move(out.image));
+        }
+        if (job->prefetch && !forCurrent)
+            Q_EMIT prefetched(job->path);
+        if (forCurrent) {
+            mEncoding = out.encoding;
+            Q_EMIT encoded(job->path, out.milliseconds);
+            requestScore();
+        }
+    } else if (!out.error.isEmpty() && forCurrent) {
+        Q_EMIT failed(tr("Encoding failed: %1").arg(out.error));
+    }
+    // The current image first (it may have been requested while stale work was stopping).
+    if (mBackend && mDocument && !mEncoding && !mDocument->image().empty() && (out.cancelled || !forCurrent)) {
+        if (EncodingPtr enc = cached(mKey)) {
+            mEncoding = enc;
+            requestScore();
+        } else {
+            startEncode(mKey, mDocument->path(), &mDocument->image(), false);
+            return;
+        }
+    }
+    startNextPrefetch();
+    updateBusy();
+}
+
+void SegmentationController::startNextPrefetch()
+{
+    if (mEncodeJob || !mBackend || !mMismatch.isEmpty())
+        return;
+    while (!mPrefetch.empty()) {
+        const QString path = mPrefetch.front();
+        mPrefetch.pop_front();
+        const QString key = keyFor(path);
+        bool have = false;
+        for (const auto& e : mCache)
+            have = have || e.first == key;
+        if (have || key == mKey)
+            continue;
+        startEncode(key, path, nullptr, true);
+        return;
+    }
+    updateBusy();
+}
+
+void SegmentationController::requestScore()
+{
+    if (!mEncoding || !mDocument || !mBackend)
+        return;
+    if (mScoreRunning) {
+        mScoreDirty = true;
+        return;
+    }
+    if (!mMismatch.isEmpty()) {
+        Q_EMIT failed(mMismatch);
+        return;
+    }
+    std::vector<std::uint16_t> ids;
+    zm::ClassSet set = mClasses->classSet(&ids);
+    const int w = mDocument->image().width;
+    const int h = mDocument->image().height;
+    mScoreRunning = true;
+    mScoreDirty = false;
+    mScoreGeneration = mGeneration;
+    mScoreDocument = mDocument;
+    updateBusy();
+    mScoreWatcher->setFuture(QtConcurrent::run(
+        &mScorePool, [backend = mBackend, enc = mEncoding, set = std::move(set), ids = std::move(ids),
+                      options = mOptions, w, h]() -> ScoreOutput {
+            ScoreOutput out;
+            const auto t0 = std::chrono::steady_clock::now();
+            if (set.classes.empty()) {
+                // Nothing typed yet: everything is void.
+                out.labels = zm::LabelMap(w, h);
+                return out;
+            }
+            try {
+                zm::ScoreResult r = backend->score(*enc, set, options);
+                if (r.labels.width != w || r.labels.height != h)
+                    throw zm::Error("the model returned " + std::to_string(r.labels.width) + "x" +
+                                    std::to_string(r.labels.height) + " labels for a " + std::to_string(w) + "x" +
+                                    std::to_string(h) + " image");
+                // ScoreResult indexes the ClassSet; documents store stable class ids.
+                for (std::uint16_t& v : r.labels.ids)
+                    if (v != zm::LabelMap::kVoid)
+                        v = v < ids.size() ? ids[v] : zm::LabelMap::kVoid;
+                out.labels = std::move(r.labels);
+                out.confidence = std::move(r.confidence);
+            } catch (const std::exception& e) {
+                out.error = QString::fromUtf8(e.what());
+            }
+            out.milliseconds = msSince(t0);
+            return out;
+        }));
+}
+
+void SegmentationController::scoreFinished()
+{
+    mScoreRunning = false;
+    ScoreOutput out = mScoreWatcher->result();
+    const bool fresh = mScoreGeneration == mGeneration && mScoreDocument && mScoreDocument == mDocument;
+    if (fresh) {
+        if (!out.error.isEmpty()) {
+            Q_EMIT failed(out.error);
+        } else {
+            try {
+                mDocument->setPrediction(std::move(out.labels), std::move(out.confidence));
+                Q_EMIT scored(mDocument, out.milliseconds);
+            } catch (const std::exception& e) {
+                Q_EMIT failed(QString::fromUtf8(e.what()));
+            }
+        }
+    }
+    if (mScoreDirty || !fresh) {
+        mScoreDirty = false;
+        requestScore();
+    }
+    updateBusy();
+}
+
+void SegmentationController::suggestForVoid(int count)
+{
+    if (!mBackend || !mEmbedder || !mEncoding || !mDocument || mDocument->labels().empty()) {
+        Q_EMIT suggestions({});
+        return;
+    }
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        Q_EMIT suggestions(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([backend = mBackend, embedder = mEmbedder, enc = mEncoding,
+                                          labels = mDocument->labels(), count] {
+        QStringList words;
+        try {
+            const std::vector<float> v = backend->regionEmbedding(*enc, labels, zm::LabelMap::kVoid);
+            if (!v.empty())
+                for (const zm::Neighbor& n : embedder->neighbors(v, count))
+                    words << QString::fromStdString(n.word);
+        } catch (const std::exception&) {
+            // No suggestion is a valid answer.
+        }
+        return words;
+    }));
+}
+
+void SegmentationController::updateBusy()
+{
+    const bool busy = isBusy();
+    QString what;
+    if (mEncodeJob)
+        what = mEncodeJob->prefetch ? tr("Pre-encoding %1").arg(QFileInfo(mEncodeJob->path).fileName()) : mBusyText;
+    else if (mScoreRunning)
+        what = tr("Scoring");
+    Q_EMIT busyChanged(busy, what);
+}
+
+} // namespace zm::ui

@@ -1,0 +1,156 @@
+// SegmentationController: runs the model for the GUI. Encoding (expensive) runs in a worker pool,
+// is cancellable and cached; switching images cancels stale work; the next images are pre-encoded
+// in the background when nothing else runs. Scoring (cheap) reruns in another worker whenever the
+// classes or options change, coalesced so that only the newest request is computed after the one
+// running. Results are applied on the GUI thread to the current ImageDocument.
+#pragma once
+#include "core/engine/classset.h"
+#include "ui/document/imagedocument.h"
+#include "ui/engine/backend.h"
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QThreadPool>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+class QTimer;
+
+namespace zm {
+class ClassEmbedder;
+}
+
+namespace zm::ui {
+
+class ClassListModel;
+class ImageDocument;
+
+class SegmentationController : public QObject {
+    Q_OBJECT
+public:
+    explicit SegmentationController(ClassListModel* classes, QObject* parent = nullptr);
+    ~SegmentationController() override;
+
+    void setBackend(std::shared_ptr<const Backend> backend);
+    const std::shared_ptr<const Backend>& backend() const { return mBackend; }
+    void setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder);
+    const std::shared_ptr<const zm::ClassEmbedder>& embedder() const { return mEmbedder; }
+    /// Empty when model and vectors fit; else the explanation shown to the person.
+    QString mismatch() const { return mMismatch; }
+
+    /// Embeds and adds a class (synonyms allowed); the scoring step reruns, the encoder does not.
+    std::uint16_t addClass(const QString& name);
+    void renameClass(std::uint16_t id, const QString& name);
+    /// Re-embeds every class (after the vectors changed).
+    void reembedAll();
+    /// The vector of a name, or empty with `problem` set.
+    std::vector<float> embed(const QString& name, QString* problem) const;
+
+    /// NaN = the model's calibration.
+    void setGamma(float gamma);
+    float gamma() const { return mOptions.gamma; }
+    void setVoidThreshold(float threshold);
+    float voidThreshold() const { return mOptions.voidThreshold; }
+    zm::ScoreOptions scoreOptions() const { return mOptions; }
+
+    /// The document to predict; `key` identifies the image content (path + modification time).
+    void setCurrent(ImageDocument* document, const QString& key);
+    ImageDocument* current() const { return mDocument; }
+    /// Image files to encode in the background, in order, when nothing else runs.
+    void setPrefetch(const QStringList& paths);
+    /// An image a prefetch already loaded (saves reading it again); empty when none.
+    zm::Image takePrefetchedImage(const QString& path);
+
+    bool isEncoding() const { return mEncodeJob != nullptr && !mEncodeJob->prefetch; }
+    bool isBusy() const { return mEncodeJob != nullptr || mScoreRunning; }
+    bool hasEncoding() const { return mEncoding != nullptr; }
+    int cachedEncodings() const { return int(mCache.size()); }
+    /// Rescore now (classes/options changed); coalesced.
+    void requestScore();
+
+    /// Proposes vocabulary words for the void part of the current prediction (async: suggestions()).
+    void suggestForVoid(int count = 8);
+
+    static QString keyFor(const QString& path);
+
+Q_SIGNALS:
+    void busyChanged(bool busy, const QString& what);
+    void progress(double fraction, const QString& message);
+    void encoded(const QString& path, double milliseconds);
+    /// A prediction was applied to `document` (score time in ms).
+    void scored(zm::ui::ImageDocument* document, double milliseconds);
+    void failed(const QString& message);
+    void suggestions(const QStringList& words);
+    /// Background encoding of an image finished (status "encoded" in the image list).
+    void prefetched(const QString& path);
+
+private:
+    class PolledProgress;
+    struct EncodeOutput {
+        EncodingPtr encoding;
+        zm::Image image; ///< what a prefetch loaded
+        QString error;
+        bool cancelled = false;
+        double milliseconds = 0;
+    };
+    struct EncodeJob {
+        QString key;
+        QString path;
+        bool prefetch = false;
+        std::shared_ptr<PolledProgress> progress;
+        QFutureWatcher<EncodeOutput>* watcher = nullptr;
+    };
+    struct ScoreOutput {
+        zm::LabelMap labels;
+        std::vector<float> confidence;
+        double milliseconds = 0;
+        QString error;
+    };
+
+    void startEncode(const QString& key, const QString& path, const zm::Image* image, bool prefetch);
+    void encodeFinished();
+    void startNextPrefetch();
+    void scoreFinished();
+    void cacheEncoding(const QString& key, EncodingPtr enc);
+    EncodingPtr cached(const QString& key);
+    void updateMismatch();
+    void updateBusy();
+    void requestNeighbors(std::uint16_t id);
+
+    ClassListModel* mClasses;
+    std::shared_ptr<const Backend> mBackend;
+    std::shared_ptr<const zm::ClassEmbedder> mEmbedder;
+    QString mMismatch;
+    zm::ScoreOptions mOptions;
+
+    QPointer<ImageDocument> mDocument;
+    QString mKey;
+    EncodingPtr mEncoding;
+    quint64 mGeneration = 0;
+
+    QThreadPool mEncodePool;
+    QThreadPool mScorePool;
+    std::unique_ptr<EncodeJob> mEncodeJob;
+    std::deque<QString> mPrefetch;
+    QHash<QString, zm::Image> mPrefetchedImages;
+
+    // Small LRU of encodings by key, bounded by bytes.
+    std::deque<std::pair<QString, EncodingPtr>> mCache;
+    std::size_t mCacheBudget = std::size_t(768) << 20;
+
+    bool mScoreRunning = false;
+    bool mScoreDirty = false;
+    QFutureWatcher<ScoreOutput>* mScoreWatcher;
+    quint64 mScoreGeneration = 0;
+    QPointer<ImageDocument> mScoreDocument;
+    QTimer* mProgressTimer;
+    QString mBusyText;
+};
+
+} // namespace zm::ui

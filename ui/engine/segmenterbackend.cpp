@@ -1,0 +1,72 @@
+// SegmenterBackend implementation: a thin adapter; encodings keep the engine's FeatureMap.
+#include "ui/engine/segmenterbackend.h"
+
+#include "core/common/error.h"
+#include "core/embed/embedder.h"
+#include "core/engine/segmenter.h"
+
+namespace zm::ui {
+
+namespace {
+
+class SegmenterEncoding : public Encoding {
+public:
+    explicit SegmenterEncoding(zm::FeatureMapPtr f) : features(std::move(f)) {}
+    std::size_t bytes() const override { return features ? features->bytes() : 0; }
+    zm::FeatureMapPtr features;
+};
+
+class SegmenterBackend : public Backend {
+public:
+    explicit SegmenterBackend(std::shared_ptr<const zm::Segmenter> s) : mSeg(std::move(s)) {}
+    QString modelName() const override
+    {
+        const std::string& n = mSeg->card().name;
+        return QString::fromStdString(n.empty() ? mSeg->card().method : n);
+    }
+    QString device() const override { return QString::fromStdString(mSeg->device()); }
+    VectorSpaceId vectorSpace() const override { return mSeg->card().vectorSpace; }
+    float defaultGamma() const override { return mSeg->card().gamma; }
+    EncodingPtr encode(const Image& image, Progress* progress) const override
+    {
+        return std::make_shared<SegmenterEncoding>(mSeg->encode(image, progress));
+    }
+    ScoreResult score(const Encoding& enc, const ClassSet& classes, const ScoreOptions& options) const override
+    {
+        return mSeg->score(*features(enc), classes, options);
+    }
+    std::vector<float> regionEmbedding(const Encoding& enc, const LabelMap& mask, std::uint16_t id) const override
+    {
+        return mSeg->regionEmbedding(*features(enc), mask, id);
+    }
+
+private:
+    static const zm::FeatureMap* features(const Encoding& enc)
+    {
+        const auto* e = dynamic_cast<const SegmenterEncoding*>(&enc);
+        if (!e || !e->features)
+            throw zm::Error("internal: an encoding from another model was passed to the segmenter");
+        return e->features.get();
+    }
+    std::shared_ptr<const zm::Segmenter> mSeg;
+};
+
+} // namespace
+
+std::shared_ptr<const Backend> makeSegmenterBackend(std::shared_ptr<const zm::Segmenter> segmenter)
+{
+    return std::make_shared<SegmenterBackend>(std::move(segmenter));
+}
+
+std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path& model)
+{
+    std::shared_ptr<const zm::Segmenter> seg = zm::Segmenter::load(model);
+    return makeSegmenterBackend(std::move(seg));
+}
+
+std::shared_ptr<const zm::ClassEmbedder> loadEmbedder(const std::filesystem::path& vectors)
+{
+    return zm::ClassEmbedder::load(vectors);
+}
+
+} // namespace zm::ui

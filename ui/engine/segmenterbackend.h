@@ -1,0 +1,23 @@
+// SegmenterBackend: the GUI's Backend over the real engine (zm::Segmenter), and the loaders for a
+// model folder and a vectors file that turn every failure into a zm::Error message.
+#pragma once
+#include "ui/engine/backend.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace zm {
+class ClassEmbedder;
+class Segmenter;
+}
+
+namespace zm::ui {
+
+/// Loads a checkpoint (folder with card.json, or a file); throws zm::Error naming the problem.
+std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path& model);
+/// Wraps a loaded segmenter (tests build one in-process).
+std::shared_ptr<const Backend> makeSegmenterBackend(std::shared_ptr<const zm::Segmenter> segmenter);
+/// Loads a fastText vectors file; throws zm::Error naming the problem.
+std::shared_ptr<const zm::ClassEmbedder> loadEmbedder(const std::filesystem::path& vectors);
+
+} // namespace zm::ui

@@ -1,0 +1,355 @@
+// ClassListModel implementation.
+#include "ui/model/classlistmodel.h"
+
+#include "ui/model/palette.h"
+
+#include "core/common/image.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <cmath>
+
+namespace zm::ui {
+
+namespace {
+
+float cosine(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.empty() || a.size() != b.size())
+        return 0.0f;
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += double(a[i]) * b[i];
+        aa += double(a[i]) * a[i];
+        bb += double(b[i]) * b[i];
+    }
+    return aa > 0 && bb > 0 ? float(ab / std::sqrt(aa * bb)) : 0.0f;
+}
+
+} // namespace
+
+ClassListModel::ClassListModel(QObject* parent) : QAbstractListModel(parent) {}
+
+int ClassListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(mEntries.size());
+}
+
+QVariant ClassListModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(mEntries.size()))
+        return {};
+    const ClassEntry& e = mEntries[std::size_t(index.row())];
+    const QString& warning = mWarnings[std::size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+        return e.name;
+    case Qt::DecorationRole:
+    case ColorRole:
+        return e.color;
+    case Qt::CheckStateRole:
+        return e.visible ? Qt::Checked : Qt::Unchecked;
+    case Qt::ToolTipRole: {
+        QString tip = e.name;
+        if (!e.problem.isEmpty())
+            tip += QStringLiteral("\n") + e.problem;
+        if (!warning.isEmpty())
+            tip += QStringLiteral("\n") + warning;
+        if (!e.neighbors.isEmpty())
+            tip += QStringLiteral("\n") + tr("Means to the model: %1").arg(e.neighbors.join(QStringLiteral(", ")));
+        return tip;
+    }
+    case IdRole:
+        return int(e.id);
+    case VisibleRole:
+        return e.visible;
+    case BiasRole:
+        return double(e.bias);
+    case NeighborsRole:
+        return e.neighbors;
+    case ProblemRole:
+        return e.problem;
+    case WarningRole:
+        return warning;
+    case HasVectorRole:
+        return !e.vector.empty();
+    default:
+        return {};
+    }
+}
+
+bool ClassListModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (!index.isValid() || index.row() >= int(mEntries.size()))
+        return false;
+    const std::uint16_t id = mEntries[std::size_t(index.row())].id;
+    switch (role) {
+    case Qt::CheckStateRole:
+        setVisible(id, value.toInt() == Qt::Checked);
+        return true;
+    case VisibleRole:
+        setVisible(id, value.toBool());
+        return true;
+    case ColorRole:
+        setColor(id, value.value<QColor>());
+        return true;
+    case BiasRole:
+        setBias(id, float(value.toDouble()));
+        return true;
+    default:
+        // Renaming needs a new vector: the view edits through the controller, not here.
+        return false;
+    }
+}
+
+Qt::ItemFlags ClassListModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable;
+}
+
+QHash<int, QByteArray> ClassListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names[IdRole] = "classId";
+    names[ColorRole] = "color";
+    names[VisibleRole] = "visible";
+    names[BiasRole] = "bias";
+    names[NeighborsRole] = "neighbors";
+    names[ProblemRole] = "problem";
+    names[WarningRole] = "warning";
+    names[HasVectorRole] = "hasVector";
+    return names;
+}
+
+std::uint16_t ClassListModel::addClass(const QString& name, std::vector<float> vector, const QString& problem)
+{
+    ClassEntry e;
+    // kVoid is reserved in label maps; ids never reach it in practice (65535 classes).
+    e.id = mNextId++;
+    e.name = name;
+    e.color = paletteColor(e.id);
+    e.vector = std::move(vector);
+    e.problem = problem;
+    const int row = int(mEntries.size());
+    beginInsertRows({}, row, row);
+    mEntries.push_back(std::move(e));
+    mWarnings.emplace_back();
+    endInsertRows();
+    updateWarnings();
+    Q_EMIT scoringChanged();
+    Q_EMIT appearanceChanged();
+    return mEntries.back().id;
+}
+
+void ClassListModel::removeClass(std::uint16_t id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    mEntries.erase(mEntries.begin() + row);
+    mWarnings.erase(mWarnings.begin() + row);
+    endRemoveRows();
+    updateWarnings();
+    Q_EMIT scoringChanged();
+    Q_EMIT appearanceChanged();
+}
+
+void ClassListModel::clear()
+{
+    beginResetModel();
+    mEntries.clear();
+    mWarnings.clear();
+    endResetModel();
+    Q_EMIT scoringChanged();
+    Q_EMIT appearanceChanged();
+}
+
+void ClassListModel::rename(std::uint16_t id, const QString& name, std::vector<float> vector, const QString& problem)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    ClassEntry& e = mEntries[std::size_t(row)];
+    e.name = name;
+    e.vector = std::move(vector);
+    e.problem = problem;
+    e.neighbors.clear();
+    updateWarnings();
+    emitRow(id, {Qt::DisplayRole, Qt::EditRole, ProblemRole, NeighborsRole, HasVectorRole});
+    Q_EMIT scoringChanged();
+}
+
+void ClassListModel::setVector(std::uint16_t id, std::vector<float> vector, const QString& problem)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    mEntries[std::size_t(row)].vector = std::move(vector);
+    mEntries[std::size_t(row)].problem = problem;
+    mEntries[std::size_t(row)].neighbors.clear();
+    updateWarnings();
+    emitRow(id, {ProblemRole, NeighborsRole, HasVectorRole});
+    Q_EMIT scoringChanged();
+}
+
+void ClassListModel::setColor(std::uint16_t id, const QColor& color)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !color.isValid() || mEntries[std::size_t(row)].color == color)
+        return;
+    mEntries[std::size_t(row)].color = color;
+    emitRow(id, {Qt::DecorationRole, ColorRole});
+    Q_EMIT appearanceChanged();
+}
+
+void ClassListModel::setVisible(std::uint16_t id, bool visible)
+{
+    const int row = rowOf(id);
+    if (row < 0 || mEntries[std::size_t(row)].visible == visible)
+        return;
+    mEntries[std::size_t(row)].visible = visible;
+    emitRow(id, {Qt::CheckStateRole, VisibleRole});
+    Q_EMIT appearanceChanged();
+}
+
+void ClassListModel::setBias(std::uint16_t id, float bias)
+{
+    const int row = rowOf(id);
+    if (row < 0 || mEntries[std::size_t(row)].bias == bias)
+        return;
+    mEntries[std::size_t(row)].bias = bias;
+    emitRow(id, {BiasRole});
+    Q_EMIT scoringChanged();
+}
+
+void ClassListModel::setNeighbors(std::uint16_t id, const QStringList& words)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    mEntries[std::size_t(row)].neighbors = words;
+    emitRow(id, {NeighborsRole, Qt::ToolTipRole});
+}
+
+int ClassListModel::rowOf(std::uint16_t id) const
+{
+    for (std::size_t i = 0; i < mEntries.size(); ++i)
+        if (mEntries[i].id == id)
+            return int(i);
+    return -1;
+}
+
+const ClassEntry* ClassListModel::find(std::uint16_t id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : &mEntries[std::size_t(row)];
+}
+
+zm::ClassSet ClassListModel::classSet(std::vector<std::uint16_t>* ids) const
+{
+    zm::ClassSet set;
+    if (ids)
+        ids->clear();
+    std::size_t dim = 0;
+    for (const ClassEntry& e : mEntries) {
+        if (!e.enabled || e.vector.empty())
+            continue;
+        if (dim == 0)
+            dim = e.vector.size();
+        if (e.vector.size() != dim)
+            continue; // embedded in another space: left out until re-embedded
+        zm::ClassSpec spec;
+        spec.name = e.name.toStdString();
+        spec.vector = e.vector;
+        spec.bias = e.bias;
+        set.classes.push_back(std::move(spec));
+        if (ids)
+            ids->push_back(e.id);
+    }
+    return set;
+}
+
+QJsonArray ClassListModel::toJson() const
+{
+    QJsonArray array;
+    for (const ClassEntry& e : mEntries) {
+        QJsonObject o;
+        o[QStringLiteral("id")] = int(e.id);
+        o[QStringLiteral("name")] = e.name;
+        o[QStringLiteral("color")] = e.color.name();
+        o[QStringLiteral("visible")] = e.visible;
+        o[QStringLiteral("bias")] = double(e.bias);
+        array.append(o);
+    }
+    return array;
+}
+
+void ClassListModel::fromJson(const QJsonArray& array,
+                              const std::function<std::vector<float>(const QString&, QString*)>& embed)
+{
+    beginResetModel();
+    mEntries.clear();
+    mWarnings.clear();
+    mNextId = 0;
+    for (const QJsonValue& v : array) {
+        const QJsonObject o = v.toObject();
+        ClassEntry e;
+        e.name = o.value(QStringLiteral("name")).toString().trimmed();
+        const int id = o.value(QStringLiteral("id")).toInt(-1);
+        if (e.name.isEmpty() || id < 0 || id >= int(zm::LabelMap::kVoid) || rowOf(std::uint16_t(id)) >= 0)
+            continue; // a damaged entry is dropped rather than breaking the whole list
+        e.id = std::uint16_t(id);
+        const QColor c(o.value(QStringLiteral("color")).toString());
+        e.color = c.isValid() ? c : paletteColor(e.id);
+        e.visible = o.value(QStringLiteral("visible")).toBool(true);
+        e.bias = float(o.value(QStringLiteral("bias")).toDouble(0.0));
+        if (embed)
+            e.vector = embed(e.name, &e.problem);
+        mNextId = std::max<std::uint16_t>(mNextId, std::uint16_t(e.id + 1));
+        mEntries.push_back(std::move(e));
+        mWarnings.emplace_back();
+    }
+    endResetModel();
+    updateWarnings();
+    Q_EMIT scoringChanged();
+    Q_EMIT appearanceChanged();
+}
+
+void ClassListModel::emitRow(std::uint16_t id, const QList<int>& roles)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    const QModelIndex i = index(row);
+    Q_EMIT dataChanged(i, i, roles + QList<int>{Qt::ToolTipRole});
+}
+
+void ClassListModel::updateWarnings()
+{
+    std::vector<QString> next(mEntries.size());
+    for (std::size_t i = 0; i < mEntries.size(); ++i)
+        for (std::size_t j = 0; j < mEntries.size(); ++j) {
+            if (i == j)
+                continue;
+            const float c = cosine(mEntries[i].vector, mEntries[j].vector);
+            if (c >= kNearlyIdentical) {
+                next[i] = tr("Nearly identical to \"%1\" (cosine %2): the model cannot tell them apart")
+                              .arg(mEntries[j].name)
+                              .arg(double(c), 0, 'f', 3);
+                break;
+            }
+        }
+    for (std::size_t i = 0; i < next.size(); ++i)
+        if (next[i] != mWarnings[i]) {
+            mWarnings[i] = next[i];
+            const QModelIndex idx = index(int(i));
+            Q_EMIT dataChanged(idx, idx, {WarningRole, Qt::ToolTipRole});
+        }
+}
+
+} // namespace zm::ui
