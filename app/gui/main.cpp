@@ -23,7 +23,7 @@ int main(int argc, char** argv)
     parser.process(app);
 
     zm::initRuntime();
-    zm::ui::MainWindow window;
+    zm::ui::MainWindow window(nullptr, true);
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openPaths(parser.positionalArguments());

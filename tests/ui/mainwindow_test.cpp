@@ -266,7 +266,7 @@ TEST(MainWindow, SettingsRoundTrip)
         w.saveSettings();
     }
     {
-        ui::MainWindow w(nullptr, true); // loads classes from the settings (vectors: none here)
+        ui::MainWindow w(nullptr, false); // classes come back from the settings (vectors: none here)
         EXPECT_EQ(w.size(), QSize(900, 650));
         EXPECT_EQ(w.findChild<QSlider*>(QStringLiteral("OpacitySlider"))->value(), 73);
         EXPECT_NEAR(w.canvas()->overlayOpacity(), 0.73, 1e-6);

@@ -5,6 +5,7 @@
 #include "ui/app/modeldialog.h"
 #include "ui/canvas/canvasview.h"
 #include "ui/document/imagedocument.h"
+#include "ui/edit/toolbox.h"
 #include "ui/engine/segmentationcontroller.h"
 #include "ui/engine/segmenterbackend.h"
 #include "ui/model/classlistmodel.h"
@@ -221,18 +222,26 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     connect(mLoader, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::imageLoaded);
 
     createActions();
+
+    // Editing tools (ui/edit): their actions, the tool the canvas drives, the class they paint with.
+    mToolBox = new ToolBox(this);
+    mToolBox->setObjectName(QStringLiteral("ToolBox"));
+    addToolActions(tr("Tools"), mToolBox->actions());
+    connect(mToolBox, &ToolBox::toolChanged, this, &MainWindow::setActiveTool);
+    connect(this, &MainWindow::documentChanged, mToolBox, &ToolBox::setDocument);
+    connect(mToolBox, &ToolBox::message, this, [this](const QString& m) { statusBar()->showMessage(m, 4000); });
+    connect(mClassesPanel, &ClassesPanel::selectionChanged, this, [this](int id) {
+        if (id >= 0)
+            mToolBox->setClassId(std::uint16_t(id));
+    });
     resize(1280, 800);
     restoreSettings();
     if (loadDefaults) {
-        QSettings s;
-        const QString model = s.value(QStringLiteral("model/path")).toString();
-        const QString vectors = s.value(QStringLiteral("model/vectors")).toString();
-        loadModel(model.isEmpty() ? QString::fromStdString(zm::defaultModelPath().string()) : model);
-        loadVectors(vectors.isEmpty() ? QString::fromStdString(zm::defaultVectorsPath().string()) : vectors);
-        // Classes of the last session come back with the vectors they need.
-        const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();
-        if (!classes.isEmpty() && mClasses->rowCount() == 0)
-            mClasses->fromJson(classes, [this](const QString& n, QString* p) { return mController->embed(n, p); });
+        QSettings st;
+        const QString model = st.value(QStringLiteral("model/path")).toString();
+        const QString vectors = st.value(QStringLiteral("model/vectors")).toString();
+        loadAsync(model.isEmpty() ? QString::fromStdString(zm::defaultModelPath().string()) : model,
+                  vectors.isEmpty() ? QString::fromStdString(zm::defaultVectorsPath().string()) : vectors);
     }
     updateModelStatus();
     updateNotice();
@@ -791,6 +800,62 @@ void MainWindow::restoreSettings()
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     mOpacity->setValue(s.value(QStringLiteral("view/opacity"), 50).toInt());
     mOutlineAction->setChecked(s.value(QStringLiteral("view/outline"), false).toBool());
+    // The last session's classes come back; their vectors follow when vectors are loaded.
+    const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();
+    if (!classes.isEmpty() && mClasses->rowCount() == 0)
+        mClasses->fromJson(classes, [this](const QString& n, QString* p) { return mController->embed(n, p); });
+}
+
+void MainWindow::loadAsync(const QString& model, const QString& vectors)
+{
+    struct Loaded {
+        std::shared_ptr<const Backend> backend;
+        std::shared_ptr<const zm::ClassEmbedder> embedder;
+        QString modelError, vectorsError;
+    };
+    mStatusModel->setText(tr("Loading model and vectors..."));
+    mProgress->setRange(0, 0);
+    mProgress->setFormat(tr("Loading model and vectors"));
+    mProgress->show();
+    // Vectors files are hundreds of MB: read them off the GUI thread.
+    auto* watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, model, vectors] {
+        watcher->deleteLater();
+        const Loaded r = watcher->result();
+        mProgress->hide();
+        if (r.embedder)
+            setEmbedder(r.embedder, vectors);
+        else
+            mVectorsProblem = r.vectorsError;
+        if (r.backend)
+            setBackend(r.backend, model);
+        else
+            mModelProblem = r.modelError;
+        updateModelStatus();
+        updateNotice();
+    });
+    watcher->setFuture(QtConcurrent::run([model, vectors] {
+        Loaded r;
+        if (model.isEmpty())
+            r.modelError = tr("No model found. The default model ships in models/default (install the package, or "
+                              "train one: see README); choose one in Model > Choose model and vectors.");
+        else
+            try {
+                r.backend = loadSegmenterBackend(model.toStdString());
+            } catch (const std::exception& e) {
+                r.modelError = tr("Model not loaded: %1").arg(QString::fromUtf8(e.what()));
+            }
+        if (vectors.isEmpty())
+            r.vectorsError = tr("No word vectors found: run scripts/setup.sh (it builds the default vectors), or "
+                                "choose a fastText .bin in Model > Choose model and vectors.");
+        else
+            try {
+                r.embedder = loadEmbedder(vectors.toStdString());
+            } catch (const std::exception& e) {
+                r.vectorsError = tr("Vectors not loaded: %1").arg(QString::fromUtf8(e.what()));
+            }
+        return r;
+    }));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

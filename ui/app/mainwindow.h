@@ -35,6 +35,7 @@ class ClassesPanel;
 class ImageDocument;
 class SegmentationController;
 class Tool;
+class ToolBox;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -43,7 +44,7 @@ public:
     enum class ImageStatus { NotPredicted, Encoded, Predicted, Edited, Exported, Unreadable };
 
     /// `loadDefaults`: load the model and vectors from the settings (or the defaults) on start.
-    explicit MainWindow(QWidget* parent = nullptr, bool loadDefaults = true);
+    explicit MainWindow(QWidget* parent = nullptr, bool loadDefaults = false);
     ~MainWindow() override;
 
     /// Opens files and folders (folders contribute their images, in natural order).
@@ -68,6 +69,8 @@ public:
     bool loadVectors(const QString& path, QString* error = nullptr);
     void setBackend(std::shared_ptr<const Backend> backend, const QString& path = {});
     void setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder, const QString& path = {});
+    /// Loads both in a worker and applies them when done (start-up: the window shows at once).
+    void loadAsync(const QString& model, const QString& vectors);
 
     /// Editing hook (see docs/GUI.md): adds a toolbar with these actions and a menu "Tools".
     QToolBar* addToolActions(const QString& title, const QList<QAction*>& actions);
@@ -81,6 +84,7 @@ public:
     ChartsPanel* charts() const { return mCharts; }
     QListWidget* imageList() const { return mImageList; }
     QUndoGroup* undoGroup() const { return mUndoGroup; }
+    ToolBox* toolBox() const { return mToolBox; }
 
     /// Writes / reads window geometry, last folder, display options, model, vectors and classes.
     void saveSettings() const;
@@ -124,6 +128,7 @@ private:
     ClassesPanel* mClassesPanel = nullptr;
     ChartsPanel* mCharts = nullptr;
     QUndoGroup* mUndoGroup = nullptr;
+    ToolBox* mToolBox = nullptr;
     QMenu* mToolsMenu = nullptr;
     QLabel* mStatusImage = nullptr;
     QLabel* mStatusHover = nullptr;
