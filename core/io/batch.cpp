@@ -130,27 +130,27 @@ BatchSummary runBatch(const BatchOptions& o, const ClassTable& table, const Pred
             continue;
         }
         fs::remove(marker, ec); // outputs are about to change: not finished until rewritten
+        Image image;
+        LabelMap labels;
         try {
-            const Image image = loadImageRgb(file);
-            const LabelMap labels = predict(image, file);
+            image = loadImageRgb(file);
+            labels = predict(image, file);
             if (labels.width != image.width || labels.height != image.height)
                 throw fileError(file.string(), "prediction is " + std::to_string(labels.width) + "x" +
                                                    std::to_string(labels.height) + " but the image is " +
                                                    std::to_string(image.width) + "x" + std::to_string(image.height));
-            // COCO image ids are positions in the whole folder, so shards agree without talking.
-            exportImage(o.outDir, names[k], key, int(k) + 1, labels, table, o.exports, &image);
-            saveJsonFile(marker, {{"image", key}, {"signature", o.signature}, {"formats", formats}});
-            ++s.processed;
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {
-            // Disk full or read-only output stops the run: every further image would fail the same way.
-            const std::string what = e.what();
-            if (what.find("disk full") != std::string::npos || what.find("cannot write") != std::string::npos ||
-                what.find("cannot create folder") != std::string::npos)
-                throw;
-            s.failed.emplace_back(key, what);
+            // One bad image (unreadable, odd size) must not stop a long batch: record it, go on.
+            s.failed.emplace_back(key, e.what());
+            continue;
         }
+        // Write errors (disk full, read-only output) stop the run: every further image would fail alike.
+        // COCO image ids are positions in the whole folder, so shards agree without talking.
+        exportImage(o.outDir, names[k], key, int(k) + 1, labels, table, o.exports, &image);
+        saveJsonFile(marker, {{"image", key}, {"signature", o.signature}, {"formats", formats}});
+        ++s.processed;
     }
     if (o.exports.has(ExportFormat::Coco)) {
         // The last shard to finish merges (rewriting it is harmless: atomic, same content).
