@@ -1,0 +1,642 @@
+// FashionScenes generator. All pixel arithmetic is integer (fixed point) so that the same seed gives
+// the same bytes on any machine, independent of OpenCV's SIMD paths.
+#include "core/data/fashionscenes.h"
+
+#include "core/common/error.h"
+#include "core/common/files.h"
+#include "core/common/strings.h"
+#include "core/data/fashionmnist.h"
+#include "core/data/pngfile.h"
+#include "core/io/image_io.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+namespace zm {
+namespace fs = std::filesystem;
+namespace {
+
+// SplitMix64: tiny, fast, and fully specified (std:: distributions are not portable across libraries).
+struct Rng {
+    std::uint64_t s;
+    explicit Rng(std::uint64_t seed) : s(seed) {}
+    std::uint64_t next()
+    {
+        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); } // [0,1)
+    int range(int lo, int hi) { return lo + int(next() % std::uint64_t(hi - lo + 1)); } // inclusive
+};
+
+Rng sceneRng(std::uint64_t seed, SceneSplit split, int index)
+{
+    Rng r(seed * 0x2545F4914F6CDD1Dull + std::uint64_t(int(split) + 1) * 0x9E3779B97F4A7C15ull +
+          std::uint64_t(index) * 0xD1B54A32D192ED03ull);
+    r.next();
+    return r;
+}
+
+const char* splitName(SceneSplit s)
+{
+    switch (s) {
+    case SceneSplit::Train: return "train";
+    case SceneSplit::Test: return "test";
+    case SceneSplit::Unlabelled: return "unlabelled";
+    }
+    return "?";
+}
+
+std::uint32_t fnv1a(const std::string& s)
+{
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+// Photos of one scene (stereo pairs, the two aero shots) must land in the same split: group by the stem
+// without a trailing view marker (digits, _left/_right, a capital L/R/A/B after lower case).
+std::string backgroundGroup(const fs::path& p)
+{
+    std::string stem = p.stem().string();
+    for (const char* suffix : {"_left", "_right"})
+        if (endsWith(stem, suffix))
+            stem.erase(stem.size() - std::string(suffix).size());
+    while (!stem.empty() && std::isdigit(static_cast<unsigned char>(stem.back())))
+        stem.pop_back();
+    if (stem.size() >= 2 && std::isupper(static_cast<unsigned char>(stem.back())) &&
+        std::islower(static_cast<unsigned char>(stem[stem.size() - 2])))
+        stem.pop_back();
+    return toLowerAscii(stem);
+}
+
+struct Source {
+    const char* dir;
+    std::vector<const char*> files;
+};
+
+// Real photographs installed by Debian packages; logos, renderings, text, charts, calibration boards,
+// microscopy and paintings are left out on purpose. Every source is optional.
+const std::vector<Source>& systemSources()
+{
+    static const std::vector<Source> s = {
+        {"/usr/share/doc/opencv-doc/examples/data",
+         {"aero1.jpg", "aero3.jpg", "aloeL.jpg", "aloeR.jpg", "apple.jpg", "baboon.jpg", "blox.jpg", "board.jpg",
+          "building.jpg", "butterfly.jpg", "ela_original.jpg", "fruits.jpg", "home.jpg", "leuvenA.jpg",
+          "leuvenB.jpg", "messi5.jpg", "orange.jpg", "squirrel_cls.jpg", "stuff.jpg"}},
+        {"/usr/lib/python3/dist-packages/skimage/data",
+         {"astronaut.png", "brick.png", "camera.png", "chelsea.png", "coffee.png", "coins.png", "grass.png",
+          "gravel.png", "motorcycle_left.png", "motorcycle_right.png", "rocket.jpg"}},
+        {"/usr/share/darknet/data", {"dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg", "person.jpg"}},
+        {"/usr/lib/python3/dist-packages/sklearn/datasets/images", {"china.jpg", "flower.jpg"}},
+    };
+    return s;
+}
+
+// Integer area-average (crop >= out) or fixed-point bilinear (crop < out) resampling of a square crop.
+Image resampleCrop(const Image& src, int cx, int cy, int side, int out, bool flip)
+{
+    Image dst(out, out, 3);
+    if (side >= out) {
+        std::vector<int> x0(std::size_t(out) + 1);
+        for (int i = 0; i <= out; ++i)
+            x0[std::size_t(i)] = int((std::int64_t(i) * side) / out);
+        std::vector<std::uint32_t> acc(std::size_t(out) * 3);
+        for (int oy = 0; oy < out; ++oy) {
+            std::fill(acc.begin(), acc.end(), 0u);
+            const int ya = x0[std::size_t(oy)], yb = x0[std::size_t(oy) + 1];
+            for (int y = ya; y < yb; ++y) {
+                const std::uint8_t* row = src.row(cy + y) + std::size_t(cx) * 3;
+                for (int ox = 0; ox < out; ++ox)
+                    for (int x = x0[std::size_t(ox)]; x < x0[std::size_t(ox) + 1]; ++x)
+                        for (int c = 0; c < 3; ++c)
+                            acc[std::size_t(ox) * 3 + c] += row[std::size_t(x) * 3 + c];
+            }
+            std::uint8_t* drow = dst.row(oy);
+            for (int ox = 0; ox < out; ++ox) {
+                const std::uint32_t n = std::uint32_t((yb - ya) * (x0[std::size_t(ox) + 1] - x0[std::size_t(ox)]));
+                const int dx = flip ? out - 1 - ox : ox;
+                for (int c = 0; c < 3; ++c)
+                    drow[std::size_t(dx) * 3 + c] = std::uint8_t((acc[std::size_t(ox) * 3 + c] + n / 2) / n);
+            }
+        }
+        return dst;
+    }
+    for (int oy = 0; oy < out; ++oy) {
+        // Pixel centres in 1/256 px: source = (o + 0.5) * side / out - 0.5.
+        const std::int64_t fy = std::max<std::int64_t>(0, ((2 * oy + 1) * std::int64_t(side) * 128) / out - 128);
+        const int y0 = int(fy >> 8), wy = int(fy & 255), y1 = std::min(y0 + 1, side - 1);
+        std::uint8_t* drow = dst.row(oy);
+        for (int ox = 0; ox < out; ++ox) {
+            const std::int64_t fx = std::max<std::int64_t>(0, ((2 * ox + 1) * std::int64_t(side) * 128) / out - 128);
+            const int x0 = int(fx >> 8), wx = int(fx & 255), x1 = std::min(x0 + 1, side - 1);
+            const int dx = flip ? out - 1 - ox : ox;
+            for (int c = 0; c < 3; ++c) {
+                auto p = [&](int x, int y) { return int(src.row(cy + y)[std::size_t(cx + x) * 3 + c]); };
+                const int top = p(x0, y0) * (256 - wx) + p(x1, y0) * wx;
+                const int bot = p(x0, y1) * (256 - wx) + p(x1, y1) * wx;
+                drow[std::size_t(dx) * 3 + c] = std::uint8_t((top * (256 - wy) + bot * wy + 32768) >> 16);
+            }
+        }
+    }
+    return dst;
+}
+
+std::array<std::uint8_t, 3> randomTint(Rng& rng)
+{
+    const double h = rng.uniform() * 6.0, s = 0.25 + 0.65 * rng.uniform(), v = 0.55 + 0.45 * rng.uniform();
+    const int i = int(h) % 6;
+    const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+    double r = v, g = t, b = p;
+    switch (i) {
+    case 0: r = v, g = t, b = p; break;
+    case 1: r = q, g = v, b = p; break;
+    case 2: r = p, g = v, b = t; break;
+    case 3: r = p, g = q, b = v; break;
+    case 4: r = t, g = p, b = v; break;
+    default: r = v, g = p, b = q; break;
+    }
+    auto q8 = [](double x) { return std::uint8_t(std::lround(std::clamp(x, 0.0, 1.0) * 255.0)); };
+    return {q8(r), q8(g), q8(b)};
+}
+
+// Fixed-point bilinear sample of a 28x28 plane at (fx, fy) in 1/256 px (pixel centres at integers);
+// outside the plane is 0 (black, as Fashion-MNIST's surround).
+int sample28(const std::uint8_t* plane, int fx, int fy)
+{
+    const int x0 = fx >> 8, y0 = fy >> 8, wx = fx & 255, wy = fy & 255;
+    auto p = [&](int x, int y) {
+        return (x < 0 || y < 0 || x >= FashionMnist::kSide || y >= FashionMnist::kSide)
+                   ? 0
+                   : int(plane[y * FashionMnist::kSide + x]);
+    };
+    const int top = p(x0, y0) * (256 - wx) + p(x0 + 1, y0) * wx;
+    const int bot = p(x0, y0 + 1) * (256 - wx) + p(x0 + 1, y0 + 1) * wx;
+    return (top * (256 - wy) + bot * wy + 32768) >> 16;
+}
+
+} // namespace
+
+std::vector<std::uint8_t> fashionItemMask(const std::uint8_t* grey28)
+{
+    constexpr int n = FashionMnist::kSide;
+    std::vector<std::uint8_t> m(n * n);
+    for (int i = 0; i < n * n; ++i)
+        m[std::size_t(i)] = grey28[i] > kFashionItemThreshold ? 1 : 0;
+    // Connected components of one value; `visit` gets each component's pixel list.
+    auto components = [&](std::uint8_t value, bool eight, auto&& visit) {
+        std::vector<std::uint8_t> seen(n * n, 0);
+        std::vector<int> stack, comp;
+        for (int start = 0; start < n * n; ++start) {
+            if (seen[std::size_t(start)] || m[std::size_t(start)] != value)
+                continue;
+            comp.clear();
+            stack.assign(1, start);
+            seen[std::size_t(start)] = 1;
+            bool border = false;
+            while (!stack.empty()) {
+                const int p = stack.back();
+                stack.pop_back();
+                comp.push_back(p);
+                const int x = p % n, y = p / n;
+                border |= x == 0 || y == 0 || x == n - 1 || y == n - 1;
+                for (int dy = -1; dy <= 1; ++dy)
+                    for (int dx = -1; dx <= 1; ++dx) {
+                        if ((dx == 0 && dy == 0) || (!eight && dx != 0 && dy != 0))
+                            continue;
+                        const int xx = x + dx, yy = y + dy;
+                        if (xx < 0 || yy < 0 || xx >= n || yy >= n)
+                            continue;
+                        const int q = yy * n + xx;
+                        if (!seen[std::size_t(q)] && m[std::size_t(q)] == value) {
+                            seen[std::size_t(q)] = 1;
+                            stack.push_back(q);
+                        }
+                    }
+            }
+            visit(comp, border);
+        }
+    };
+    // Pin holes (dark spots inside an item, up to 4 px) belong to the item; larger enclosed regions
+    // (the gap inside a bag's handle) stay background.
+    std::vector<std::vector<int>> holes;
+    components(0, false, [&](const std::vector<int>& c, bool border) {
+        if (!border && c.size() <= 4)
+            holes.push_back(c);
+    });
+    for (const auto& h : holes)
+        for (int p : h)
+            m[std::size_t(p)] = 1;
+    // Specks (isolated bright pixels under 4 px) are noise, unless they are all there is.
+    std::vector<std::vector<int>> parts;
+    components(1, true, [&](const std::vector<int>& c, bool) { parts.push_back(c); });
+    std::size_t largest = 0;
+    for (const auto& c : parts)
+        largest = std::max(largest, c.size());
+    for (const auto& c : parts)
+        if (c.size() < 4 && c.size() < largest)
+            for (int p : c)
+                m[std::size_t(p)] = 0;
+    return m;
+}
+
+BackgroundList findBackgrounds(const FashionScenesOptions& options)
+{
+    std::vector<fs::path> all;
+    std::error_code ec;
+    if (options.systemBackgrounds)
+        for (const auto& src : systemSources())
+            for (const char* f : src.files) {
+                const fs::path p = fs::path(src.dir) / f;
+                if (fs::is_regular_file(p, ec))
+                    all.push_back(p);
+            }
+    for (const auto& dir : options.backgroundDirs) {
+        if (!fs::is_directory(dir, ec))
+            throw fileError(dir.string(), "background folder not found");
+        for (const auto& p : listImages(dir))
+            all.push_back(p);
+    }
+    if (all.empty())
+        throw Error("FashionScenes: no background photographs found. Install the Debian packages opencv-doc and "
+                    "python3-skimage (apt-get install opencv-doc python3-skimage), or pass a folder of photos "
+                    "with --backgrounds DIR");
+    std::sort(all.begin(), all.end(), [](const fs::path& a, const fs::path& b) {
+        return a.filename().string() != b.filename().string() ? a.filename().string() < b.filename().string()
+                                                              : a.string() < b.string();
+    });
+    BackgroundList out;
+    // Fixed rule: a photo group goes to test when FNV-1a(group) % 4 == 0, so about a quarter of the
+    // photos are test backgrounds and a group's split does not depend on which other sources exist.
+    for (const auto& p : all)
+        (fnv1a(backgroundGroup(p)) % 4 == 0 ? out.test : out.train).push_back(p);
+    if (all.size() == 1) {
+        out.train = out.test = all; // one photo only: both splits must have a background
+    } else if (out.test.empty()) {
+        out.test.push_back(out.train.back());
+        out.train.pop_back();
+    } else if (out.train.empty()) {
+        out.train.push_back(out.test.front());
+        out.test.erase(out.test.begin());
+    }
+    return out;
+}
+
+struct FashionScenesGenerator::Impl {
+    FashionMnist trainItems, testItems;
+    std::array<std::vector<int>, 10> trainByClass, testByClass;
+    std::vector<Image> trainBackgrounds, testBackgrounds;
+    BackgroundList backgroundPaths;
+};
+
+FashionScenesGenerator::FashionScenesGenerator(FashionScenesOptions options)
+    : mOptions(std::move(options)), mImpl(std::make_unique<Impl>())
+{
+    const auto& o = mOptions;
+    if (o.size < 32 || o.size > 4096)
+        throw Error("FashionScenes: scene size " + std::to_string(o.size) + " must be in 32..4096");
+    if (o.trainScenes < 0 || o.testScenes < 0 || o.unlabelledScenes < 0 || o.trainScenes > 999999 ||
+        o.testScenes > 999999 || o.unlabelledScenes > 999999)
+        throw Error("FashionScenes: scene counts must be in 0..999999");
+    if (o.minItems < 1 || o.maxItems < o.minItems || o.maxItems > 50)
+        throw Error("FashionScenes: items per scene must satisfy 1 <= min <= max <= 50 (got " +
+                    std::to_string(o.minItems) + ".." + std::to_string(o.maxItems) + ")");
+    if (o.minItemSize < 8 || o.maxItemSize < o.minItemSize || o.maxItemSize > o.size)
+        throw Error("FashionScenes: item size must satisfy 8 <= min <= max <= scene size (got " +
+                    std::to_string(o.minItemSize) + ".." + std::to_string(o.maxItemSize) + ")");
+    if (o.maxRotationDeg < 0 || o.maxRotationDeg > 180)
+        throw Error("FashionScenes: rotation must be in 0..180 degrees");
+    if (o.threads < 1 || o.threads > 256)
+        throw Error("FashionScenes: threads must be in 1..256");
+
+    const fs::path dir = o.fashionMnistDir.empty() ? defaultFashionMnistDir() : o.fashionMnistDir;
+    mImpl->trainItems = loadFashionMnist(dir, "train");
+    mImpl->testItems = loadFashionMnist(dir, "t10k");
+    for (int i = 0; i < mImpl->trainItems.count; ++i)
+        mImpl->trainByClass[mImpl->trainItems.labels[std::size_t(i)]].push_back(i);
+    for (int i = 0; i < mImpl->testItems.count; ++i)
+        mImpl->testByClass[mImpl->testItems.labels[std::size_t(i)]].push_back(i);
+    for (int c = 0; c < 10; ++c)
+        if (mImpl->trainByClass[std::size_t(c)].empty() || mImpl->testByClass[std::size_t(c)].empty())
+            throw fileError(dir.string(), "Fashion-MNIST has no image of class '" + fashionMnistClassNames()[std::size_t(c)] +
+                                              "' in its train or test set");
+
+    mImpl->backgroundPaths = findBackgrounds(o);
+    auto load = [&](const std::vector<fs::path>& paths, std::vector<Image>& out) {
+        for (const auto& p : paths) {
+            Image img = loadImageRgb(p);
+            if (std::min(img.width, img.height) < 32)
+                throw fileError(p.string(), "background photo is smaller than 32 px");
+            out.push_back(std::move(img));
+        }
+    };
+    load(mImpl->backgroundPaths.train, mImpl->trainBackgrounds);
+    load(mImpl->backgroundPaths.test, mImpl->testBackgrounds);
+}
+
+FashionScenesGenerator::~FashionScenesGenerator() = default;
+
+std::vector<std::string> FashionScenesGenerator::classNames()
+{
+    std::vector<std::string> names = {"background"};
+    for (const auto& n : fashionMnistClassNames())
+        names.push_back(n);
+    return names;
+}
+
+Scene FashionScenesGenerator::compose(SceneSplit split, int index) const
+{
+    const int S = mOptions.size;
+    Rng rng = sceneRng(mOptions.seed, split, index);
+    const bool test = split == SceneSplit::Test;
+    const auto& backgrounds = test ? mImpl->testBackgrounds : mImpl->trainBackgrounds;
+    const auto& names = test ? mImpl->backgroundPaths.test : mImpl->backgroundPaths.train;
+    const FashionMnist& items = test ? mImpl->testItems : mImpl->trainItems;
+    const auto& byClass = test ? mImpl->testByClass : mImpl->trainByClass;
+
+    Scene scene;
+    const int bgIndex = rng.range(0, int(backgrounds.size()) - 1);
+    const Image& photo = backgrounds[std::size_t(bgIndex)];
+    scene.backgroundName = names[std::size_t(bgIndex)].filename().string();
+    const int minSide = std::min(photo.width, photo.height);
+    // Crops of 35-100 % of the short side, but never upsampled when the photo is large enough.
+    int side = int(std::lround(minSide * (0.35 + 0.65 * rng.uniform())));
+    side = std::clamp(side, std::min(minSide, S), minSide);
+    const int cx = rng.range(0, photo.width - side), cy = rng.range(0, photo.height - side);
+    const bool flip = rng.next() & 1;
+    scene.background = resampleCrop(photo, cx, cy, side, S, flip);
+    scene.image = scene.background;
+    scene.labels = LabelMap(S, S, 0);
+
+    const int count = rng.range(mOptions.minItems, mOptions.maxItems);
+    for (int k = 0; k < count; ++k) {
+        SceneItem item;
+        const int cls = rng.range(0, 9);
+        const auto& pool = byClass[std::size_t(cls)];
+        item.classId = cls + 1;
+        item.sourceIndex = pool[std::size_t(rng.range(0, int(pool.size()) - 1))];
+        item.boxSize = rng.range(mOptions.minItemSize, mOptions.maxItemSize);
+        item.angleDeg = (2 * rng.uniform() - 1) * mOptions.maxRotationDeg;
+        item.tint = randomTint(rng);
+        const std::uint8_t* grey = items.image(item.sourceIndex);
+        const auto mask28 = fashionItemMask(grey);
+        std::vector<std::uint8_t> mask255(mask28.size());
+        for (std::size_t i = 0; i < mask28.size(); ++i)
+            mask255[i] = mask28[i] ? 255 : 0;
+
+        // Item canvas: the rotated box fits inside. Inverse map from canvas pixel centres to the 28x28
+        // source (pixel centres at integer coordinates, box centre at 13.5).
+        const double a = item.angleDeg * 3.14159265358979323846 / 180.0;
+        const double ca = std::cos(a), sa = std::sin(a), k28 = 28.0 / item.boxSize;
+        const int C = int(std::ceil(item.boxSize * (std::fabs(ca) + std::fabs(sa)))) + 2;
+        std::vector<std::uint8_t> canvasGrey(std::size_t(C) * C), canvasMask(std::size_t(C) * C);
+        int area = 0;
+        for (int y = 0; y < C; ++y)
+            for (int x = 0; x < C; ++x) {
+                const double vx = x + 0.5 - C / 2.0, vy = y + 0.5 - C / 2.0;
+                const double sx = (ca * vx + sa * vy) * k28 + 13.5, sy = (-sa * vx + ca * vy) * k28 + 13.5;
+                const int fx = int(std::floor(sx * 256.0)), fy = int(std::floor(sy * 256.0));
+                const bool in = sample28(mask255.data(), fx, fy) >= 128;
+                canvasMask[std::size_t(y) * C + x] = in ? 1 : 0;
+                canvasGrey[std::size_t(y) * C + x] = std::uint8_t(sample28(grey, fx, fy));
+                area += in;
+            }
+        if (area == 0)
+            continue;
+
+        // Position: the box centre stays at least a quarter box inside the scene; retry while the item would
+        // hide too much of what is already there (keeps overlap partial, never total).
+        bool placed = false;
+        for (int attempt = 0; attempt < 8 && !placed; ++attempt) {
+            const int margin = item.boxSize / 4;
+            const int px = rng.range(margin, S - 1 - margin) - C / 2, py = rng.range(margin, S - 1 - margin) - C / 2;
+            int inside = 0, over = 0;
+            for (int y = 0; y < C; ++y)
+                for (int x = 0; x < C; ++x) {
+                    if (!canvasMask[std::size_t(y) * C + x])
+                        continue;
+                    const int X = px + x, Y = py + y;
+                    if (X < 0 || Y < 0 || X >= S || Y >= S)
+                        continue;
+                    ++inside;
+                    over += scene.labels.at(X, Y) != 0;
+                }
+            if (inside < area / 3 || (k > 0 && over > mOptions.maxOverlap * inside))
+                continue;
+            item.x = px;
+            item.y = py;
+            placed = true;
+        }
+        if (!placed)
+            continue;
+
+        item.mask.assign(std::size_t(S) * S, 0);
+        const int tr = item.tint[0], tg = item.tint[1], tb = item.tint[2];
+        for (int y = 0; y < C; ++y)
+            for (int x = 0; x < C; ++x) {
+                if (!canvasMask[std::size_t(y) * C + x])
+                    continue;
+                const int X = item.x + x, Y = item.y + y;
+                if (X < 0 || Y < 0 || X >= S || Y >= S)
+                    continue;
+                // Colourise the grey photo: shading kept, black lifted to 20 % of the tint.
+                const int g = 51 * 255 + 204 * int(canvasGrey[std::size_t(y) * C + x]);
+                std::uint8_t* px = scene.image.row(Y) + std::size_t(X) * 3;
+                px[0] = std::uint8_t((tr * g + 32512) / 65025);
+                px[1] = std::uint8_t((tg * g + 32512) / 65025);
+                px[2] = std::uint8_t((tb * g + 32512) / 65025);
+                scene.labels.at(X, Y) = std::uint16_t(item.classId);
+                item.mask[std::size_t(Y) * S + X] = 1;
+            }
+        scene.items.push_back(std::move(item));
+    }
+    return scene;
+}
+
+Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) const
+{
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+        throw fileError(out.string(), "exists and is not a folder");
+    if (fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
+        bool ours = false;
+        if (fs::is_regular_file(out / "dataset.json", ec)) {
+            try {
+                ours = loadJsonFile(out / "dataset.json").value("format", "") == "fashionscenes";
+            } catch (const Error&) {
+                ours = false;
+            }
+        }
+        if (!ours)
+            throw fileError(out.string(), "folder is not empty and holds no FashionScenes data set; choose an empty or new folder");
+        // Regenerating over an earlier FashionScenes folder: clear what we wrote so no stale scene stays.
+        for (const char* sub : {"images", "labels", "splits", "meta"})
+            fs::remove_all(out / sub, ec);
+        fs::remove(out / "dataset.json", ec);
+        fs::remove(out / "classes.txt", ec);
+    }
+
+    struct Job {
+        SceneSplit split;
+        int index;
+    };
+    std::vector<Job> jobs;
+    const std::vector<std::pair<SceneSplit, int>> plan = {{SceneSplit::Train, mOptions.trainScenes},
+                                                          {SceneSplit::Test, mOptions.testScenes},
+                                                          {SceneSplit::Unlabelled, mOptions.unlabelledScenes}};
+    for (const auto& [split, n] : plan) {
+        if (n == 0)
+            continue;
+        fs::create_directories(out / "images" / splitName(split), ec);
+        if (split != SceneSplit::Unlabelled)
+            fs::create_directories(out / "labels" / splitName(split), ec);
+        for (int i = 0; i < n; ++i)
+            jobs.push_back({split, i});
+    }
+    fs::create_directories(out / "splits", ec);
+    fs::create_directories(out / "meta", ec);
+    if (ec)
+        throw fileError(out.string(), "cannot create folders: " + ec.message());
+
+    auto idOf = [](int i) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%05d", i);
+        return std::string(buf);
+    };
+
+    std::vector<std::string> metaLines(jobs.size());
+    std::vector<std::array<std::uint64_t, 11>> pixelCounts(jobs.size());
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    std::mutex errorMutex;
+    std::string firstError;
+    auto worker = [&] {
+        for (;;) {
+            if (stop.load())
+                return;
+            const std::size_t j = next.fetch_add(1);
+            if (j >= jobs.size())
+                return;
+            try {
+                const Job& job = jobs[j];
+                const Scene s = compose(job.split, job.index);
+                const std::string id = idOf(job.index);
+                writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
+                if (job.split != SceneSplit::Unlabelled)
+                    writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
+                Json items = Json::array();
+                for (const auto& it : s.items)
+                    items.push_back({{"class", it.classId},
+                                     {"fashion_mnist_index", it.sourceIndex},
+                                     {"x", it.x},
+                                     {"y", it.y},
+                                     {"box", it.boxSize},
+                                     {"angle", std::round(it.angleDeg * 100) / 100},
+                                     {"tint", {it.tint[0], it.tint[1], it.tint[2]}}});
+                metaLines[j] = Json{{"id", id}, {"background", s.backgroundName}, {"items", items}}.dump();
+                auto& counts = pixelCounts[j];
+                counts.fill(0);
+                for (auto v : s.labels.ids)
+                    ++counts[v];
+            } catch (const std::exception& e) {
+                std::lock_guard<std::mutex> lock(errorMutex);
+                if (firstError.empty())
+                    firstError = e.what();
+                stop.store(true);
+            }
+            done.fetch_add(1);
+        }
+    };
+    checkCancelled(progress);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < mOptions.threads; ++t)
+        threads.emplace_back(worker);
+    bool cancelled = false;
+    while (done.load() < jobs.size() && !stop.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const double f = jobs.empty() ? 1.0 : double(done.load()) / double(jobs.size());
+        if (!progress.update(f, std::to_string(done.load()) + "/" + std::to_string(jobs.size()) + " scenes") ||
+            progress.cancelled()) {
+            cancelled = true;
+            stop.store(true);
+        }
+    }
+    for (auto& t : threads)
+        t.join();
+    if (!firstError.empty())
+        throw Error("FashionScenes: " + firstError);
+    if (cancelled || progress.cancelled())
+        throw Cancelled();
+
+    const auto classes = classNames();
+    writeFileAtomic(out / "classes.txt", join(classes, "\n") + "\n");
+    Json counts = Json::object();
+    Json pixelShares = Json::object();
+    std::size_t offset = 0;
+    for (const auto& [split, n] : plan) {
+        std::string list, meta;
+        std::array<std::uint64_t, 11> total{};
+        for (int i = 0; i < n; ++i) {
+            list += idOf(i) + "\n";
+            meta += metaLines[offset + std::size_t(i)] + "\n";
+            for (int c = 0; c < 11; ++c)
+                total[std::size_t(c)] += pixelCounts[offset + std::size_t(i)][std::size_t(c)];
+        }
+        offset += std::size_t(n);
+        counts[splitName(split)] = n;
+        if (n == 0)
+            continue;
+        writeFileAtomic(out / "splits" / (std::string(splitName(split)) + ".txt"), list);
+        writeFileAtomic(out / "meta" / (std::string(splitName(split)) + ".jsonl"), meta);
+        if (split != SceneSplit::Unlabelled) {
+            std::uint64_t sum = 0;
+            for (auto v : total)
+                sum += v;
+            Json shares = Json::object();
+            for (int c = 0; c < 11; ++c)
+                shares[classes[std::size_t(c)]] = std::round(1e6 * double(total[std::size_t(c)]) / double(sum)) / 1e6;
+            pixelShares[splitName(split)] = shares;
+        }
+    }
+    Json bgTrain = Json::array(), bgTest = Json::array();
+    for (const auto& p : mImpl->backgroundPaths.train)
+        bgTrain.push_back(p.filename().string());
+    for (const auto& p : mImpl->backgroundPaths.test)
+        bgTest.push_back(p.filename().string());
+    const auto& o = mOptions;
+    Json info = {
+        {"format", "fashionscenes"},
+        {"layout", "generic"},
+        {"generator_version", kFashionScenesVersion},
+        {"seed", o.seed},
+        {"size", o.size},
+        {"scenes", counts},
+        {"classes", classes},
+        {"ignore_value", 255},
+        {"items_per_scene", {o.minItems, o.maxItems}},
+        {"item_size", {o.minItemSize, o.maxItemSize}},
+        {"max_rotation_deg", o.maxRotationDeg},
+        {"max_overlap", o.maxOverlap},
+        {"item_threshold", kFashionItemThreshold},
+        {"fashion_mnist", {{"train_items", mImpl->trainItems.count}, {"test_items", mImpl->testItems.count}}},
+        {"backgrounds", {{"train", bgTrain}, {"test", bgTest}}},
+        {"pixel_shares", pixelShares},
+        {"presets", {"fashion-unseen-2", "fashion-unseen-4"}},
+    };
+    // Written last: its presence marks a complete data set.
+    writeFileAtomic(out / "dataset.json", info.dump(2) + "\n");
+    progress.update(1.0, "done");
+    return info;
+}
+
+} // namespace zm
