@@ -1,0 +1,71 @@
+// `zeromask-cli predict` run as a person would: refusals before any model loads, and (when a model and
+// vectors are installed) a real batch over a folder with shards, resume and the summary.
+#include "core/common/files.h"
+#include "core/common/json.h"
+#include "tests/support/cli_runner.h"
+#include "tests/support/testdir.h"
+
+#include <gtest/gtest.h>
+
+using zm::test::runCli;
+namespace fs = std::filesystem;
+
+namespace {
+
+void writePpm(const fs::path& file, int w, int h, unsigned seed)
+{
+    std::string bytes = "P6\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n";
+    for (int i = 0; i < w * h * 3; ++i)
+        bytes.push_back(char((i * 37 + int(seed) * 101) % 256));
+    zm::writeFileAtomic(file, bytes);
+}
+
+std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+} // namespace
+
+TEST(CliPredict, RefusesBadOptionsBeforeLoadingAModel)
+{
+    zm::test::TempDir dir;
+    fs::create_directories(dir / "images");
+    const std::string base = "predict " + q(dir / "images") + " --out " + q(dir / "out");
+    auto r = runCli(base + " --classes 'cat, dog' --shard 3/3");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("--shard"), std::string::npos) << r.output;
+    r = runCli(base + " --classes ' , ; '");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    r = runCli(base + " --classes cat --export tiff");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("tiff"), std::string::npos) << r.output;
+    r = runCli("predict " + q(dir / "missing") + " --classes cat --out " + q(dir / "out"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("missing"), std::string::npos) << r.output;
+}
+
+TEST(CliPredict, RealModelResumesAndShards)
+{
+    zm::test::TempDir dir;
+    const fs::path images = dir / "images", out = dir / "out";
+    fs::create_directories(images);
+    for (int i = 0; i < 5; ++i)
+        writePpm(images / ("im" + std::to_string(i) + ".ppm"), 40 + i, 30, unsigned(i));
+    const std::string base = "predict " + q(images) + " --classes 'cat; kitten, dog, sofa' --export id --export coco --out " + q(out);
+    auto r = runCli(base + " --shard 0/2");
+    if (r.exitCode != 0 &&
+        (r.output.find("no model found") != std::string::npos || r.output.find("no word vectors found") != std::string::npos))
+        GTEST_SKIP() << "no usable default model/vectors here: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("3 predicted"), std::string::npos) << r.output; // images 0, 2, 4
+    EXPECT_NE(r.output.find("images/s"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(out / "coco.json"));
+    r = runCli(base + " --shard 1/2");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("2 predicted"), std::string::npos) << r.output;
+    EXPECT_TRUE(fs::exists(out / "coco.json"));
+    r = runCli(base); // everything finished: resume skips all
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("0 predicted, 5 already done"), std::string::npos) << r.output;
+    const zm::Json lm = zm::loadJsonFile(out / "labelmap.json");
+    EXPECT_EQ(lm["classes"][0]["synonyms"][0], "kitten");
+    EXPECT_FALSE(lm["model"].empty());
+}
