@@ -101,4 +101,18 @@ struct GenerativeOptions {
     void validate() const;
 };
 
+/// Registers the post-training hooks of zs3, cagnet and vm with the engine's trainer
+/// (core/engine/trainhooks.h), so `trainModel` with TrainerOptions::method = zs3 | cagnet | vm trains
+/// the backbone as SPNet does, then the generative head on its frozen features, and writes
+/// generative.pt into the model folder. Call before training (the CLI's train command or main):
+/// static registration alone would be dropped by the linker from a static library. `base` supplies
+/// every hyper-parameter except method, selfTrain and seed, which come from TrainerOptions; calling
+/// again replaces the hooks (e.g. with options parsed from --generative-options).
+void registerGenerativeMethods(const GenerativeOptions& base = GenerativeOptions());
+
+/// File name of the generative head inside a model folder.
+inline const char* kGenerativeModelFile = "generative.pt";
+/// File name of the generative trainer's resumable state inside a model folder.
+inline const char* kGenerativeStateFile = "generative-state.pt";
+
 } // namespace zm::generative

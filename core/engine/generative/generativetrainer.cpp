@@ -294,7 +294,10 @@ struct GenerativeTrainer::State {
             const auto probs = at::softmax(model->pixelLogits(rows, classVectors), 1);
             labels = pseudoLabels(probs, unseen, options.pseudoTopPercent, options.pseudoMinConfidence);
         }
-        auto idx = at::nonzero(labels.ge(0)).flatten();
+        auto candidates = labels.ge(0);
+        if (unlabelled.labels.defined() && unlabelled.labels.numel() == labels.numel())
+            candidates = candidates & unlabelled.labels.reshape({-1}).to(labels.device()).lt(0);
+        auto idx = at::nonzero(candidates).flatten();
         if (idx.size(0) > options.maxRealPixels)
             idx = idx.index_select(0, at::randperm(idx.size(0), idx.options()).slice(0, 0, options.maxRealPixels));
         auto j = classifierStep(labelled, false, rows.index_select(0, idx), labels.index_select(0, idx));

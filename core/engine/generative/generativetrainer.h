@@ -20,7 +20,9 @@ namespace zm::generative {
 struct FeatureBatch {
     at::Tensor features; ///< [B,D,h,w] float (no gradient needed)
     /// [B,h,w] int64 at feature resolution (nearest-neighbour shrunk): index into the trainer's class
-    /// vectors, -1 = ignore. Unseen-class labels are treated as ignore. Not read for unlabelled batches.
+    /// vectors, -1 = ignore. Unseen-class labels are treated as ignore. In an unlabelled batch the labels
+    /// are optional: pixels with a label >= 0 are known and never pseudo-labelled, so a labelled
+    /// training batch also serves (its void pixels are pseudo-labelled, as in ZS5Net).
     at::Tensor labels;
 };
 

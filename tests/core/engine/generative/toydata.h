@@ -71,10 +71,19 @@ struct ToyWorld {
         return v;
     }
 
-    /// Labelled batches show seen classes only; unlabelled ones show every class.
+    /// Labelled batches show seen classes only; unlabelled ones show every class, with the unseen
+    /// class's pixels void (-1) as in a training image whose unseen objects are unlabelled.
     generative::FeatureSource source() const
     {
-        return [this](std::int64_t, bool labelled) { return batch(labelled ? seenClasses() : allClasses()); };
+        return [this](std::int64_t, bool labelled) {
+            if (labelled)
+                return batch(seenClasses());
+            auto b = batch(allClasses());
+            for (int c = 0; c < classes; ++c)
+                if (unseen[std::size_t(c)])
+                    b.labels.masked_fill_(b.labels.eq(c), -1);
+            return b;
+        };
     }
 
     /// Small, fast options for tests.
