@@ -29,7 +29,7 @@ struct FashionScenesOptions {
     int minItemSize = 48, maxItemSize = 128; ///< side of the scaled 28x28 item box, px
     double maxRotationDeg = 30;
     double maxOverlap = 0.5;    ///< at most this share of a new item may cover earlier items
-    int threads = 2;
+    int threads = 4;            ///< more than the cores: writing (fsync per file) overlaps compositing
     std::filesystem::path fashionMnistDir;            ///< empty: defaultFashionMnistDir()
     bool systemBackgrounds = true;                    ///< photos from Debian packages (see DATA.md)
     std::vector<std::filesystem::path> backgroundDirs; ///< extra folders of photos (all images inside)

@@ -195,3 +195,56 @@ TEST(Metrics, ReportsNameTheConvention)
     o.absent = AbsentClassPolicy::Skip;
     EXPECT_NE(metricsTable(computeMetrics(handMatrix(), o)).find("nanmean"), std::string::npos);
 }
+
+// ---- the shared evaluation loop ----
+#include "core/eval/evaluate.h"
+
+namespace {
+
+class TwoImages : public Dataset {
+public:
+    std::string name() const override { return "two"; }
+    int size() const override { return 3; }
+    const std::vector<std::string>& classNames() const override { return mNames; }
+    Sample get(int i) const override
+    {
+        Sample s;
+        s.id = std::to_string(i);
+        s.image = Image(2, 2, 3);
+        if (i == 2)
+            return s; // unlabelled: skipped
+        s.labels = LabelMap(2, 2);
+        s.labels.ids = {0, 1, 1, LabelMap::kVoid};
+        return s;
+    }
+
+private:
+    std::vector<std::string> mNames{"a", "b"};
+};
+
+} // namespace
+
+TEST(Evaluate, AccumulatesOverTheSetAndSkipsUnlabelled)
+{
+    TwoImages data;
+    NullProgress quiet;
+    int calls = 0;
+    const ConfusionMatrix m = accumulateConfusion(data, 2,
+                                                  [&](const Sample& s) {
+                                                      ++calls;
+                                                      LabelMap p(2, 2, 1);
+                                                      p.ids[0] = s.id == "0" ? 0 : 1;
+                                                      return p;
+                                                  },
+                                                  quiet);
+    EXPECT_EQ(calls, 2);
+    EXPECT_EQ(m.at(0, 0), 1u);
+    EXPECT_EQ(m.at(0, 1), 1u);
+    EXPECT_EQ(m.at(1, 1), 4u);
+    EXPECT_EQ(m.total(), 6u);
+    const auto wrongSize = [](const Sample&) { return LabelMap(1, 1, 0); };
+    EXPECT_THROW(accumulateConfusion(data, 2, wrongSize, quiet), Error);
+    CancellableProgress stop;
+    stop.cancel();
+    EXPECT_THROW(accumulateConfusion(data, 2, wrongSize, stop), Cancelled);
+}
