@@ -67,6 +67,68 @@ bool allFinite(const std::vector<float>& v)
     return true;
 }
 
+std::uint64_t hash64(const char* p, std::size_t n)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= static_cast<unsigned char>(p[i]);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+// All strings made from s by deleting up to `depth` bytes (s itself included).
+void deletes(const std::string& s, int depth, std::vector<std::string>& out)
+{
+    out.clear();
+    out.push_back(s);
+    std::size_t from = 0;
+    for (int d = 0; d < depth; ++d) {
+        const std::size_t to = out.size();
+        for (std::size_t k = from; k < to; ++k) {
+            const std::string cur = out[k];
+            for (std::size_t i = 0; i < cur.size(); ++i) {
+                if (i > 0 && cur[i] == cur[i - 1])
+                    continue; // same result as deleting the previous byte
+                out.push_back(cur.substr(0, i) + cur.substr(i + 1));
+            }
+        }
+        from = to;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+// Optimal-string-alignment distance (insert, delete, substitute, swap neighbours), capped at max+1.
+int editDistance(const std::string& a, const std::string& b, int max)
+{
+    const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+    if (std::abs(n - m) > max)
+        return max + 1;
+    std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+    for (int j = 0; j <= m; ++j)
+        prev[j] = j;
+    for (int i = 1; i <= n; ++i) {
+        cur[0] = i;
+        int rowMin = cur[0];
+        for (int j = 1; j <= m; ++j) {
+            const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+            rowMin = std::min(rowMin, cur[j]);
+        }
+        if (rowMin > max)
+            return max + 1;
+        prev2.swap(prev);
+        prev.swap(cur);
+    }
+    return std::min(prev[m], max + 1);
+}
+
+// Edits tolerated for a word of this many bytes: none below 4, one up to 5, two from 6.
+int allowedEdits(std::size_t len) { return len < 4 ? 0 : len < 6 ? 1 : 2; }
+
 class FastTextEmbedder final : public ClassEmbedder {
 public:
     FastTextEmbedder(const fs::path& file, const EmbedderOptions& options) : mFile(file), mOptions(options)
@@ -193,8 +255,8 @@ private:
         }
     }
 
-    // Fewest vocabulary words (each frequent and at least 3 bytes, or 2 bytes and very frequent) that
-    // spell the word exactly: "pottedplant" -> potted + plant. Empty when there is none.
+    // Fewest vocabulary words (2 or 3; each frequent and at least 3 bytes, or one very frequent 2-byte
+    // word) that spell the word exactly: "pottedplant" -> potted + plant. Empty when there is none.
     std::vector<std::string> splitCompound(const std::string& w) const
     {
         const int n = static_cast<int>(w.size());
@@ -202,6 +264,7 @@ private:
             return {};
         constexpr int kMaxRank = 60000, kMaxRankShort = 3000;
         std::vector<int> best(n + 1, 1 << 20), from(n + 1, -1);
+        std::vector<char> shortUsed(n + 1, 0);
         best[0] = 0;
         for (int end = 2; end <= n; ++end) {
             for (int start = std::max(0, end - 24); start <= end - 2; ++start) {
@@ -211,12 +274,15 @@ private:
                 const int32_t id = wordId(w.substr(start, len));
                 if (id < 0 || id >= (len >= 3 ? kMaxRank : kMaxRankShort))
                     continue;
+                if (len < 3 && shortUsed[start])
+                    continue; // at most one two-letter piece ("tv" + "monitor", not "by" + "cic" + "le")
                 best[end] = best[start] + 1;
                 from[end] = start;
+                shortUsed[end] = shortUsed[start] || len < 3;
             }
         }
-        if (best[n] < 2 || best[n] >= (1 << 20))
-            return {};
+        if (best[n] < 2 || best[n] > 3)
+            return {}; // one piece is no compound; four or more is usually a misspelling cut up
         std::vector<std::string> pieces;
         for (int end = n; end > 0; end = from[end])
             pieces.push_back(w.substr(from[end], end - from[end]));
@@ -266,6 +332,17 @@ private:
                 *how += "[" + w + "]";
             return wordVector(w);
         }
+        // One edit from a vocabulary word is the likeliest reading ("bottel"); then a compound of
+        // vocabulary words ("pottedplant"); then two edits; then the n-grams alone.
+        std::string chosen;
+        if (mOptions.correctSpelling) {
+            std::vector<float> v = spellingVector(w, 1, chosen);
+            if (!v.empty()) {
+                if (how)
+                    *how += w + "=spelling:" + chosen;
+                return v;
+            }
+        }
         if (mOptions.splitCompounds) {
             const auto pieces = splitCompound(w);
             if (!pieces.empty()) {
@@ -274,9 +351,102 @@ private:
                 return combine(pieces);
             }
         }
+        if (mOptions.correctSpelling) {
+            std::vector<float> v = spellingVector(w, 2, chosen);
+            if (!v.empty()) {
+                if (how)
+                    *how += w + "=spelling:" + chosen;
+                return v;
+            }
+        }
         if (how)
             *how += w + "=n-grams";
         return wordVector(w);
+    }
+
+    // Every vocabulary word (and each of its one-byte deletions) under a 32-bit hash: a query's
+    // deletions of up to two bytes meet them for one insertion/deletion/substitution/swap and for
+    // most two-edit typos. Candidates are verified by edit distance, so hash collisions do no harm.
+    void buildSpellingIndex() const
+    {
+        const int n = std::min(mNWords, std::max(0, mOptions.spellingVocabulary));
+        std::vector<std::string> dels;
+        for (int id = 0; id < n; ++id) {
+            const std::string w = mDict->getWord(id);
+            if (allowedEdits(w.size()) == 0 || w.size() > 30)
+                continue;
+            deletes(w, 1, dels);
+            for (const auto& d : dels)
+                mSpellIndex.emplace_back(static_cast<std::uint32_t>(hash64(d.data(), d.size())), id);
+        }
+        std::sort(mSpellIndex.begin(), mSpellIndex.end());
+    }
+
+    // Vocabulary words within the allowed edits of w, blended by how well they fit: fewer edits and a
+    // higher cosine to w's own n-gram vector win. Empty when there is no such word.
+    std::vector<float> spellingVector(const std::string& w, int maxEdits, std::string& chosen) const
+    {
+        const int edits = std::min(maxEdits, allowedEdits(w.size()));
+        if (edits == 0 || w.size() > 30)
+            return {};
+        std::call_once(mSpellOnce, [this] { buildSpellingIndex(); });
+        std::vector<std::string> dels;
+        deletes(w, edits, dels);
+        std::vector<std::int32_t> cands;
+        for (const auto& d : dels) {
+            const auto h = static_cast<std::uint32_t>(hash64(d.data(), d.size()));
+            auto it = std::lower_bound(mSpellIndex.begin(), mSpellIndex.end(), std::make_pair(h, std::int32_t(-1)));
+            for (; it != mSpellIndex.end() && it->first == h; ++it)
+                cands.push_back(it->second);
+        }
+        std::sort(cands.begin(), cands.end());
+        cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+        if (cands.empty())
+            return {};
+        const std::vector<float> ngram = wordVector(w);
+        const float ngNorm = norm(ngram);
+        struct Scored {
+            float score;
+            std::int32_t id;
+            std::vector<float> unit;
+        };
+        std::vector<Scored> scored;
+        for (auto id : cands) {
+            const std::string c = mDict->getWord(id);
+            const int d = editDistance(w, c, std::min(edits, allowedEdits(c.size())));
+            if (d > std::min(edits, allowedEdits(c.size())))
+                continue;
+            std::vector<float> v = wordVector(c);
+            const float n = norm(v);
+            if (!(n > 0) || !std::isfinite(n))
+                continue;
+            double cs = 0;
+            for (int k = 0; k < mDim; ++k) {
+                v[k] /= n;
+                cs += double(v[k]) * ngram[k];
+            }
+            cs = ngNorm > 0 ? cs / ngNorm : 0;
+            // Fewer edits, a closer n-gram vector and a more frequent word are each more likely meant.
+            // Weights measured on the quality list (docs/EMBEDDING.md): the n-gram cosine of a typo is
+            // noisy, so it counts half.
+            const double prior = 0.15 * std::log10(10.0 + id);
+            scored.push_back({static_cast<float>(0.5 * cs - 0.2 * d - prior), id, std::move(v)});
+        }
+        if (scored.empty())
+            return {};
+        std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+            return a.score > b.score || (a.score == b.score && a.id < b.id);
+        });
+        if (scored.size() > 3)
+            scored.resize(3);
+        std::vector<float> sum(mDim, 0.0f);
+        for (std::size_t i = 0; i < scored.size(); ++i) {
+            const float weight = std::exp((scored[i].score - scored[0].score) / 0.15f);
+            for (int k = 0; k < mDim; ++k)
+                sum[k] += weight * scored[i].unit[k];
+            chosen += (i ? "+" : "") + mDict->getWord(scored[i].id);
+        }
+        return sum;
     }
 
     std::vector<float> combine(const std::vector<std::string>& words) const
@@ -361,6 +531,9 @@ private:
 
     mutable std::mutex mCacheMutex;
     mutable std::unordered_map<std::string, std::vector<float>> mCache;
+
+    mutable std::once_flag mSpellOnce;
+    mutable std::vector<std::pair<std::uint32_t, std::int32_t>> mSpellIndex; // hash of a deletion -> word id
 
     mutable std::once_flag mUnitOnce;
     mutable std::vector<float> mUnit;

@@ -23,6 +23,12 @@ struct EmbedderOptions {
     /// Split out-of-vocabulary compounds ("pottedplant", "tvmonitor") into vocabulary words before
     /// falling back to subword n-grams.
     bool splitCompounds = true;
+    /// Out-of-vocabulary words within 1-2 edits of frequent vocabulary words ("giraffee", "sneakr") take
+    /// the vectors of those words, ranked by edit distance and by the cosine of the word's n-gram
+    /// vector to each (so the subwords decide between "sneak" and "sneaker"). Off: n-grams only.
+    bool correctSpelling = true;
+    /// Vocabulary words (most frequent first) that spelling correction may choose.
+    int spellingVocabulary = 500000;
     /// Multi-word names: true = mean of the unit word vectors (fastText's sentence vector for
     /// unsupervised models), false = mean of the raw word vectors.
     bool meanOfUnitVectors = true;

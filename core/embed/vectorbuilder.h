@@ -36,11 +36,12 @@ SourceVectors readTextVectors(const std::filesystem::path& file, Progress& progr
 
 struct SubwordBuildOptions {
     std::string name = "zeromask-vectors"; ///< the space name in the manifest
+    // Defaults chosen by measurement (docs/EMBEDDING.md): 174 MiB file, < 0.5 s load.
     int vocabulary = 150000;  ///< most frequent words kept in the .bin (0: all)
-    int trainingWords = 0;    ///< words whose vectors train the n-grams (0: all source words)
+    int trainingWords = 100000; ///< most frequent words whose vectors train the n-grams (0: all)
     int bucket = 300000;
     int minn = 3;
-    int maxn = 6;
+    int maxn = 5;
     int epochs = 10;
     double lr = 0.2;
     std::uint64_t seed = 1;

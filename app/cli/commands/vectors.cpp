@@ -132,7 +132,7 @@ void registerInfo(CLI::App& parent)
 struct ReportOpts {
     std::string vectors, names;
     int k = 10;
-    bool verbose = false, noSplit = false, rawMean = false;
+    bool verbose = false, noSplit = false, noSpelling = false, rawMean = false;
 };
 
 void registerReport(CLI::App& parent)
@@ -144,11 +144,13 @@ void registerReport(CLI::App& parent)
     cmd->add_option("--names", o->names, "Name list (default: core/embed/quality_names.tsv)");
     cmd->add_option("-k", o->k, "Neighbours")->capture_default_str()->check(CLI::Range(1, 1000));
     cmd->add_flag("-v,--verbose", o->verbose, "One line per name");
-    cmd->add_flag("--no-split", o->noSplit, "Do not split compounds (n-grams only)");
+    cmd->add_flag("--no-split", o->noSplit, "Do not split compounds into vocabulary words");
+    cmd->add_flag("--no-spelling", o->noSpelling, "Do not correct misspellings to nearby vocabulary words");
     cmd->add_flag("--raw-mean", o->rawMean, "Multi-word names: mean of raw word vectors, not of unit vectors");
     cmd->callback([o] {
         zm::EmbedderOptions eo;
         eo.splitCompounds = !o->noSplit;
+        eo.correctSpelling = !o->noSpelling;
         eo.meanOfUnitVectors = !o->rawMean;
         const auto e = zm::ClassEmbedder::load(zm::resolveVectorsPath(o->vectors), eo);
         const fs::path names = o->names.empty() ? zm::defaultQualityNamesPath() : fs::path(o->names);

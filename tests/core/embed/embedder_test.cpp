@@ -145,13 +145,31 @@ TEST_F(Embedder, SynonymsAreAveraged)
 
 TEST_F(Embedder, MisspellingsGoThroughCharacterNgrams)
 {
-    const auto e = ClassEmbedder::load(model());
+    EmbedderOptions ngramsOnly;
+    ngramsOnly.correctSpelling = false;
+    const auto e = ClassEmbedder::load(model(), ngramsOnly);
     EXPECT_NE(e->explain("giraffee").find("n-grams"), std::string::npos) << e->explain("giraffee");
     // A made-up misspelling shares most n-grams with its word, and so its vector.
     const double near = e->similarity("giraffee", "giraffe");
     EXPECT_GT(near, 0.5);
     for (const std::string other : {"sofa", "bus", "couch", "truck"})
         EXPECT_GT(near, e->similarity("giraffee", other)) << other;
+}
+
+TEST_F(Embedder, TyposNearAVocabularyWordTakeItsVector)
+{
+    const auto e = ClassEmbedder::load(model());
+    for (const std::string typo : {"giraffee", "grafife", "elephnat", "elehpant"}) {
+        const std::string how = e->explain(typo);
+        EXPECT_NE(how.find("=spelling:"), std::string::npos) << how;
+    }
+    EXPECT_NE(e->explain("giraffee").find("giraffe"), std::string::npos);
+    EXPECT_EQ(e->neighbors(e->embed("giraffee"), 1)[0].word, "giraffe");
+    EXPECT_EQ(e->neighbors(e->embed("elephnat"), 1)[0].word, "elephant");
+    // Far from every word: n-grams.
+    EXPECT_NE(e->explain("qwxzvbnmkj").find("n-grams"), std::string::npos) << e->explain("qwxzvbnmkj");
+    // Short words are never corrected (too many near words).
+    EXPECT_EQ(e->explain("cst").find("=spelling"), std::string::npos) << e->explain("cst");
 }
 
 TEST_F(Embedder, CompoundsAreSplitIntoVocabularyWords)
