@@ -19,6 +19,17 @@ at::Tensor toPixelRows(const at::Tensor& featureMap)
     return featureMap.permute({0, 2, 3, 1}).reshape({-1, featureMap.size(1)});
 }
 
+at::Tensor generativeProbabilities(const GenerativeModel& model, const at::Tensor& features, const at::Tensor& classVectors,
+                                   double temperature)
+{
+    if (features.dim() != 3)
+        throw Error("generativeProbabilities: features must be [F,h,w]");
+    if (!(temperature > 0))
+        throw Error("generativeProbabilities: temperature must be positive");
+    const auto logits = model.logits(features.unsqueeze(0), classVectors)[0];
+    return at::softmax(logits / temperature, 0).to(at::kCPU).contiguous();
+}
+
 GenerativeModel::GenerativeModel(const GenerativeOptions& options, int featureDim, int embedDim)
     : mOptions(options), mFeatureDim(featureDim), mEmbedDim(embedDim), mRoot(std::make_shared<torch::nn::Module>())
 {

@@ -68,4 +68,10 @@ private:
 /// Pixel rows of a feature map: [B,D,h,w] -> [B*h*w, D] (row-major over b, y, x).
 at::Tensor toPixelRows(const at::Tensor& featureMap);
 
+/// What Segmenter::score() needs for a generative model, in place of the SPNet head's
+/// classProbabilities(): backbone features [F,h,w] (before the projection) x class vectors [C,E]
+/// -> softmax(logits / temperature) over classes, [C,h,w] contiguous float on the CPU.
+at::Tensor generativeProbabilities(const GenerativeModel& model, const at::Tensor& features, const at::Tensor& classVectors,
+                                   double temperature = 1.0);
+
 } // namespace zm::generative

@@ -141,3 +141,20 @@ TEST(ContextualModule, LatentCodeDependsOnTheNeighbourhoodOnly)
     EXPECT_TRUE(at::allclose(a.mu, b.mu));
     EXPECT_FALSE(at::allclose(a.code, b.code));
 }
+
+TEST(GenerativeModel, ProbabilitiesForTheSegmenterSumToOne)
+{
+    torch::manual_seed(5);
+    GenerativeModel model(smallOptions(Method::Zs3), 8, 5);
+    model.setInference();
+    const auto features = at::randn({8, 3, 4});
+    const auto vectors = at::randn({6, 5});
+    const auto p = generativeProbabilities(model, features, vectors);
+    EXPECT_EQ(p.sizes(), (std::vector<int64_t>{6, 3, 4}));
+    EXPECT_TRUE(at::allclose(p.sum(0), at::ones({3, 4}), 1e-5, 1e-5));
+    // Same arg-max as the logits; a higher temperature flattens the distribution.
+    EXPECT_TRUE(at::equal(p.argmax(0), model.logits(features.unsqueeze(0), vectors)[0].argmax(0)));
+    const auto flat = generativeProbabilities(model, features, vectors, 100.0);
+    EXPECT_LT(flat.max().item<double>(), p.max().item<double>());
+    EXPECT_THROW(generativeProbabilities(model, features.unsqueeze(0), vectors), Error);
+}
