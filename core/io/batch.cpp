@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <memory>
 
 namespace zm {
 
@@ -118,40 +120,70 @@ BatchSummary runBatch(const BatchOptions& o, const ClassTable& table, const Pred
     const auto positions = shardPositions(images.size(), o.shardIndex, o.shardCount);
     s.shardImages = int(positions.size());
     const Json formats = formatNames(o.exports);
-    for (std::size_t n = 0; n < positions.size(); ++n) {
+
+    std::vector<std::size_t> todo;
+    for (std::size_t k : positions) {
+        if (o.resume && !o.overwrite && finished(markerPath(o.outDir, names[k]), o, o.outDir, names[k]))
+            ++s.skipped;
+        else
+            todo.push_back(k);
+    }
+
+    // A three-stage pipeline: image n+1 is read and image n-1's files are written while image n is
+    // predicted (on the calling thread, so the predictor need not be thread-safe). Leaving the loop by
+    // an exception waits for the write in flight (std::async futures join), so markers stay truthful.
+    auto load = [&](std::size_t n) {
+        const fs::path file = images[todo[n]];
+        return std::async(std::launch::async, [file] { return loadImageRgb(file); });
+    };
+    std::future<Image> loading;
+    if (!todo.empty())
+        loading = load(0);
+    std::future<void> writing;
+    auto finishWrite = [&] {
+        if (writing.valid()) {
+            writing.get(); // write errors (disk full, read-only output) stop the run
+            ++s.processed;
+        }
+    };
+    for (std::size_t n = 0; n < todo.size(); ++n) {
         checkCancelled(progress);
-        const std::size_t k = positions[n];
+        const std::size_t k = todo[n];
         const fs::path& file = images[k];
         const std::string key = file.filename().string();
-        progress.update(double(n) / double(positions.size()), key);
-        const fs::path marker = markerPath(o.outDir, names[k]);
-        if (o.resume && !o.overwrite && finished(marker, o, o.outDir, names[k])) {
-            ++s.skipped;
-            continue;
-        }
-        fs::remove(marker, ec); // outputs are about to change: not finished until rewritten
-        Image image;
-        LabelMap labels;
+        progress.update(double(s.skipped + int(n)) / double(positions.size()), key);
+        auto image = std::make_shared<Image>();
+        auto labels = std::make_shared<LabelMap>();
         try {
-            image = loadImageRgb(file);
-            labels = predict(image, file);
-            if (labels.width != image.width || labels.height != image.height)
-                throw fileError(file.string(), "prediction is " + std::to_string(labels.width) + "x" +
-                                                   std::to_string(labels.height) + " but the image is " +
-                                                   std::to_string(image.width) + "x" + std::to_string(image.height));
+            *image = loading.get();
+            if (n + 1 < todo.size())
+                loading = load(n + 1);
+            *labels = predict(*image, file);
+            if (labels->width != image->width || labels->height != image->height)
+                throw fileError(file.string(), "prediction is " + std::to_string(labels->width) + "x" +
+                                                   std::to_string(labels->height) + " but the image is " +
+                                                   std::to_string(image->width) + "x" + std::to_string(image->height));
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {
             // One bad image (unreadable, odd size) must not stop a long batch: record it, go on.
             s.failed.emplace_back(key, e.what());
+            if (n + 1 < todo.size() && !loading.valid())
+                loading = load(n + 1);
             continue;
         }
-        // Write errors (disk full, read-only output) stop the run: every further image would fail alike.
-        // COCO image ids are positions in the whole folder, so shards agree without talking.
-        exportImage(o.outDir, names[k], key, int(k) + 1, labels, table, o.exports, &image);
-        saveJsonFile(marker, {{"image", key}, {"signature", o.signature}, {"formats", formats}});
-        ++s.processed;
+        finishWrite();
+        const fs::path marker = markerPath(o.outDir, names[k]);
+        const std::string name = names[k];
+        writing = std::async(std::launch::async, [&o, &table, &formats, marker, name, key, k, image, labels] {
+            std::error_code rmEc;
+            fs::remove(marker, rmEc); // outputs are about to change: not finished until rewritten
+            // COCO image ids are positions in the whole folder, so shards agree without talking.
+            exportImage(o.outDir, name, key, int(k) + 1, *labels, table, o.exports, image.get());
+            saveJsonFile(marker, {{"image", key}, {"signature", o.signature}, {"formats", formats}});
+        });
     }
+    finishWrite();
     if (o.exports.has(ExportFormat::Coco)) {
         // The last shard to finish merges (rewriting it is harmless: atomic, same content).
         bool all = true;

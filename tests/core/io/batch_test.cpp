@@ -164,3 +164,18 @@ TEST(Batch, RefusesToMixRunsAndRecordsFailedImages)
     EXPECT_EQ(s.processed, 3);
     EXPECT_FALSE(s.cocoMerged);
 }
+
+TEST(Batch, WriteErrorStopsTheRunWithTheFileNamed)
+{
+    Fixture f(3);
+    fs::create_directories(f.out);
+    writeFileAtomic(f.out / "voc", "a file where the voc folder should be");
+    NullProgress progress;
+    try {
+        runBatch(f.options({ExportFormat::Voc}), f.table, f.predictor(), progress);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("voc"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(f.out / ".zeromask-batch" / "done" / "img0.json"));
+}
