@@ -55,6 +55,8 @@ namespace zm::ui {
 struct MainWindow::LoadResult {
     QString path;
     zm::Image image;
+    QImage display; ///< converted for painting in the worker (12 M pixels take ~50 ms)
+    std::shared_ptr<const zm::Image> shared; ///< a copy made in the worker, for the encoder
     QString error;
 };
 
@@ -501,12 +503,10 @@ void MainWindow::showImage(int index)
     mLoader->setFuture(QtConcurrent::run([path, img = std::move(prefetched)]() mutable {
         LoadResult r;
         r.path = path;
-        if (!img.empty()) {
-            r.image = std::move(img);
-            return r;
-        }
         try {
-            r.image = zm::loadImageRgb(path.toStdString());
+            r.image = img.empty() ? zm::loadImageRgb(path.toStdString()) : std::move(img);
+            r.display = CanvasView::displayImage(r.image);
+            r.shared = std::make_shared<const zm::Image>(r.image);
         } catch (const std::exception& e) {
             r.error = QString::fromUtf8(e.what());
         }
@@ -516,7 +516,7 @@ void MainWindow::showImage(int index)
 
 void MainWindow::imageLoaded()
 {
-    LoadResult r = mLoader->result();
+    LoadResult r = mLoader->future().takeResult();
     const int i = int(mPaths.indexOf(r.path));
     if (!r.error.isEmpty()) {
         if (i >= 0) {
@@ -545,9 +545,10 @@ void MainWindow::imageLoaded()
         });
     }
     const int w = r.image.width, h = r.image.height;
+    mCanvas->cacheDisplayImage(r.path, std::move(r.display));
     doc->setImage(std::move(r.image));
     if (i == mCurrent) {
-        activateDocument(doc);
+        activateDocument(doc, r.shared);
         mStatusImage->setText(tr("%1  %2x%3  (%4/%5)")
                                   .arg(QFileInfo(r.path).fileName())
                                   .arg(w)
@@ -559,12 +560,12 @@ void MainWindow::imageLoaded()
     }
 }
 
-void MainWindow::activateDocument(ImageDocument* doc)
+void MainWindow::activateDocument(ImageDocument* doc, std::shared_ptr<const zm::Image> pixels)
 {
     mCanvas->setDocument(doc);
     mCharts->setDocument(doc);
     mUndoGroup->setActiveStack(doc ? doc->undoStack() : nullptr);
-    mController->setCurrent(doc, doc ? SegmentationController::keyFor(doc->path()) : QString());
+    mController->setCurrent(doc, doc ? SegmentationController::keyFor(doc->path()) : QString(), std::move(pixels));
     updatePrefetch();
     Q_EMIT documentChanged(doc);
 }

@@ -23,6 +23,7 @@ template <typename T> class QFutureWatcher;
 
 namespace zm {
 class ClassEmbedder;
+struct Image;
 }
 
 namespace zm::ui {
@@ -114,7 +115,7 @@ private:
     void about();
     void next(int delta);
     void imageLoaded();
-    void activateDocument(ImageDocument* doc);
+    void activateDocument(ImageDocument* doc, std::shared_ptr<const zm::Image> pixels = nullptr);
     void updateStatusItem(int index);
     void updateModelStatus();
     void updateNotice();

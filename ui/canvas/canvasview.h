@@ -11,7 +11,6 @@
 #include <QGraphicsView>
 #include <QPointer>
 
-class QGraphicsPixmapItem;
 
 namespace zm::ui {
 
@@ -20,6 +19,7 @@ class ImageDocument;
 class Tool;
 class OverlayItem;
 class ToolPreviewItem;
+class ImageItem;
 
 class CanvasView : public QGraphicsView {
     Q_OBJECT
@@ -50,6 +50,12 @@ public:
     void setOutlineMode(bool outline);
     bool outlineMode() const { return mRenderer.outline(); }
 
+    /// The image as painted (RGB32). Pure: call it in a worker and hand the result to
+    /// cacheDisplayImage() so that showing a large image costs the GUI thread no conversion.
+    static QImage displayImage(const zm::Image& image);
+    /// Remembers a few converted images by document path (the last ones shown or prepared).
+    void cacheDisplayImage(const QString& path, QImage image);
+
     /// The rendered overlay (image resolution), for tests and screenshots.
     const QImage& overlayImage() const { return mOverlay; }
     /// Counts overlay renders (full or partial): lets benchmarks wait for the overlay to update.
@@ -74,14 +80,15 @@ protected:
     void leaveEvent(QEvent* event) override;
 
 private:
-    void reloadImage();
+    void reloadImage(bool renderOverlay);
     void renderLabels(const QRect& region);
     void rebuildColors();
     void updateCursor();
     QPointF imagePos(const QPoint& viewPos) const;
 
     QGraphicsScene* mScene;
-    QGraphicsPixmapItem* mImageItem;
+    ImageItem* mImageItem;
+    QList<QPair<QString, QImage>> mDisplayCache; ///< most recent last
     OverlayItem* mOverlayItem;
     ToolPreviewItem* mPreviewItem;
     QPointer<ImageDocument> mDocument;

@@ -220,11 +220,20 @@ void SegmentationController::cacheEncoding(const QString& key, EncodingPtr enc)
     }
 }
 
-void SegmentationController::setCurrent(ImageDocument* document, const QString& key)
+std::shared_ptr<const zm::Image> SegmentationController::currentPixels()
+{
+    // The worker needs pixels that outlive the document: copy once, only when not handed over.
+    if (!mPixels && mDocument)
+        mPixels = std::make_shared<const zm::Image>(mDocument->image());
+    return mPixels;
+}
+
+void SegmentationController::setCurrent(ImageDocument* document, const QString& key, std::shared_ptr<const zm::Image> pixels)
 {
     ++mGeneration;
     mDocument = document;
     mKey = key;
+    mPixels = std::move(pixels);
     mEncoding = nullptr;
     if (!mBackend || !mDocument || mDocument->image().empty()) {
         updateBusy();
@@ -251,7 +260,7 @@ void SegmentationController::setCurrent(ImageDocument* document, const QString& 
         updateBusy();
         return;
     }
-    startEncode(key, mDocument->path(), &mDocument->image(), false);
+    startEncode(key, mDocument->path(), currentPixels(), false);
 }
 
 void SegmentationController::setPrefetch(const QStringList& paths)
@@ -266,7 +275,7 @@ zm::Image SegmentationController::takePrefetchedImage(const QString& path)
     return mPrefetchedImages.take(path);
 }
 
-void SegmentationController::startEncode(const QString& key, const QString& path, const zm::Image* image, bool prefetch)
+void SegmentationController::startEncode(const QString& key, const QString& path, std::shared_ptr<const zm::Image> pixels, bool prefetch)
 {
     mEncodeJob = std::make_unique<EncodeJob>();
     mEncodeJob->key = key;
@@ -275,8 +284,6 @@ void SegmentationController::startEncode(const QString& key, const QString& path
     mEncodeJob->progress = std::make_shared<PolledProgress>();
     mEncodeJob->watcher = new QFutureWatcher<EncodeOutput>(this);
     connect(mEncodeJob->watcher, &QFutureWatcher<EncodeOutput>::finished, this, &SegmentationController::encodeFinished);
-    // The worker gets its own copy of the pixels (the document may change or go while it runs).
-    std::shared_ptr<const zm::Image> pixels = image ? std::make_shared<const zm::Image>(*image) : nullptr;
     mEncodeJob->watcher->setFuture(QtConcurrent::run(
         &mEncodePool, [backend = mBackend, progress = mEncodeJob->progress, pixels, path]() -> EncodeOutput {
             EncodeOutput out;
@@ -307,7 +314,8 @@ void SegmentationController::encodeFinished()
     std::unique_ptr<EncodeJob> job = std::move(mEncodeJob);
     job->watcher->deleteLater();
     mProgressTimer->stop();
-    EncodeOutput out = job->watcher->result();
+    // Moved out, not copied: encodings and images are tens of MB.
+    EncodeOutput out = job->watcher->future().takeResult();
     const bool forCurrent = mDocument && job->key == mKey;
     if (!out.cancelled && out.error.isEmpty() && out.encoding) {
         cacheEncoding(job->key, out.encoding);
@@ -333,7 +341,7 @@ void SegmentationController::encodeFinished()
             mEncoding = enc;
             requestScore();
         } else {
-            startEncode(mKey, mDocument->path(), &mDocument->image(), false);
+            startEncode(mKey, mDocument->path(), currentPixels(), false);
             return;
         }
     }
@@ -414,7 +422,7 @@ void SegmentationController::requestScore()
 void SegmentationController::scoreFinished()
 {
     mScoreRunning = false;
-    ScoreOutput out = mScoreWatcher->result();
+    ScoreOutput out = mScoreWatcher->future().takeResult();
     const bool fresh = mScoreGeneration == mGeneration && mScoreDocument && mScoreDocument == mDocument;
     if (fresh) {
         if (!out.error.isEmpty()) {

@@ -60,7 +60,8 @@ public:
     zm::ScoreOptions scoreOptions() const { return mOptions; }
 
     /// The document to predict; `key` identifies the image content (path + modification time).
-    void setCurrent(ImageDocument* document, const QString& key);
+    /// `pixels`, when given, is the document's image already shared (saves a copy on this thread).
+    void setCurrent(ImageDocument* document, const QString& key, std::shared_ptr<const zm::Image> pixels = nullptr);
     ImageDocument* current() const { return mDocument; }
     /// Image files to encode in the background, in order, when nothing else runs.
     void setPrefetch(const QStringList& paths);
@@ -113,7 +114,8 @@ private:
         QString error;
     };
 
-    void startEncode(const QString& key, const QString& path, const zm::Image* image, bool prefetch);
+    void startEncode(const QString& key, const QString& path, std::shared_ptr<const zm::Image> pixels, bool prefetch);
+    std::shared_ptr<const zm::Image> currentPixels();
     void encodeFinished();
     void startNextPrefetch();
     void scoreFinished();
@@ -131,6 +133,7 @@ private:
 
     QPointer<ImageDocument> mDocument;
     QString mKey;
+    std::shared_ptr<const zm::Image> mPixels;
     EncodingPtr mEncoding;
     quint64 mGeneration = 0;
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <thread>
 
 namespace zm::test {
@@ -110,6 +111,9 @@ public:
 
 class FakeEmbedder : public ClassEmbedder {
 public:
+    /// Unknown words get a hashed vector instead of an error.
+    bool hashUnknown = false;
+
     FakeEmbedder()
     {
         mWords = {{"red", {1, 0, 0}},      {"green", {0, 1, 0}},         {"blue", {0, 0, 1}},
@@ -122,6 +126,7 @@ public:
     const std::filesystem::path& file() const override { return mFile; }
     std::vector<float> embed(const std::string& name) const override
     {
+        std::lock_guard<std::mutex> lock(mMutex);
         std::vector<float> sum(3, 0.0f);
         int n = 0;
         std::string word;
@@ -129,6 +134,13 @@ public:
             if (word.empty())
                 return;
             auto it = mWords.find(word);
+            if (it == mWords.end() && hashUnknown) {
+                // A deterministic colour for any word (benchmarks need many distinct classes).
+                std::size_t h = std::hash<std::string>()(word);
+                std::vector<float> v{float(h & 255) + 1, float((h >> 8) & 255), float((h >> 16) & 255)};
+                normalise(v);
+                it = mWords.emplace(word, v).first;
+            }
             if (it == mWords.end())
                 throw Error("\"" + word + "\" is not in the fake vocabulary");
             for (int c = 0; c < 3; ++c)
@@ -150,6 +162,7 @@ public:
     }
     std::vector<Neighbor> neighbors(const std::vector<float>& v, int k) const override
     {
+        std::lock_guard<std::mutex> lock(mMutex);
         std::vector<Neighbor> out;
         for (const auto& [w, u] : mWords)
             out.push_back({w, v[0] * u[0] + v[1] * u[1] + v[2] * u[2]});
@@ -163,9 +176,17 @@ public:
         const auto u = embed(a), v = embed(b);
         return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
     }
-    bool inVocabulary(const std::string& w) const override { return mWords.count(w) > 0; }
+    bool inVocabulary(const std::string& w) const override
+    {
+        std::lock_guard<std::mutex> lock(mMutex);
+        return mWords.count(w) > 0;
+    }
     std::string explain(const std::string& name) const override { return name; }
-    int vocabularySize() const override { return int(mWords.size()); }
+    int vocabularySize() const override
+    {
+        std::lock_guard<std::mutex> lock(mMutex);
+        return int(mWords.size());
+    }
 
 private:
     static void normalise(std::vector<float>& v)
@@ -174,7 +195,8 @@ private:
         for (float& x : v)
             x /= n;
     }
-    std::map<std::string, std::vector<float>> mWords;
+    mutable std::mutex mMutex;
+    mutable std::map<std::string, std::vector<float>> mWords;
     VectorSpaceId mSpace = FakeBackend::space();
     std::filesystem::path mFile = "fake.bin";
 };
