@@ -511,15 +511,19 @@ SourceVectors readTextVectors(const fs::path& file, Progress& progress, std::siz
             float v = 0;
             const auto r = std::from_chars(p, end, v);
             if (r.ec != std::errc() || (r.ptr < end && *r.ptr != ' ' && *r.ptr != '\t') || !std::isfinite(v)) {
-                if (lineNo == 1 && out.words.empty())
-                    break; // maybe a header with text: decide below
-                throw fileError(file.string(), "line " + std::to_string(lineNo) + ": bad number");
+                const char* stop = p;
+                while (stop < end && *stop != ' ' && *stop != '\t')
+                    ++stop;
+                throw fileError(file.string(), "line " + std::to_string(lineNo) + ": '" +
+                                                   std::string(p, stop).substr(0, 30) +
+                                                   "' is not a finite number (expected 'word v1 v2 ...')");
             }
             vals.push_back(v);
             p = r.ptr;
         }
         const std::string word = line.substr(0, sp);
-        if (lineNo == 1 && vals.size() == 1) {
+        const bool numericFirst = !word.empty() && word.find_first_not_of("0123456789") == std::string::npos;
+        if (lineNo == 1 && vals.size() == 1 && numericFirst) {
             // "count dim" header of .vec / word2vec text
             const int dim = static_cast<int>(vals[0]);
             if (dim <= 0 || dim > 10000 || static_cast<float>(dim) != vals[0])

