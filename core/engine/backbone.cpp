@@ -309,7 +309,7 @@ BackboneOptions BackboneOptions::preset(const std::string& name)
 {
     BackboneOptions o;
     if (name == "small")
-        return o.kind("mobile").width(0.5).depth(1.0).outputStride(16).asppChannels(96).featureDim(64).lowLevelChannels(24);
+        return o.kind("mobile").width(0.75).depth(0.5).outputStride(16).asppChannels(96).featureDim(64).lowLevelChannels(24);
     if (name == "mobile")
         return o.kind("mobile").width(1.0).depth(1.0).outputStride(16).asppChannels(256).featureDim(256).lowLevelChannels(48);
     if (name == "resnet50" || name == "resnet101")

@@ -46,7 +46,7 @@ public:
     Json toJson() const;
     /// Throws zm::Error naming `source` for unknown kinds or out-of-range values.
     static BackboneOptions fromJson(const Json& j, const std::string& source = "architecture");
-    /// Named presets: "small" (CPU-trainable, ~2 M parameters), "mobile" (MobileNetV2 width 1.0),
+    /// Named presets: "small" (CPU-trainable, ~0.9 M parameters), "mobile" (MobileNetV2 width 1.0),
     /// "resnet50", "resnet101" (DeepLab-class). Throws zm::Error for an unknown name.
     static BackboneOptions preset(const std::string& name);
 };

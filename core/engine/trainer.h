@@ -25,15 +25,15 @@ struct TrainerOptions {
     double logitScale = 10.0;         ///< logits = scale * cos(feature, class vector)
     bool cosine = true;
 
-    int iterations = 2000;
+    int iterations = 1500;
     int batchSize = 8;
-    int cropSize = 256;
+    int cropSize = 192;
     std::string optimizer = "adamw";  ///< adamw | sgd
     double learningRate = 2e-3;       ///< adamw default; use ~0.01 with sgd
     double weightDecay = 1e-4;
     double momentum = 0.9;            ///< sgd only
     double polyPower = 0.9;           ///< lr = base * (1 - it/iterations)^power (DeepLab's poly)
-    double minScale = 0.75, maxScale = 1.5; ///< random rescale range
+    double minScale = 0.5, maxScale = 1.25; ///< random rescale range
     bool flip = true;
 
     bool transductive = false;        ///< Liu et al.'s unbiased loss on unlabelled images

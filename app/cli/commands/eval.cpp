@@ -1,0 +1,158 @@
+// `zeromask-cli eval`: generalised zero-shot evaluation of a model on a labelled data set: seen mIoU,
+// unseen mIoU, hIoU and pixel accuracy at image resolution, with the absent-class convention explicit.
+#include "app/cli/command.h"
+
+#include "core/common/error.h"
+#include "core/common/json.h"
+#include "core/common/progress.h"
+#include "core/common/strings.h"
+#include "core/data/benchmarkdatasets.h"
+#include "core/data/splitpresets.h"
+#include "core/embed/embedder.h"
+#include "core/engine/evaluator.h"
+#include "core/engine/segmenter.h"
+
+#include <cmath>
+#include <csignal>
+#include <iostream>
+#include <limits>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+zm::ConsoleProgress* gProgress = nullptr;
+
+extern "C" void onEvalInterrupt(int)
+{
+    if (gProgress)
+        gProgress->cancel();
+}
+
+struct EvalOpts {
+    std::string model, data, format = "auto", subset, split, background = "preset", absent = "skip", json, vectors,
+        device = "auto";
+    float gamma = std::numeric_limits<float>::quiet_NaN();
+    float voidThreshold = 0.0f;
+    int limit = 0, maxSide = 1024;
+};
+
+std::string pct(double v) { return std::isnan(v) ? "n/a" : zm::fmt(100.0 * v, 2) + " %"; }
+
+void run(const EvalOpts& o)
+{
+    std::error_code ec;
+    if (!fs::is_directory(o.data, ec))
+        throw zm::fileError(o.data, "data folder not found");
+    const auto absent = zm::parseAbsentPolicy(o.absent);
+    zm::SegmenterOptions so;
+    so.device = o.device;
+    so.maxInputSide = o.maxSide;
+    auto seg = zm::Segmenter::load(o.model, so);
+    const auto& card = seg->card();
+
+    const std::string format = o.format == "auto" ? zm::detectDatasetFormat(o.data) : o.format;
+    const std::string subset = o.subset.empty() ? zm::standardSubsets(format, o.data).test : o.subset;
+    auto data = zm::openDataset(format, o.data, subset, true);
+
+    // Classes: the split's (default: the model's own seen/unseen lists), vectors from the card when the
+    // name was trained or listed there, else from the vectors file (which must be the model's space).
+    std::vector<std::string> seen = card.seenClasses, unseen = card.unseenClasses;
+    std::string splitName = card.training.value("split", std::string("model classes"));
+    if (!o.split.empty()) {
+        auto split = zm::splitPreset(o.split, zm::parseBackgroundMode(o.background));
+        zm::validateSplit(split, data->classNames());
+        seen.clear();
+        for (const auto& s : split.seen)
+            if (split.backgroundSeen || s != split.background)
+                seen.push_back(s);
+        unseen = split.unseen;
+        splitName = split.name;
+    }
+    std::shared_ptr<zm::ClassEmbedder> embedder;
+    auto vectorOf = [&](const std::string& name) {
+        for (std::size_t i = 0; i < card.seenClasses.size() && i < card.seenVectors.size(); ++i)
+            if (card.seenClasses[i] == name)
+                return card.seenVectors[i];
+        for (std::size_t i = 0; i < card.unseenClasses.size() && i < card.unseenVectors.size(); ++i)
+            if (card.unseenClasses[i] == name)
+                return card.unseenVectors[i];
+        if (!embedder) {
+            embedder = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
+            zm::requireSameSpace(card.vectorSpace, embedder->spaceId(), "model '" + o.model + "'");
+        }
+        return embedder->embed(name);
+    };
+    zm::ClassSet classes;
+    for (const auto& n : seen)
+        classes.classes.push_back({n, vectorOf(n)});
+    for (const auto& n : unseen)
+        classes.classes.push_back({n, vectorOf(n)});
+
+    zm::EvalOptions eo;
+    eo.score.gamma = o.gamma;
+    eo.score.voidThreshold = o.voidThreshold;
+    eo.absent = absent;
+    eo.limit = o.limit;
+    zm::ConsoleProgress progress("eval");
+    gProgress = &progress;
+    auto oldInt = std::signal(SIGINT, onEvalInterrupt);
+    struct Restore {
+        decltype(oldInt) i;
+        ~Restore()
+        {
+            std::signal(SIGINT, i);
+            gProgress = nullptr;
+        }
+    } restore{oldInt};
+    const auto r = zm::evaluateSegmenter(*seg, *data, classes, int(seen.size()), eo, progress);
+    progress.finish("done");
+
+    const auto& m = r.metrics;
+    std::cout << "model " << o.model << " on " << data->name() << " (" << r.images << " images, split " << splitName
+              << ", gamma " << zm::fmt(r.gamma, 2) << ", device " << seg->device() << ")\n"
+              << zm::metricsTable(m) << "\n"
+              << "seen mIoU:   " << pct(m.mIoUSeen) << "\n"
+              << "unseen mIoU: " << pct(m.mIoUUnseen) << "\n"
+              << "hIoU:        " << pct(m.hIoU) << "\n"
+              << "pixel acc.:  " << pct(m.pixelAccuracy) << "\n";
+    if (!o.json.empty()) {
+        zm::Json j = zm::metricsToJson(m);
+        j["model"] = fs::absolute(o.model).string();
+        j["data"] = fs::absolute(o.data).string();
+        j["format"] = format;
+        j["subset"] = subset;
+        j["split"] = splitName;
+        j["gamma"] = r.gamma;
+        j["images"] = r.images;
+        j["seconds"] = r.seconds;
+        j["device"] = seg->device();
+        j["confusion"] = r.matrix.toJson();
+        zm::saveJsonFile(o.json, j);
+    }
+}
+
+zm::cli::Registrar reg(41, [](CLI::App& app) {
+    auto o = std::make_shared<EvalOpts>();
+    auto* cmd = app.add_subcommand("eval", "Evaluate a model on a labelled data set: seen/unseen mIoU, hIoU, pixel accuracy");
+    cmd->add_option("--model", o->model, "Model folder (card.json + weights.pt)")->required();
+    cmd->add_option("--data", o->data, "Data set folder")->required();
+    cmd->add_option("--format", o->format, "generic | fashionscenes | voc | context | cocostuff | cocostuff171 | auto")
+        ->capture_default_str();
+    cmd->add_option("--subset", o->subset, "Subset to evaluate (default: the format's test list)");
+    cmd->add_option("--split", o->split, "Split preset (default: the model's own seen/unseen classes)");
+    cmd->add_option("--background", o->background, "Background class with --split: preset | seen | ignored")->capture_default_str();
+    cmd->add_option("--gamma", o->gamma, "Calibration gamma (default: the model's)");
+    cmd->add_option("--void-threshold", o->voidThreshold, "Pixels whose best score is below this stay unlabelled");
+    cmd->add_option("--absent", o->absent, "Classes absent from the test set: skip (nanmean, SPNet) | zero (ZS3)")
+        ->capture_default_str();
+    cmd->add_option("--vectors", o->vectors, "Vectors file for classes the model card does not list");
+    cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]")->capture_default_str();
+    cmd->add_option("--max-side", o->maxSide, "Images are resized so their longest side is at most this (0 = native)")
+        ->capture_default_str();
+    cmd->add_option("--limit", o->limit, "Evaluate only the first N images");
+    cmd->add_option("--json", o->json, "Write every figure (and the confusion matrix) as JSON");
+    cmd->callback([o] { run(*o); });
+});
+
+} // namespace

@@ -1,0 +1,164 @@
+// `zeromask-cli train`: trains a zero-shot segmentation model (SPNet + SPNet-C calibration, optional
+// transductive loss; other methods through the trainer's hooks) on a data set and split preset, with a
+// progress bar, a JSON-lines log, resumable checkpoints and Ctrl-C that saves before stopping.
+#include "app/cli/command.h"
+
+#include "core/common/error.h"
+#include "core/common/progress.h"
+#include "core/common/strings.h"
+#include "core/data/benchmarkdatasets.h"
+#include "core/data/splitpresets.h"
+#include "core/embed/embedder.h"
+#include "core/engine/trainer.h"
+
+#include <csignal>
+#include <iostream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+zm::ConsoleProgress* gProgress = nullptr;
+
+// Ctrl-C / SIGTERM: stop between batches; the trainer saves a resumable checkpoint first.
+extern "C" void onTrainInterrupt(int)
+{
+    if (gProgress)
+        gProgress->cancel();
+}
+
+struct TrainOpts {
+    std::string data, format = "auto", split, unseen, seenVal, background = "preset", vectors, out, log;
+    std::string trainSubset, unlabelledSubset;
+    bool noCalibrate = false;
+    zm::TrainerOptions t;
+};
+
+void run(TrainOpts& o)
+{
+    std::error_code ec;
+    if (!fs::is_directory(o.data, ec))
+        throw zm::fileError(o.data, "data folder not found");
+    if (o.split.empty() && o.unseen.empty())
+        throw zm::Error("give --split PRESET (" + zm::join(zm::splitPresetNames(), ", ") + ") or --unseen \"a,b\"");
+    const std::string format = o.format == "auto" ? zm::detectDatasetFormat(o.data) : o.format;
+    const auto subsets = zm::standardSubsets(format, o.data);
+    const std::string trainSubset = o.trainSubset.empty() ? subsets.train : o.trainSubset;
+    auto labelled = zm::openDataset(format, o.data, trainSubset, true);
+
+    zm::ZeroShotSplit split;
+    if (!o.split.empty()) {
+        split = zm::splitPreset(o.split, zm::parseBackgroundMode(o.background));
+    } else {
+        const auto trimList = [](const std::string& s) {
+            std::vector<std::string> v;
+            for (const auto& p : zm::split(s, ','))
+                if (!zm::trim(p).empty())
+                    v.push_back(zm::trim(p));
+            return v;
+        };
+        const bool bgSeen = o.background != "ignored";
+        split = zm::makeSplit("custom", labelled->classNames(), trimList(o.unseen), trimList(o.seenVal), bgSeen);
+    }
+    zm::validateSplit(split, labelled->classNames());
+
+    std::shared_ptr<zm::Dataset> unlabelled;
+    if (o.t.transductive) {
+        const std::string sub = o.unlabelledSubset.empty() ? subsets.unlabelled : o.unlabelledSubset;
+        if (sub.empty())
+            throw zm::Error("--transductive needs unlabelled target images: the " + format +
+                            " format has no unlabelled subset; name one with --unlabelled-subset");
+        unlabelled = zm::openDataset(format, o.data, sub, false);
+    }
+
+    // Class vectors: only the split's classes are embedded (the others are never used).
+    const auto embedder = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
+    zm::TrainingData td;
+    td.labelled = labelled.get();
+    td.unlabelled = unlabelled.get();
+    td.split = split;
+    td.space = embedder->spaceId();
+    const auto& names = labelled->classNames();
+    td.classVectors.assign(names.size(), std::vector<float>(std::size_t(embedder->dim()), 0.0f));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto& n = names[i];
+        const bool used = std::count(split.seen.begin(), split.seen.end(), n) || std::count(split.unseen.begin(), split.unseen.end(), n);
+        if (used)
+            td.classVectors[i] = embedder->embed(n);
+    }
+    td.description = zm::Json{{"folder", fs::absolute(o.data).string()}, {"format", format}, {"subset", trainSubset},
+                              {"split", split.name}, {"vectors", embedder->file().string()}};
+
+    o.t.outDir = o.out;
+    o.t.logFile = o.log;
+    o.t.calibrate = !o.noCalibrate;
+    std::cerr << "training " << o.t.method << " (" << o.t.backbone << " backbone) on " << labelled->size() << " images of "
+              << labelled->name() << ", split " << split.name << ": " << split.seen.size() << " seen, " << split.unseen.size()
+              << " unseen; " << o.t.iterations << " iterations of " << o.t.batchSize << " -> " << o.out << "\n";
+    zm::ConsoleProgress progress("train");
+    gProgress = &progress;
+    auto oldInt = std::signal(SIGINT, onTrainInterrupt);
+    auto oldTerm = std::signal(SIGTERM, onTrainInterrupt);
+    struct Restore {
+        decltype(oldInt) i, t;
+        ~Restore()
+        {
+            std::signal(SIGINT, i);
+            std::signal(SIGTERM, t);
+            gProgress = nullptr;
+        }
+    } restore{oldInt, oldTerm};
+    zm::TrainingResult r;
+    try {
+        r = zm::trainModel(td, o.t, progress);
+    } catch (const zm::Cancelled&) {
+        progress.finish("stopped; resume with the same command and --resume");
+        throw;
+    }
+    progress.finish("done");
+    std::cout << "model: " << fs::absolute(o.out).string() << "\n"
+              << "iterations: " << r.iterations << " in " << zm::fmt(r.seconds, 1) << " s\n"
+              << "gamma: " << zm::fmt(r.card.gamma, 2) << "\n";
+    if (r.card.metrics.contains("heldOut"))
+        std::cout << "held-out training images: " << r.card.metrics["heldOut"].dump() << "\n";
+}
+
+zm::cli::Registrar reg(40, [](CLI::App& app) {
+    auto o = std::make_shared<TrainOpts>();
+    auto* cmd = app.add_subcommand("train", "Train a zero-shot segmentation model on a data set and split");
+    cmd->add_option("--data", o->data, "Data set folder")->required();
+    cmd->add_option("--format", o->format, "generic | fashionscenes | voc | context | cocostuff | cocostuff171 | auto")
+        ->capture_default_str();
+    cmd->add_option("--split", o->split, "Split preset (voc-spnet-15-5, fashion-unseen-2, ...)");
+    cmd->add_option("--unseen", o->unseen, "Custom split: unseen class names, comma-separated (instead of --split)");
+    cmd->add_option("--seen-val", o->seenVal, "Custom split: seen classes held out to tune gamma, comma-separated");
+    cmd->add_option("--background", o->background, "Background class: preset | seen | ignored")->capture_default_str();
+    cmd->add_option("--subset", o->trainSubset, "Training subset (default: the format's training list)");
+    cmd->add_option("--method", o->t.method, "spnet, or zs3 | cagnet | vm when built in")->capture_default_str();
+    cmd->add_flag("--self-train", o->t.selfTrain, "Self-training with pseudo-labels (generative methods)");
+    cmd->add_flag("--transductive", o->t.transductive, "Add the transductive unbiased loss on unlabelled images");
+    cmd->add_option("--lambda", o->t.lambda, "Weight of the transductive loss")->capture_default_str();
+    cmd->add_option("--unlabelled-subset", o->unlabelledSubset, "Subset of unlabelled target images (transductive)");
+    cmd->add_option("--vectors", o->vectors, "Word-vector file (.bin/.ftz; default: the installed default vectors)");
+    cmd->add_option("--backbone", o->t.backbone, "small | mobile | resnet50 | resnet101 | a TorchScript encoder .pt")
+        ->capture_default_str();
+    cmd->add_option("--iterations", o->t.iterations, "Training iterations (batches)")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--batch", o->t.batchSize, "Images per batch")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--crop", o->t.cropSize, "Training crop side in pixels")->capture_default_str()->check(CLI::Range(32, 4096));
+    cmd->add_option("--lr", o->t.learningRate, "Base learning rate (poly schedule)")->capture_default_str();
+    cmd->add_option("--optimizer", o->t.optimizer, "adamw | sgd")->capture_default_str();
+    cmd->add_option("--scale", o->t.logitScale, "Logit scale of the cosine head (the card's temperature)")->capture_default_str();
+    cmd->add_option("--calibration-images", o->t.calibrationImages, "Held-out images for the gamma search")->capture_default_str();
+    cmd->add_flag("--no-calibrate", o->noCalibrate, "Skip the SPNet-C gamma search (use --gamma)");
+    cmd->add_option("--gamma", o->t.gamma, "Gamma when calibration is off")->capture_default_str();
+    cmd->add_option("--seed", o->t.seed, "Random seed")->capture_default_str();
+    cmd->add_option("--device", o->t.device, "auto | cpu | cuda[:N]")->capture_default_str();
+    cmd->add_option("--save-every", o->t.saveEvery, "Iterations between checkpoints")->capture_default_str();
+    cmd->add_option("--name", o->t.modelName, "Model name recorded in the card (default: the folder name)");
+    cmd->add_option("--out", o->out, "Model folder to write (card.json, weights.pt, state.*, log.jsonl)")->required();
+    cmd->add_flag("--resume", o->t.resume, "Continue the training saved in --out");
+    cmd->add_option("--log", o->log, "JSON-lines log file (default: <out>/log.jsonl)");
+    cmd->callback([o] { run(*o); });
+});
+
+} // namespace

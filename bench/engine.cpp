@@ -1,0 +1,138 @@
+// Engine speed, printed side by side: (a) score() for a 1024x768 image with 20 classes from a cached
+// feature map, (b) encode() with the small backbone at 512x512, (c) the same small model in PyTorch
+// eager (scripts/bench_engine_python.py, same thread count, same input), run from here when found.
+// Usage: bench_engine [--python=/usr/bin/python3] [--no-python] [google-benchmark flags]
+#include "core/engine/checkpoint.h"
+#include "core/engine/segmenter.h"
+#include "core/runtime/runtime.h"
+
+#include <ATen/Parallel.h>
+#include <benchmark/benchmark.h>
+#include <torch/utils.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path modelDir()
+{
+    static fs::path dir = [] {
+        // A freshly initialised small model: speed does not depend on the weights' values.
+        torch::manual_seed(0);
+        fs::path d = fs::temp_directory_path() / ("zm-bench-engine-" + std::to_string(::getpid()));
+        zm::ModelCard card;
+        card.name = "bench-small";
+        card.vectorSpace.name = "bench";
+        card.vectorSpace.dim = 100;
+        card.vectorSpace.checksum = "bench";
+        auto net = zm::SegNet(zm::BackboneOptions::preset("small"), zm::HeadOptions().semanticDim(100));
+        zm::saveModel(d, card, net);
+        return d;
+    }();
+    return dir;
+}
+
+zm::Segmenter& segmenter()
+{
+    static auto s = [] {
+        zm::SegmenterOptions o;
+        o.device = "cpu";
+        return zm::Segmenter::load(modelDir(), o);
+    }();
+    return *s;
+}
+
+zm::Image randomImage(int w, int h)
+{
+    zm::Image img(w, h, 3);
+    std::mt19937 rng(1);
+    for (auto& p : img.pixels)
+        p = std::uint8_t(rng() & 0xFF);
+    return img;
+}
+
+zm::ClassSet randomClasses(int n, int dim)
+{
+    zm::ClassSet cs;
+    std::mt19937 rng(2);
+    std::normal_distribution<float> g;
+    for (int i = 0; i < n; ++i) {
+        zm::ClassSpec c;
+        c.name = "class" + std::to_string(i);
+        c.vector.resize(std::size_t(dim));
+        for (auto& x : c.vector)
+            x = g(rng);
+        cs.classes.push_back(c);
+    }
+    return cs;
+}
+
+void BM_Score_1024x768_20classes(benchmark::State& state)
+{
+    auto& seg = segmenter();
+    auto f = seg.encode(randomImage(1024, 768));
+    const auto classes = randomClasses(20, 100);
+    for (auto _ : state) {
+        auto r = seg.score(*f, classes);
+        benchmark::DoNotOptimize(r.labels.ids.data());
+    }
+    state.counters["featureCells"] = double(f->featureWidth()) * f->featureHeight();
+}
+BENCHMARK(BM_Score_1024x768_20classes)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(1.0);
+
+void BM_Encode_Small_512(benchmark::State& state)
+{
+    auto& seg = segmenter();
+    const auto img = randomImage(512, 512);
+    seg.encode(img); // warm-up (allocator, oneDNN primitive caches)
+    for (auto _ : state) {
+        auto f = seg.encode(img);
+        benchmark::DoNotOptimize(f.get());
+    }
+}
+BENCHMARK(BM_Encode_Small_512)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(1.0);
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string python = "/usr/bin/python3";
+    bool runPython = true;
+    std::vector<char*> args;
+    for (int i = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a.rfind("--python=", 0) == 0)
+            python = a.substr(9);
+        else if (a == "--no-python")
+            runPython = false;
+        else
+            args.push_back(argv[i]);
+    }
+    int n = int(args.size());
+    zm::initRuntime();
+    std::cout << "threads: " << at::get_num_threads() << "\n";
+    benchmark::Initialize(&n, args.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    // The source tree, from this file's own path (bench/engine.cpp).
+    const fs::path script = fs::path(__FILE__).parent_path().parent_path() / "scripts" / "bench_engine_python.py";
+    if (runPython && fs::exists(python) && fs::exists(script)) {
+        // Same model architecture, input size and thread count in PyTorch eager, for the C++/Python ratio.
+        const std::string cmd = "'" + python + "' '" + script.string() + "' --threads " + std::to_string(at::get_num_threads()) +
+                                " --size 512";
+        std::cout << "\n--- PyTorch eager (" << cmd << ") ---\n" << std::flush;
+        const int rc = std::system(cmd.c_str());
+        if (rc != 0)
+            std::cout << "(python benchmark failed with status " << rc << ")\n";
+    }
+    std::error_code ec;
+    fs::remove_all(modelDir(), ec);
+    return 0;
+}
