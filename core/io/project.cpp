@@ -272,4 +272,45 @@ std::vector<std::string> Project::annotated() const
     return keysIn(mFolder / "annotations");
 }
 
+void Project::remapEverywhere(const std::map<std::uint16_t, std::uint16_t>& mapping, Progress& progress)
+{
+    const auto saved = annotated();
+    const auto autosaved = recoverable();
+    const std::size_t total = saved.size() + autosaved.size();
+    std::size_t done = 0;
+    for (const auto& key : saved) {
+        checkCancelled(progress);
+        progress.update(double(done++) / double(total ? total : 1), key);
+        const AnnotationState s = load(key);
+        writeFileAtomic(annotationPath(key), encodeAnnotation(remapIds(s, mapping)));
+    }
+    for (const auto& key : autosaved) {
+        checkCancelled(progress);
+        progress.update(double(done++) / double(total ? total : 1), key);
+        autosave(key, remapIds(loadAutosave(key), mapping));
+    }
+    progress.update(1.0, "done");
+}
+
+void Project::mergeClasses(std::uint16_t from, std::uint16_t into, Progress& progress)
+{
+    ClassTable table = classes();
+    const std::string fromName = table.at(from).name;
+    table.at(into);
+    if (from == into)
+        throw Error("cannot merge class \"" + fromName + "\" into itself");
+    remapEverywhere({{from, into}}, progress);
+    table.remove(from);
+    setClasses(table);
+}
+
+void Project::deleteClass(std::uint16_t id, Progress& progress)
+{
+    ClassTable table = classes();
+    table.at(id);
+    remapEverywhere({{id, LabelMap::kVoid}}, progress);
+    table.remove(id);
+    setClasses(table);
+}
+
 } // namespace zm

@@ -10,10 +10,12 @@
 // start are offered for recovery. A failed write (disk full, read-only folder) throws zm::Error and
 // changes nothing in memory.
 #pragma once
+#include "core/common/progress.h"
 #include "core/io/annotation.h"
 #include "core/io/classtable.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +71,14 @@ public:
     /// Images with a saved annotation, natural order.
     std::vector<std::string> annotated() const;
 
+    /// Merges class `from` into `into` across the project: every saved and autosaved annotation
+    /// relabels `from` as `into` (confirmed pixels stay confirmed), then `from` leaves the table.
+    /// Each file is rewritten atomically and the table last, so an interruption leaves valid files.
+    void mergeClasses(std::uint16_t from, std::uint16_t into, Progress& progress);
+    /// Deletes a class across the project: its pixels become void and unconfirmed (the next prediction
+    /// may fill them), then it leaves the table; its id is never reused.
+    void deleteClass(std::uint16_t id, Progress& progress);
+
     /// True when the last session that opened this project did not close it (crash, kill, power loss).
     bool previousSessionCrashed() const { return mPreviousCrashed; }
     /// Non-zero when another running process on this machine has the project open (its pid).
@@ -79,6 +89,7 @@ private:
     std::filesystem::path annotationPath(const std::string& key) const;
     std::filesystem::path autosavePath(const std::string& key) const;
     void takeLock();
+    void remapEverywhere(const std::map<std::uint16_t, std::uint16_t>& mapping, Progress& progress);
 
     std::filesystem::path mFolder, mImagesDir;
     ClassTable mClasses;

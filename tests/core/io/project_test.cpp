@@ -189,3 +189,31 @@ TEST(Project, SecondLiveSessionIsReported)
     EXPECT_EQ(b->lockedByPid(), int(getppid()));
     EXPECT_FALSE(b->previousSessionCrashed());
 }
+
+TEST(Project, MergeAndDeleteClassesAcrossTheProject)
+{
+    test::TempDir dir;
+    auto p = Project::openOrCreate(dir / "proj", dir.path());
+    p->setClasses(ClassTable::fromTyped({"cat", "kitten", "dog"}));
+    AnnotationState a = stateFromPrediction(LabelMap(3, 1, 2));
+    a = paint(a, {1, 1, 0}, 1);           // a person labelled two kittens
+    p->save("a.png", a);
+    p->autosave("b.png", paint(stateFromPrediction(LabelMap(2, 1, 1)), {0, 1}, 2));
+    NullProgress progress;
+    p->mergeClasses(1, 0, progress);      // kitten -> cat
+    const AnnotationState merged = p->load("a.png");
+    EXPECT_EQ(merged.labels.ids, (std::vector<std::uint16_t>{0, 0, 2}));
+    EXPECT_EQ(merged.confirmed, (std::vector<std::uint8_t>{1, 1, 0}));
+    EXPECT_EQ(p->loadAutosave("b.png").labels.ids, (std::vector<std::uint16_t>{0, 2}));
+    EXPECT_FALSE(p->classes().contains(1));
+    EXPECT_FALSE(Project::open(dir / "proj")->classes().contains(1)); // on disk too
+    p->deleteClass(0, progress);
+    const AnnotationState deleted = p->load("a.png");
+    EXPECT_EQ(deleted.labels.ids, (std::vector<std::uint16_t>{LabelMap::kVoid, LabelMap::kVoid, 2}));
+    EXPECT_EQ(deleted.confirmed, (std::vector<std::uint8_t>{0, 0, 0}));
+    EXPECT_EQ(p->classes().size(), 1);
+    ClassTable t = p->classes();
+    EXPECT_EQ(t.add("bird"), 3); // ids of merged and deleted classes stay retired
+    EXPECT_THROW(p->mergeClasses(2, 2, progress), Error);
+    EXPECT_THROW(p->deleteClass(7, progress), Error);
+}
