@@ -334,7 +334,8 @@ FashionScenesGenerator::FashionScenesGenerator(FashionScenesOptions options)
     mImpl->backgroundPaths = findBackgrounds(o);
     auto load = [&](const std::vector<fs::path>& paths, std::vector<Image>& out) {
         for (const auto& p : paths) {
-            Image img = loadImageRgb(p);
+            // PNGs through our libpng reader (quiet, and no other decoder's version in the pixels).
+            Image img = toLowerAscii(p.extension().string()) == ".png" ? readImagePng(p) : loadImageRgb(p);
             if (std::min(img.width, img.height) < 32)
                 throw fileError(p.string(), "background photo is smaller than 32 px");
             out.push_back(std::move(img));

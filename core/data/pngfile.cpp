@@ -56,6 +56,7 @@ struct Decoded {
     int width = 0, height = 0, colorType = 0, bitDepth = 0;
     std::vector<std::uint8_t> data; // rows packed, 1 or 2 bytes per sample
     int rowBytes = 0;
+    bool rgb = false; // request: expand to 8-bit RGB
 };
 
 // Returns false (message in st) when libpng failed. Plain C-style body so that longjmp skips nothing.
@@ -84,10 +85,25 @@ bool decode(std::FILE* f, Decoded& out, PngErrorState& st, bool headerOnly)
     out.bitDepth = png_get_bit_depth(png, info);
     if (!headerOnly) {
         // Sub-byte palette / grey samples are unpacked to one byte each, keeping their values.
-        if (out.bitDepth < 8)
-            png_set_packing(png);
-        if (out.bitDepth == 16)
+        if (out.bitDepth < 8) {
+            if (out.rgb && out.colorType == PNG_COLOR_TYPE_GRAY)
+                png_set_expand_gray_1_2_4_to_8(png); // scale 1/2/4-bit grey to 0..255
+            else
+                png_set_packing(png); // keep values (palette indices, label ids)
+        }
+        if (out.bitDepth == 16 && !out.rgb)
             png_set_swap(png); // little-endian 16-bit samples in memory
+        if (out.rgb) {
+            if (out.colorType == PNG_COLOR_TYPE_PALETTE)
+                png_set_palette_to_rgb(png);
+            if (out.colorType == PNG_COLOR_TYPE_GRAY || out.colorType == PNG_COLOR_TYPE_GRAY_ALPHA)
+                png_set_gray_to_rgb(png);
+            if (out.bitDepth == 16)
+                png_set_strip_16(png);
+            if (out.colorType & PNG_COLOR_MASK_ALPHA)
+                png_set_strip_alpha(png);
+            png_set_interlace_handling(png);
+        }
         png_read_update_info(png, info);
         out.rowBytes = int(png_get_rowbytes(png, info));
         out.data.resize(std::size_t(out.rowBytes) * out.height);
@@ -181,6 +197,21 @@ LabelMap readLabelIds(const std::filesystem::path& path, int voidValue)
         }
     }
     return out;
+}
+
+Image readImagePng(const std::filesystem::path& path)
+{
+    FilePtr f = openForRead(path);
+    Decoded d;
+    d.rgb = true;
+    PngErrorState st;
+    if (!decode(f.get(), d, st, false))
+        throw fileError(path.string(), std::string("corrupt PNG: ") + st.message);
+    if (d.rowBytes != d.width * 3)
+        throw fileError(path.string(), "unsupported PNG layout");
+    Image img(d.width, d.height, 3);
+    img.pixels = std::move(d.data);
+    return img;
 }
 
 void pngSize(const std::filesystem::path& path, int& width, int& height)

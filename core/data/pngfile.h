@@ -13,6 +13,10 @@ namespace zm {
 /// with a message that says what is expected. Throws zm::Error naming the file.
 LabelMap readLabelIds(const std::filesystem::path& path, int voidValue = 255);
 
+/// Reads any PNG as 8-bit RGB (palette expanded, grey replicated, alpha dropped, 16-bit reduced to the high
+/// byte). Used for background photos so their pixels do not depend on another decoder's build.
+Image readImagePng(const std::filesystem::path& path);
+
 /// Reads the size of a PNG without decoding the pixels.
 void pngSize(const std::filesystem::path& path, int& width, int& height);
 

@@ -216,3 +216,25 @@ TEST(CocoStuffReader, Ids182AndThe171Mapping)
     EXPECT_EQ(detectDatasetFormat(dir.path()), "cocostuff");
     EXPECT_THROW(openDataset("pascal", dir.path(), "val2017"), Error);
 }
+
+TEST(PngFile, RgbReaderMatchesOpenCvAndExpandsGrey)
+{
+    test::TempDir dir;
+    const Image rgb = photo(9, 4, 3);
+    writeImagePng(dir / "rgb.png", rgb);
+    EXPECT_EQ(readImagePng(dir / "rgb.png").pixels, rgb.pixels);
+    EXPECT_EQ(loadImageRgb(dir / "rgb.png").pixels, rgb.pixels);
+    LabelMap grey(3, 2, 0);
+    grey.ids = {0, 10, 20, 30, 40, 254};
+    writeLabelIds(dir / "grey.png", grey);
+    const Image g = readImagePng(dir / "grey.png");
+    ASSERT_EQ(g.channels, 3);
+    EXPECT_EQ(g.pixels, loadImageRgb(dir / "grey.png").pixels);
+    EXPECT_EQ(g.row(1)[2 * 3 + 1], 254);
+    const fs::path real = "/usr/lib/python3/dist-packages/skimage/data/chelsea.png";
+    if (fs::exists(real)) {
+        EXPECT_EQ(readImagePng(real).pixels, loadImageRgb(real).pixels);
+    }
+    writeFileAtomic(dir / "bad.png", "not a png");
+    EXPECT_THROW(readImagePng(dir / "bad.png"), Error);
+}
