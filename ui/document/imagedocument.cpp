@@ -2,16 +2,23 @@
 // wherever a pixel is not confirmed, its label is the prediction (or void when there is none).
 #include "ui/document/imagedocument.h"
 
+#include "ui/edit/undobudget.h"
+
 #include "core/common/error.h"
 
 #include <utility>
 
 namespace zm::ui {
 
-ImageDocument::ImageDocument(QString path, QObject* parent) : QObject(parent), mPath(std::move(path)) {}
+ImageDocument::ImageDocument(QString path, QObject* parent)
+    : QObject(parent), mPath(std::move(path)), mBudget(new UndoBudget(&mUndo, UndoBudget::defaultCap(), this))
+{
+}
 
 ImageDocument::~ImageDocument()
 {
+    delete mBudget; // it watches mUndo, which goes before the QObject base deletes children
+    mBudget = nullptr;
     // Commands hold a pointer to this document; drop them before the members go.
     mUndo.clear();
 }

@@ -15,6 +15,8 @@
 
 namespace zm::ui {
 
+class UndoBudget;
+
 class ImageDocument : public QObject {
     Q_OBJECT
 public:
@@ -71,6 +73,8 @@ public:
     std::uint64_t revision() const { return mRevision; }
     /// Marks the current state as saved (undo stack clean point).
     void markSaved();
+    /// The memory cap of this document's undo history (UndoBudget::defaultCap() unless changed).
+    UndoBudget* undoBudget() const { return mBudget; }
 
 Q_SIGNALS:
     /// A person's edit (or its undo/redo/restore) changed the state that must be saved.
@@ -89,6 +93,7 @@ private:
     std::vector<std::uint8_t> mConfirmed;
     QUndoStack mUndo;
     std::uint64_t mRevision = 0;
+    UndoBudget* mBudget = nullptr;
 };
 
 } // namespace zm::ui

@@ -10,12 +10,17 @@
 namespace zm::ui {
 
 namespace {
+std::size_t gDefaultCap = UndoBudget::kDefaultCap; // GUI thread only
+
 std::size_t commandBytes(const QUndoCommand* c)
 {
     const auto* e = dynamic_cast<const LabelEditCommand*>(c);
     return e ? e->bytes() : sizeof(QUndoCommand);
 }
 } // namespace
+
+std::size_t UndoBudget::defaultCap() { return gDefaultCap; }
+void UndoBudget::setDefaultCap(std::size_t capBytes) { gDefaultCap = capBytes; }
 
 UndoBudget::UndoBudget(QUndoStack* stack, std::size_t capBytes, QObject* parent)
     : QObject(parent), mStack(stack), mCap(capBytes)

@@ -17,6 +17,9 @@ class UndoBudget : public QObject {
     Q_OBJECT
 public:
     static constexpr std::size_t kDefaultCap = 64u << 20;
+    /// Cap of every ImageDocument created from now on (each document owns one UndoBudget).
+    static std::size_t defaultCap();
+    static void setDefaultCap(std::size_t capBytes);
 
     UndoBudget(QUndoStack* stack, std::size_t capBytes = kDefaultCap, QObject* parent = nullptr);
 

@@ -38,7 +38,8 @@ TEST(UndoBudget, DropsOldestStepsPastTheCap)
     brush.setDocument(&doc);
     brush.setSize(9);
     std::mt19937 rng(1);
-    UndoBudget budget(doc.undoStack(), 1u << 30);
+    UndoBudget& budget = *doc.undoBudget(); // every document owns one
+    budget.setCap(1u << 30);
     for (int i = 0; i < 20; ++i)
         paintNoisyStroke(doc, brush, 6 + i * 12, rng);
     QCoreApplication::processEvents();
@@ -85,7 +86,8 @@ TEST(UndoBudget, EnforcedAfterPushesAndKeepsTheNewestStep)
     brush.setDocument(&doc);
     brush.setSize(9);
     std::mt19937 rng(2);
-    UndoBudget budget(doc.undoStack(), 1); // absurdly small: only the newest step can stay
+    UndoBudget& budget = *doc.undoBudget();
+    budget.setCap(1); // absurdly small: only the newest step can stay
     for (int i = 0; i < 5; ++i) {
         paintNoisyStroke(doc, brush, 6 + i * 12, rng);
         QCoreApplication::processEvents(); // the check runs queued, after the push
