@@ -118,6 +118,7 @@ bool readPngRaw(std::FILE* f, RawPng* img, std::vector<std::uint8_t>* pixels, Pn
             png_set_packing(png); // one sample per byte, values unchanged (not scaled)
         if (img->bitDepth == 16)
             png_set_swap(png);
+        png_set_interlace_handling(png); // Adam7 files from other tools
         png_read_update_info(png, info);
         const std::size_t rowBytes = png_get_rowbytes(png, info);
         pixels->assign(rowBytes * std::size_t(img->height), 0);
