@@ -73,9 +73,13 @@ std::vector<FileListDataset::Entry> devkitEntries(const fs::path& dir, const fs:
 std::vector<FileListDataset::Entry> vocEntries(const fs::path& root, const std::string& subset)
 {
     const fs::path dir = findDevkitFolder(root, "2012");
-    const bool aug = endsWith(subset, "_aug");
-    return devkitEntries(dir, dir / "ImageSets" / (aug ? "SegmentationAug" : "Segmentation") / (subset + ".txt"),
-                         dir / (aug ? "SegmentationClassAug" : "SegmentationClass"));
+    const bool aug = endsWith(subset, "_aug") || subset == "aug";
+    fs::path list = dir / "ImageSets" / (aug ? "SegmentationAug" : "Segmentation") / (subset + ".txt");
+    std::error_code ec;
+    if (aug && !fs::is_regular_file(list, ec) &&
+        fs::is_regular_file(dir / "ImageSets" / "Segmentation" / (subset + ".txt"), ec))
+        list = dir / "ImageSets" / "Segmentation" / (subset + ".txt"); // mmsegmentation keeps aug.txt there
+    return devkitEntries(dir, list, dir / (aug ? "SegmentationClassAug" : "SegmentationClass"));
 }
 
 std::vector<FileListDataset::Entry> contextEntries(const fs::path& root, const std::string& subset)

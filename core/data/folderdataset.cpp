@@ -36,8 +36,8 @@ std::vector<std::string> readClassList(const fs::path& path)
         if (!seen.insert(lines[i]).second)
             throw fileError(path.string(), "line " + std::to_string(i + 1) + ": class '" + lines[i] + "' appears twice");
     }
-    if (lines.size() > 255)
-        throw fileError(path.string(), std::to_string(lines.size()) + " classes; 8-bit label PNGs hold at most 255");
+    if (lines.size() >= LabelMap::kVoid)
+        throw fileError(path.string(), std::to_string(lines.size()) + " classes; at most 65534 are possible");
     return lines;
 }
 

@@ -185,6 +185,9 @@ LabelMap readLabelIds(const std::filesystem::path& path, int voidValue)
             ;
     LabelMap out(d.width, d.height, LabelMap::kVoid);
     const bool wide = d.bitDepth == 16;
+    // 16-bit id PNGs (more than 255 classes, as zeromask-cli export writes them) mark ignore with 65535.
+    if (wide)
+        voidValue = 65535;
     for (int y = 0; y < d.height; ++y) {
         const std::uint8_t* row = d.data.data() + std::size_t(y) * d.rowBytes;
         for (int x = 0; x < d.width; ++x) {

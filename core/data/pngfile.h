@@ -8,8 +8,8 @@
 
 namespace zm {
 
-/// Reads a label PNG: 8-bit palette (indices), 8- or 16-bit grey (values). `voidValue` in the file
-/// (255 for VOC, COCO-Stuff and the generic layout) becomes LabelMap::kVoid. RGB label files are refused
+/// Reads a label PNG: 8-bit palette (indices), 8- or 16-bit grey (values). `voidValue` in an 8-bit file
+/// (255 for VOC, COCO-Stuff and the generic layout) becomes LabelMap::kVoid; in a 16-bit file 65535 does. RGB label files are refused
 /// with a message that says what is expected. Throws zm::Error naming the file.
 LabelMap readLabelIds(const std::filesystem::path& path, int voidValue = 255);
 

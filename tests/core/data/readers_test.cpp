@@ -238,3 +238,42 @@ TEST(PngFile, RgbReaderMatchesOpenCvAndExpandsGrey)
     writeFileAtomic(dir / "bad.png", "not a png");
     EXPECT_THROW(readImagePng(dir / "bad.png"), Error);
 }
+
+TEST(GenericFolder, SixteenBitIdsForManyClasses)
+{
+    test::TempDir dir;
+    const fs::path root = dir / "many";
+    fs::create_directories(root / "images" / "train");
+    fs::create_directories(root / "labels" / "train");
+    std::vector<std::string> names;
+    std::string list;
+    for (int i = 0; i < 300; ++i) {
+        names.push_back("class" + std::to_string(i));
+        list += names.back() + "\n";
+    }
+    writeFileAtomic(root / "classes.txt", list);
+    const ClassTable table = ClassTable::fromTyped(names);
+    LabelMap l(4, 2, 0);
+    l.ids = {0, 256, 299, LabelMap::kVoid, 254, 1, 257, 7}; // ClassTable never gives out id 255
+    writeIdPng(root / "labels" / "train" / "a.png", l, table); // 16-bit, ignore = 65535
+    EXPECT_EQ(readPngHeader(root / "labels" / "train" / "a.png").bitDepth, 16);
+    writeImagePng(root / "images" / "train" / "a.png", photo(4, 2, 5));
+    FolderDataset d(root, "train");
+    EXPECT_EQ(d.classNames().size(), 300u);
+    EXPECT_EQ(d.get(0).labels, l);
+}
+
+TEST(VocReader, MmsegAugListInSegmentationFolder)
+{
+    test::TempDir dir;
+    const fs::path voc = dir / "VOC2012";
+    for (const char* sub : {"JPEGImages", "SegmentationClassAug", "ImageSets/Segmentation"})
+        fs::create_directories(voc / sub);
+    saveImage(voc / "JPEGImages" / "2008_000008.jpg", photo(3, 3, 6));
+    const LabelMap l = labels(3, 3, {0, 13});
+    writeLabelIds(voc / "SegmentationClassAug" / "2008_000008.png", l);
+    writeFileAtomic(voc / "ImageSets" / "Segmentation" / "aug.txt", "2008_000008\n");
+    VocDataset d(dir.path(), "aug");
+    ASSERT_EQ(d.size(), 1);
+    EXPECT_EQ(d.get(0).labels, l);
+}
