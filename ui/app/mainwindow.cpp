@@ -365,8 +365,24 @@ void MainWindow::createActions()
 
 QToolBar* MainWindow::addToolActions(const QString& title, const QList<QAction*>& actions)
 {
+    // Icons for the editing tools that come without one (resources/icons, named by action).
+    static const QHash<QString, QString> kIcons{
+        {QStringLiteral("NavigateToolAction"), QStringLiteral("navigate")},
+        {QStringLiteral("BrushToolAction"), QStringLiteral("brush")},
+        {QStringLiteral("EraserToolAction"), QStringLiteral("eraser")},
+        {QStringLiteral("FillToolAction"), QStringLiteral("fill")},
+        {QStringLiteral("PolygonToolAction"), QStringLiteral("polygon")},
+        {QStringLiteral("AcceptToolAction"), QStringLiteral("accept")},
+        {QStringLiteral("ReplaceToolAction"), QStringLiteral("replace")},
+        {QStringLiteral("BrushSmallerAction"), QStringLiteral("brush-smaller")},
+        {QStringLiteral("BrushLargerAction"), QStringLiteral("brush-larger")},
+    };
+    for (QAction* a : actions)
+        if (a->icon().isNull() && kIcons.contains(a->objectName()))
+            a->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(kIcons.value(a->objectName()))));
     auto* tb = new QToolBar(title, this);
     tb->setObjectName(title + QStringLiteral("ToolBar"));
+    tb->setToolButtonStyle(Qt::ToolButtonIconOnly);
     addToolBar(Qt::LeftToolBarArea, tb);
     tb->addActions(actions);
     mToolsMenu->addActions(actions);

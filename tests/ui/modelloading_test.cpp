@@ -1,0 +1,85 @@
+// Model and vectors that cannot be used are explained, never crashed on: missing folders, garbage
+// files, and a card whose vector space differs from the chosen vectors.
+#include "ui/app/mainwindow.h"
+#include "ui/app/modeldialog.h"
+#include "ui/engine/segmentationcontroller.h"
+#include "tests/ui/support/uitest.h"
+
+#include "core/engine/modelcard.h"
+
+#include <QLabel>
+#include <fstream>
+#include <gtest/gtest.h>
+
+using namespace zm;
+
+TEST(ModelLoading, MissingModelAndBadVectorsAreExplained)
+{
+    test::isolateSettings();
+    test::TempDir dir;
+    ui::MainWindow w(nullptr, false);
+    QString error;
+    const QString missing = QString::fromStdString((dir / "no-such-model").string());
+    EXPECT_FALSE(w.loadModel(missing, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("no-such-model"))) << error.toStdString();
+    {
+        std::ofstream(dir / "vectors.bin") << "this is not a fastText model";
+    }
+    const QString garbage = QString::fromStdString((dir / "vectors.bin").string());
+    EXPECT_FALSE(w.loadVectors(garbage, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("vectors.bin"))) << error.toStdString();
+    // The panel tells the person, the app keeps working without a model.
+    auto* notice = w.findChild<QLabel*>(QStringLiteral("ClassesNotice"));
+    ASSERT_NE(notice, nullptr);
+    EXPECT_TRUE(notice->text().contains(QStringLiteral("no-such-model")));
+    EXPECT_EQ(w.controller()->backend(), nullptr);
+}
+
+TEST(ModelLoading, VectorSpaceMismatchIsReportedAndNotScored)
+{
+    test::isolateSettings();
+    auto backend = std::make_shared<test::FakeBackend>();
+    // An embedder of the same dimension but another space: scoring would be meaningless.
+    class OtherSpace : public test::FakeEmbedder {
+    public:
+        const VectorSpaceId& spaceId() const override { return mOther; }
+        VectorSpaceId mOther{"other-space", 3, "fedcba9876543210"};
+    };
+    ui::MainWindow w(nullptr, false);
+    w.setBackend(backend);
+    w.setEmbedder(std::make_shared<OtherSpace>());
+    EXPECT_TRUE(w.controller()->mismatch().contains(QStringLiteral("other-space")));
+    auto* notice = w.findChild<QLabel*>(QStringLiteral("ClassesNotice"));
+    EXPECT_TRUE(notice->text().contains(QStringLiteral("other-space")));
+    test::TempDir dir;
+    saveImage(dir / "a.png", test::threeColourImage(8, 8));
+    w.openPaths({QString::fromStdString((dir / "a.png").string())});
+    w.controller()->addClass(QStringLiteral("red"));
+    ASSERT_TRUE(test::waitFor([&] { return backend->encodeCount == 1; }));
+    QTest::qWait(100);
+    EXPECT_EQ(backend->scoreCount, 0);
+}
+
+TEST(ModelDialog, DescribesCardAndExplainsMismatch)
+{
+    test::TempDir dir;
+    ModelCard card;
+    card.name = "tiny test model";
+    card.vectorSpace = VectorSpaceId{"zeromask-en-glove6b-100d", 100, std::string(64, 'a')};
+    card.seenClasses = {"cat", "dog"};
+    card.gamma = 0.25f;
+    card.architecture = Json::parse(R"({"backbone": {"kind": "small"}})");
+    std::filesystem::create_directories(dir / "model");
+    card.save(dir / "model" / "card.json");
+    {
+        std::ofstream(dir / "other.bin") << "some other vectors";
+    }
+    const QString text = ui::ModelDialog::describe(QString::fromStdString((dir / "model").string()),
+                                                   QString::fromStdString((dir / "other.bin").string()));
+    EXPECT_TRUE(text.contains(QStringLiteral("tiny test model"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("Seen classes: 2")));
+    EXPECT_TRUE(text.contains(QStringLiteral("Mismatch"))) << text.toStdString();
+    const QString none = ui::ModelDialog::describe(QString(), QString());
+    EXPECT_TRUE(none.contains(QStringLiteral("No model chosen")));
+    EXPECT_TRUE(none.contains(QStringLiteral("No vectors chosen")));
+}
