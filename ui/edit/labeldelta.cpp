@@ -87,6 +87,15 @@ LabelDelta LabelDelta::fromMask(const ImageDocument& doc, const QRect& rect, con
         outConf = confirmed ? 1 : 0;
         outId = confirmed ? id : (havePrediction ? doc.predicted().at(x, y) : zm::LabelMap::kVoid);
         return true;
+    }, [&](const QRect& inner) {
+        // A large sparse mask (a flood fill across the image) touches few of the tiles of its rect.
+        for (int y = inner.top(); y <= inner.bottom(); ++y) {
+            const std::uint8_t* row = mask.data() + std::size_t(y - rect.top()) * w + (inner.left() - rect.left());
+            for (int x = 0; x < inner.width(); ++x)
+                if (row[x])
+                    return true;
+        }
+        return false;
     });
     return d;
 }
@@ -109,13 +118,16 @@ LabelDelta LabelDelta::fromState(const ImageDocument& doc, const QRect& rect, co
     return d;
 }
 
-void LabelDelta::buildTiles(const ImageDocument& doc, const QRect& rect, const NewStateFn& newState)
+void LabelDelta::buildTiles(const ImageDocument& doc, const QRect& rect, const NewStateFn& newState,
+                            const std::function<bool(const QRect&)>& tileMayChange)
 {
     std::vector<std::uint16_t> ids;
     std::vector<std::uint8_t> conf;
     forEachTile(rect, doc.bounds(), [&](const QRect& tileRect, std::pair<int, int> key) {
-        readState(doc, tileRect, ids, conf);
         const QRect inner = tileRect & rect;
+        if (tileMayChange && !tileMayChange(inner))
+            return;
+        readState(doc, tileRect, ids, conf);
         std::vector<std::uint16_t> afterIds = ids;
         std::vector<std::uint8_t> afterConf = conf;
         std::size_t changedHere = 0;

@@ -55,7 +55,9 @@ private:
     void apply(ImageDocument& doc, bool before) const;
     /// `newState(x, y, id&, confirmed&)` returns false where the edit leaves the pixel alone.
     using NewStateFn = std::function<bool(int, int, std::uint16_t&, std::uint8_t&)>;
-    void buildTiles(const ImageDocument& doc, const QRect& rect, const NewStateFn& newState);
+    /// `tileMayChange(tileRect ∩ rect)`, when given, skips tiles cheaply (e.g. no mask bit inside).
+    void buildTiles(const ImageDocument& doc, const QRect& rect, const NewStateFn& newState,
+                    const std::function<bool(const QRect&)>& tileMayChange = {});
 
     std::map<std::pair<int, int>, Tile> mTiles; ///< key: (tile row, tile column)
     QRect mChanged;
