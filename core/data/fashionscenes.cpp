@@ -21,6 +21,8 @@ namespace zm {
 namespace fs = std::filesystem;
 namespace {
 
+constexpr const char* kIncompleteMarker = ".fashionscenes-incomplete";
+
 // SplitMix64: tiny, fast, and fully specified (std:: distributions are not portable across libraries).
 struct Rng {
     std::uint64_t s;
@@ -470,8 +472,9 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
     if (fs::exists(out, ec) && !fs::is_directory(out, ec))
         throw fileError(out.string(), "exists and is not a folder");
     if (fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
-        bool ours = false;
-        if (fs::is_regular_file(out / "dataset.json", ec)) {
+        // An interrupted run leaves its marker: that folder is ours too, so a rerun can finish the job.
+        bool ours = fs::is_regular_file(out / kIncompleteMarker, ec);
+        if (!ours && fs::is_regular_file(out / "dataset.json", ec)) {
             try {
                 ours = loadJsonFile(out / "dataset.json").value("format", "") == "fashionscenes";
             } catch (const Error&) {
@@ -486,6 +489,8 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
         fs::remove(out / "dataset.json", ec);
         fs::remove(out / "classes.txt", ec);
     }
+    fs::create_directories(out, ec);
+    writeFileAtomic(out / kIncompleteMarker, "FashionScenes generation in progress or interrupted; rerun it into this folder\n");
 
     struct Job {
         SceneSplit split;
@@ -636,6 +641,7 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
     };
     // Written last: its presence marks a complete data set.
     writeFileAtomic(out / "dataset.json", info.dump(2) + "\n");
+    fs::remove(out / kIncompleteMarker, ec);
     progress.update(1.0, "done");
     return info;
 }

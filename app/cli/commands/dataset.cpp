@@ -12,11 +12,20 @@
 #include "core/common/json.h"
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 
 #include <iostream>
 
 namespace {
+
+// Ctrl-C / SIGTERM stop generation cleanly (exit 130) instead of leaving a half-written file.
+zm::ConsoleProgress* gProgress = nullptr;
+extern "C" void onDatasetInterrupt(int)
+{
+    if (gProgress)
+        gProgress->cancel();
+}
 
 void addFashionScenes(CLI::App& parent)
 {
@@ -55,11 +64,25 @@ void addFashionScenes(CLI::App& parent)
         const auto start = std::chrono::steady_clock::now();
         zm::FashionScenesGenerator gen(o);
         zm::ConsoleProgress progress("fashionscenes");
+        gProgress = &progress;
+        const auto oldInt = std::signal(SIGINT, onDatasetInterrupt);
+        const auto oldTerm = std::signal(SIGTERM, onDatasetInterrupt);
+        struct Restore {
+            decltype(oldInt) i, t;
+            ~Restore()
+            {
+                std::signal(SIGINT, i);
+                std::signal(SIGTERM, t);
+                gProgress = nullptr;
+            }
+        } restore{oldInt, oldTerm};
         const zm::Json info = gen.write(*out, progress);
         progress.finish();
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::cout << "wrote " << *out << ": " << info["scenes"].dump() << " scenes of " << o.size << "x" << o.size
-                  << " in " << zm::fmt(secs, 1) << " s (seed " << o.seed << ")\n";
+                  << " in " << zm::fmt(secs, 1) << " s (seed " << o.seed << ")\n"
+                  << "presets: fashion-unseen-2, fashion-unseen-4; e.g. zeromask-cli train --data " << *out
+                  << " --split fashion-unseen-4 --out MODEL_DIR\n";
     });
 }
 

@@ -297,3 +297,20 @@ TEST(FashionScenes, RealPackagesWhenInstalled)
     for (const auto& it : s.items)
         EXPECT_EQ(int(t.labels[std::size_t(it.sourceIndex)]) + 1, it.classId); // test scenes use t10k items
 }
+
+TEST(FashionScenes, InterruptedFolderCanBeRegenerated)
+{
+    Fixture f;
+    f.options.trainScenes = 40;
+    FashionScenesGenerator gen(f.options);
+    CancellableProgress p;
+    p.cancel();
+    EXPECT_THROW(gen.write(f.dir / "x", p), Cancelled);
+    EXPECT_TRUE(fs::exists(f.dir / "x" / ".fashionscenes-incomplete"));
+    EXPECT_THROW(FolderDataset(f.dir / "x", "train"), Error); // no classes.txt yet: not readable as a data set
+    NullProgress quiet;
+    gen.write(f.dir / "x", quiet); // the rerun is accepted and completes
+    EXPECT_FALSE(fs::exists(f.dir / "x" / ".fashionscenes-incomplete"));
+    EXPECT_TRUE(fs::exists(f.dir / "x" / "dataset.json"));
+    EXPECT_EQ(FolderDataset(f.dir / "x", "train").size(), 40);
+}
