@@ -7,6 +7,7 @@
 #include "core/common/strings.h"
 #include "core/data/fashionmnist.h"
 #include "core/data/pngfile.h"
+#include "core/data/sceneraster.h"
 #include "core/io/image_io.h"
 
 #include <algorithm>
@@ -19,24 +20,11 @@
 
 namespace zm {
 namespace fs = std::filesystem;
+using scene::Rng;
+
 namespace {
 
 constexpr const char* kIncompleteMarker = ".fashionscenes-incomplete";
-
-// SplitMix64: tiny, fast, and fully specified (std:: distributions are not portable across libraries).
-struct Rng {
-    std::uint64_t s;
-    explicit Rng(std::uint64_t seed) : s(seed) {}
-    std::uint64_t next()
-    {
-        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); } // [0,1)
-    int range(int lo, int hi) { return lo + int(next() % std::uint64_t(hi - lo + 1)); } // inclusive
-};
 
 Rng sceneRng(std::uint64_t seed, SceneSplit split, int index)
 {
@@ -56,243 +44,7 @@ const char* splitName(SceneSplit s)
     return "?";
 }
 
-std::uint32_t fnv1a(const std::string& s)
-{
-    std::uint32_t h = 2166136261u;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 16777619u;
-    }
-    return h;
-}
-
-// Photos of one scene (stereo pairs, the two aero shots) must land in the same split: group by the stem
-// without a trailing view marker (digits, _left/_right, a capital L/R/A/B after lower case).
-std::string backgroundGroup(const fs::path& p)
-{
-    std::string stem = p.stem().string();
-    for (const char* suffix : {"_left", "_right"})
-        if (endsWith(stem, suffix))
-            stem.erase(stem.size() - std::string(suffix).size());
-    while (!stem.empty() && std::isdigit(static_cast<unsigned char>(stem.back())))
-        stem.pop_back();
-    if (stem.size() >= 2 && std::isupper(static_cast<unsigned char>(stem.back())) &&
-        std::islower(static_cast<unsigned char>(stem[stem.size() - 2])))
-        stem.pop_back();
-    return toLowerAscii(stem);
-}
-
-struct Source {
-    const char* dir;
-    std::vector<const char*> files;
-};
-
-// Real photographs installed by Debian packages; logos, renderings, text, charts, calibration boards,
-// microscopy and paintings are left out on purpose. Every source is optional.
-const std::vector<Source>& systemSources()
-{
-    static const std::vector<Source> s = {
-        {"/usr/share/doc/opencv-doc/examples/data",
-         {"aero1.jpg", "aero3.jpg", "aloeL.jpg", "aloeR.jpg", "apple.jpg", "baboon.jpg", "blox.jpg", "board.jpg",
-          "building.jpg", "butterfly.jpg", "ela_original.jpg", "fruits.jpg", "home.jpg", "leuvenA.jpg",
-          "leuvenB.jpg", "messi5.jpg", "orange.jpg", "squirrel_cls.jpg", "stuff.jpg"}},
-        {"/usr/lib/python3/dist-packages/skimage/data",
-         {"astronaut.png", "brick.png", "camera.png", "chelsea.png", "coffee.png", "coins.png", "grass.png",
-          "gravel.png", "motorcycle_left.png", "motorcycle_right.png", "rocket.jpg"}},
-        {"/usr/share/darknet/data", {"dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg", "person.jpg"}},
-        {"/usr/lib/python3/dist-packages/sklearn/datasets/images", {"china.jpg", "flower.jpg"}},
-    };
-    return s;
-}
-
-// Integer area-average (crop >= out) or fixed-point bilinear (crop < out) resampling of a square crop.
-Image resampleCrop(const Image& src, int cx, int cy, int side, int out, bool flip)
-{
-    Image dst(out, out, 3);
-    if (side >= out) {
-        std::vector<int> x0(std::size_t(out) + 1);
-        for (int i = 0; i <= out; ++i)
-            x0[std::size_t(i)] = int((std::int64_t(i) * side) / out);
-        std::vector<std::uint32_t> acc(std::size_t(out) * 3);
-        for (int oy = 0; oy < out; ++oy) {
-            std::fill(acc.begin(), acc.end(), 0u);
-            const int ya = x0[std::size_t(oy)], yb = x0[std::size_t(oy) + 1];
-            for (int y = ya; y < yb; ++y) {
-                const std::uint8_t* row = src.row(cy + y) + std::size_t(cx) * 3;
-                for (int ox = 0; ox < out; ++ox)
-                    for (int x = x0[std::size_t(ox)]; x < x0[std::size_t(ox) + 1]; ++x)
-                        for (int c = 0; c < 3; ++c)
-                            acc[std::size_t(ox) * 3 + c] += row[std::size_t(x) * 3 + c];
-            }
-            std::uint8_t* drow = dst.row(oy);
-            for (int ox = 0; ox < out; ++ox) {
-                const std::uint32_t n = std::uint32_t((yb - ya) * (x0[std::size_t(ox) + 1] - x0[std::size_t(ox)]));
-                const int dx = flip ? out - 1 - ox : ox;
-                for (int c = 0; c < 3; ++c)
-                    drow[std::size_t(dx) * 3 + c] = std::uint8_t((acc[std::size_t(ox) * 3 + c] + n / 2) / n);
-            }
-        }
-        return dst;
-    }
-    for (int oy = 0; oy < out; ++oy) {
-        // Pixel centres in 1/256 px: source = (o + 0.5) * side / out - 0.5.
-        const std::int64_t fy = std::max<std::int64_t>(0, ((2 * oy + 1) * std::int64_t(side) * 128) / out - 128);
-        const int y0 = int(fy >> 8), wy = int(fy & 255), y1 = std::min(y0 + 1, side - 1);
-        std::uint8_t* drow = dst.row(oy);
-        for (int ox = 0; ox < out; ++ox) {
-            const std::int64_t fx = std::max<std::int64_t>(0, ((2 * ox + 1) * std::int64_t(side) * 128) / out - 128);
-            const int x0 = int(fx >> 8), wx = int(fx & 255), x1 = std::min(x0 + 1, side - 1);
-            const int dx = flip ? out - 1 - ox : ox;
-            for (int c = 0; c < 3; ++c) {
-                auto p = [&](int x, int y) { return int(src.row(cy + y)[std::size_t(cx + x) * 3 + c]); };
-                const int top = p(x0, y0) * (256 - wx) + p(x1, y0) * wx;
-                const int bot = p(x0, y1) * (256 - wx) + p(x1, y1) * wx;
-                drow[std::size_t(dx) * 3 + c] = std::uint8_t((top * (256 - wy) + bot * wy + 32768) >> 16);
-            }
-        }
-    }
-    return dst;
-}
-
-std::array<std::uint8_t, 3> randomTint(Rng& rng)
-{
-    const double h = rng.uniform() * 6.0, s = 0.25 + 0.65 * rng.uniform(), v = 0.55 + 0.45 * rng.uniform();
-    const int i = int(h) % 6;
-    const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-    double r = v, g = t, b = p;
-    switch (i) {
-    case 0: r = v, g = t, b = p; break;
-    case 1: r = q, g = v, b = p; break;
-    case 2: r = p, g = v, b = t; break;
-    case 3: r = p, g = q, b = v; break;
-    case 4: r = t, g = p, b = v; break;
-    default: r = v, g = p, b = q; break;
-    }
-    auto q8 = [](double x) { return std::uint8_t(std::lround(std::clamp(x, 0.0, 1.0) * 255.0)); };
-    return {q8(r), q8(g), q8(b)};
-}
-
-// Fixed-point bilinear sample of a 28x28 plane at (fx, fy) in 1/256 px (pixel centres at integers);
-// outside the plane is 0 (black, as Fashion-MNIST's surround).
-int sample28(const std::uint8_t* plane, int fx, int fy)
-{
-    const int x0 = fx >> 8, y0 = fy >> 8, wx = fx & 255, wy = fy & 255;
-    auto p = [&](int x, int y) {
-        return (x < 0 || y < 0 || x >= FashionMnist::kSide || y >= FashionMnist::kSide)
-                   ? 0
-                   : int(plane[y * FashionMnist::kSide + x]);
-    };
-    const int top = p(x0, y0) * (256 - wx) + p(x0 + 1, y0) * wx;
-    const int bot = p(x0, y0 + 1) * (256 - wx) + p(x0 + 1, y0 + 1) * wx;
-    return (top * (256 - wy) + bot * wy + 32768) >> 16;
-}
-
 } // namespace
-
-std::vector<std::uint8_t> fashionItemMask(const std::uint8_t* grey28)
-{
-    constexpr int n = FashionMnist::kSide;
-    std::vector<std::uint8_t> m(n * n);
-    for (int i = 0; i < n * n; ++i)
-        m[std::size_t(i)] = grey28[i] > kFashionItemThreshold ? 1 : 0;
-    // Connected components of one value; `visit` gets each component's pixel list.
-    auto components = [&](std::uint8_t value, bool eight, auto&& visit) {
-        std::vector<std::uint8_t> seen(n * n, 0);
-        std::vector<int> stack, comp;
-        for (int start = 0; start < n * n; ++start) {
-            if (seen[std::size_t(start)] || m[std::size_t(start)] != value)
-                continue;
-            comp.clear();
-            stack.assign(1, start);
-            seen[std::size_t(start)] = 1;
-            bool border = false;
-            while (!stack.empty()) {
-                const int p = stack.back();
-                stack.pop_back();
-                comp.push_back(p);
-                const int x = p % n, y = p / n;
-                border |= x == 0 || y == 0 || x == n - 1 || y == n - 1;
-                for (int dy = -1; dy <= 1; ++dy)
-                    for (int dx = -1; dx <= 1; ++dx) {
-                        if ((dx == 0 && dy == 0) || (!eight && dx != 0 && dy != 0))
-                            continue;
-                        const int xx = x + dx, yy = y + dy;
-                        if (xx < 0 || yy < 0 || xx >= n || yy >= n)
-                            continue;
-                        const int q = yy * n + xx;
-                        if (!seen[std::size_t(q)] && m[std::size_t(q)] == value) {
-                            seen[std::size_t(q)] = 1;
-                            stack.push_back(q);
-                        }
-                    }
-            }
-            visit(comp, border);
-        }
-    };
-    // Pin holes (dark spots inside an item, up to 4 px) belong to the item; larger enclosed regions
-    // (the gap inside a bag's handle) stay background.
-    std::vector<std::vector<int>> holes;
-    components(0, false, [&](const std::vector<int>& c, bool border) {
-        if (!border && c.size() <= 4)
-            holes.push_back(c);
-    });
-    for (const auto& h : holes)
-        for (int p : h)
-            m[std::size_t(p)] = 1;
-    // Specks (isolated bright pixels under 4 px) are noise, unless they are all there is.
-    std::vector<std::vector<int>> parts;
-    components(1, true, [&](const std::vector<int>& c, bool) { parts.push_back(c); });
-    std::size_t largest = 0;
-    for (const auto& c : parts)
-        largest = std::max(largest, c.size());
-    for (const auto& c : parts)
-        if (c.size() < 4 && c.size() < largest)
-            for (int p : c)
-                m[std::size_t(p)] = 0;
-    return m;
-}
-
-BackgroundList findBackgrounds(const FashionScenesOptions& options)
-{
-    std::vector<fs::path> all;
-    std::error_code ec;
-    if (options.systemBackgrounds)
-        for (const auto& src : systemSources())
-            for (const char* f : src.files) {
-                const fs::path p = fs::path(src.dir) / f;
-                if (fs::is_regular_file(p, ec))
-                    all.push_back(p);
-            }
-    for (const auto& dir : options.backgroundDirs) {
-        if (!fs::is_directory(dir, ec))
-            throw fileError(dir.string(), "background folder not found");
-        for (const auto& p : listImages(dir))
-            all.push_back(p);
-    }
-    if (all.empty())
-        throw Error("FashionScenes: no background photographs found. Install the Debian packages opencv-doc and "
-                    "python3-skimage (apt-get install opencv-doc python3-skimage), or pass a folder of photos "
-                    "with --backgrounds DIR");
-    std::sort(all.begin(), all.end(), [](const fs::path& a, const fs::path& b) {
-        return a.filename().string() != b.filename().string() ? a.filename().string() < b.filename().string()
-                                                              : a.string() < b.string();
-    });
-    BackgroundList out;
-    // Fixed rule: a photo group goes to test when FNV-1a(group) % 4 == 0, so about a quarter of the
-    // photos are test backgrounds and a group's split does not depend on which other sources exist.
-    for (const auto& p : all)
-        (fnv1a(backgroundGroup(p)) % 4 == 0 ? out.test : out.train).push_back(p);
-    if (all.size() == 1) {
-        out.train = out.test = all; // one photo only: both splits must have a background
-    } else if (out.test.empty()) {
-        out.test.push_back(out.train.back());
-        out.train.pop_back();
-    } else if (out.train.empty()) {
-        out.train.push_back(out.test.front());
-        out.test.erase(out.test.begin());
-    }
-    return out;
-}
 
 struct FashionScenesGenerator::Impl {
     FashionMnist trainItems, testItems;
@@ -377,7 +129,7 @@ Scene FashionScenesGenerator::compose(SceneSplit split, int index) const
     side = std::clamp(side, std::min(minSide, S), minSide);
     const int cx = rng.range(0, photo.width - side), cy = rng.range(0, photo.height - side);
     const bool flip = rng.next() & 1;
-    scene.background = resampleCrop(photo, cx, cy, side, S, flip);
+    scene.background = scene::resampleCrop(photo, cx, cy, side, S, flip);
     scene.image = scene.background;
     scene.labels = LabelMap(S, S, 0);
 
@@ -390,7 +142,7 @@ Scene FashionScenesGenerator::compose(SceneSplit split, int index) const
         item.sourceIndex = pool[std::size_t(rng.range(0, int(pool.size()) - 1))];
         item.boxSize = rng.range(mOptions.minItemSize, mOptions.maxItemSize);
         item.angleDeg = (2 * rng.uniform() - 1) * mOptions.maxRotationDeg;
-        item.tint = randomTint(rng);
+        item.tint = scene::randomTint(rng);
         const std::uint8_t* grey = items.image(item.sourceIndex);
         const auto mask28 = fashionItemMask(grey);
         std::vector<std::uint8_t> mask255(mask28.size());
@@ -409,9 +161,9 @@ Scene FashionScenesGenerator::compose(SceneSplit split, int index) const
                 const double vx = x + 0.5 - C / 2.0, vy = y + 0.5 - C / 2.0;
                 const double sx = (ca * vx + sa * vy) * k28 + 13.5, sy = (-sa * vx + ca * vy) * k28 + 13.5;
                 const int fx = int(std::floor(sx * 256.0)), fy = int(std::floor(sy * 256.0));
-                const bool in = sample28(mask255.data(), fx, fy) >= 128;
+                const bool in = scene::sample28(mask255.data(), fx, fy) >= 128;
                 canvasMask[std::size_t(y) * C + x] = in ? 1 : 0;
-                canvasGrey[std::size_t(y) * C + x] = std::uint8_t(sample28(grey, fx, fy));
+                canvasGrey[std::size_t(y) * C + x] = std::uint8_t(scene::sample28(grey, fx, fy));
                 area += in;
             }
         if (area == 0)

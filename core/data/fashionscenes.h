@@ -67,6 +67,10 @@ struct BackgroundList {
     std::vector<std::filesystem::path> train, test;
 };
 BackgroundList findBackgrounds(const FashionScenesOptions& options);
+/// The group a background photo belongs to (photos of one scene share it and so land in one split):
+/// the lower-case stem without a view marker ("aloeL" and "aloeR" -> "aloe", "aero1" -> "aero",
+/// "motorcycle_left" -> "motorcycle").
+std::string backgroundGroup(const std::filesystem::path& photo);
 
 /// The 0/1 item mask of a 28x28 Fashion-MNIST image: threshold, fill pin holes, drop specks.
 std::vector<std::uint8_t> fashionItemMask(const std::uint8_t* grey28);

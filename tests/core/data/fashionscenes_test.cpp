@@ -314,3 +314,32 @@ TEST(FashionScenes, InterruptedFolderCanBeRegenerated)
     EXPECT_TRUE(fs::exists(f.dir / "x" / "dataset.json"));
     EXPECT_EQ(FolderDataset(f.dir / "x", "train").size(), 40);
 }
+
+TEST(FashionScenes, BackgroundGroupsKeepViewsOfOneSceneTogether)
+{
+    EXPECT_EQ(backgroundGroup("/x/aloeL.jpg"), backgroundGroup("/x/aloeR.jpg"));
+    EXPECT_EQ(backgroundGroup("/x/leuvenA.jpg"), "leuven");
+    EXPECT_EQ(backgroundGroup("/x/aero1.jpg"), backgroundGroup("/y/aero3.jpg"));
+    EXPECT_EQ(backgroundGroup("/x/motorcycle_left.png"), backgroundGroup("/x/motorcycle_right.png"));
+    EXPECT_EQ(backgroundGroup("/x/messi5.jpg"), "messi");
+    EXPECT_EQ(backgroundGroup("/x/chelsea.png"), "chelsea");
+    EXPECT_NE(backgroundGroup("/x/apple.jpg"), backgroundGroup("/x/orange.jpg"));
+    // And the split honours the groups.
+    test::TempDir dir;
+    for (const char* n : {"aloeL", "aloeR", "leuvenA", "leuvenB", "pear", "plum", "fig", "kiwi"})
+        writePhoto(dir / (std::string(n) + ".png"), 40, 40, 1);
+    FashionScenesOptions o;
+    o.systemBackgrounds = false;
+    o.backgroundDirs = {dir.path()};
+    const BackgroundList bg = findBackgrounds(o);
+    EXPECT_EQ(bg.train.size() + bg.test.size(), 8u);
+    for (const auto* side : {&bg.train, &bg.test}) {
+        int aloe = 0, leuven = 0;
+        for (const auto& p : *side) {
+            aloe += backgroundGroup(p) == "aloe";
+            leuven += backgroundGroup(p) == "leuven";
+        }
+        EXPECT_TRUE(aloe == 0 || aloe == 2);
+        EXPECT_TRUE(leuven == 0 || leuven == 2);
+    }
+}

@@ -1,0 +1,38 @@
+// Pixel arithmetic of the FashionScenes composer, all integer or fixed point so that a seed gives the
+// same bytes on any machine: a portable random generator, area/bilinear resampling of photo crops,
+// bilinear sampling of 28x28 items, and item tints. Internal to core/data.
+#pragma once
+#include "core/common/image.h"
+
+#include <array>
+#include <cstdint>
+
+namespace zm::scene {
+
+// SplitMix64: tiny, fast, and fully specified (std:: distributions are not portable across libraries).
+struct Rng {
+    std::uint64_t s;
+    explicit Rng(std::uint64_t seed) : s(seed) {}
+    std::uint64_t next()
+    {
+        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); } // [0,1)
+    int range(int lo, int hi) { return lo + int(next() % std::uint64_t(hi - lo + 1)); } // inclusive
+};
+
+/// Square crop (cx, cy, side) of an RGB image resampled to out x out: integer area average when side >= out,
+/// fixed-point bilinear otherwise; mirrored left-right when `flip`.
+Image resampleCrop(const Image& src, int cx, int cy, int side, int out, bool flip);
+
+/// A random tint colour: any hue, saturation 0.25-0.9, value 0.55-1.
+std::array<std::uint8_t, 3> randomTint(Rng& rng);
+
+/// Fixed-point bilinear sample of a 28x28 plane at (fx, fy) in 1/256 px (pixel centres at integers);
+/// outside the plane is 0 (black, as Fashion-MNIST's surround).
+int sample28(const std::uint8_t* plane, int fx, int fy);
+
+} // namespace zm::scene
