@@ -6,15 +6,23 @@
 #include "ui/document/recovery.h"
 #include "ui/edit/brushtool.h"
 
+#include "core/common/files.h"
 #include "core/io/image_io.h"
 #include "core/io/project.h"
 #include "tests/support/testdir.h"
 
+#include <QCoreApplication>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <unistd.h>
 
 using namespace zm;
 using namespace zm::ui;
@@ -162,4 +170,57 @@ TEST(Autosaver, FailedWriteReportsAndKeepsTheWork)
     }
     EXPECT_TRUE(saver.flush(&error)) << error.toStdString();
     EXPECT_EQ(project->loadAutosave("cat.png"), inMemory);
+}
+
+// A real kill -9: this binary runs itself as a child that edits, lets the autosaver write, edits a
+// little more and then SIGKILLs itself. The parent opens the project like the next start would.
+TEST(AutosaverCrashChild, EditThenKillNine)
+{
+    const char* dir = std::getenv("ZM_AUTOSAVE_CRASH_DIR");
+    if (!dir)
+        GTEST_SKIP() << "runs only as the child of Autosaver.KillNineLosesOnlyTheLastSecond";
+    const std::filesystem::path root = dir;
+    auto project = Project::openOrCreate(root / "images" / "zeromask-project", root / "images");
+    ImageDocument doc(QString::fromStdString((root / "images" / "cat.png").string()));
+    doc.setImage(Image(40, 30, 3));
+    Autosaver saver;
+    saver.setProject(project.get());
+    saver.watch(&doc);
+    QSignalSpy written(&saver, &Autosaver::autosaved);
+    paint(doc, 4, {5, 5}, {30, 5});
+    paint(doc, 5, {5, 15}, {30, 15});
+    if (!written.wait(5000))
+        std::_Exit(3);
+    // What the autosave holds, for the parent to compare with.
+    std::FILE* f = std::fopen((root / "expected.bin").c_str(), "wb");
+    const auto& ids = doc.labels().ids;
+    std::fwrite(ids.data(), sizeof(ids[0]), ids.size(), f);
+    std::fclose(f);
+    paint(doc, 6, {5, 25}, {30, 25}); // newer than the autosave: this is the work a crash may lose
+    ::kill(::getpid(), SIGKILL);
+}
+
+TEST(Autosaver, KillNineLosesOnlyTheLastSecond)
+{
+    Fixture f;
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ZM_AUTOSAVE_CRASH_DIR"), QString::fromStdString(f.dir.path().string()));
+    child.setProcessEnvironment(env);
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=AutosaverCrashChild.*")});
+    ASSERT_TRUE(child.waitForFinished(60000));
+    ASSERT_EQ(child.exitStatus(), QProcess::CrashExit) << child.readAll().toStdString();
+    auto project = Project::open(f.projectDir);
+    EXPECT_TRUE(project->previousSessionCrashed());
+    ASSERT_EQ(project->recoverable(), std::vector<std::string>{"cat.png"});
+    ImageDocument doc(f.imagePath);
+    doc.setImage(Image(40, 30, 3));
+    const RecoveryResult r = recoverAll(*project, [&](const std::string&) { return &doc; });
+    ASSERT_EQ(r.recovered.size(), 1);
+    const std::string expected = readFile(f.dir / "expected.bin");
+    ASSERT_EQ(expected.size(), doc.labels().ids.size() * sizeof(std::uint16_t));
+    EXPECT_EQ(std::memcmp(expected.data(), doc.labels().ids.data(), expected.size()), 0);
+    EXPECT_EQ(doc.labels().at(10, 5), 4);
+    EXPECT_EQ(doc.labels().at(10, 15), 5);
+    EXPECT_EQ(doc.labels().at(10, 25), LabelMap::kVoid); // the stroke after the last autosave is lost
 }
