@@ -115,12 +115,25 @@ int mergeCocoFolder(const fs::path& outDir)
     return int(parts.size());
 }
 
-ExportSummary exportProject(const Project& project, const fs::path& outDir, const ExportOptions& options, Progress& progress)
+ExportSummary exportProject(const Project& project, const fs::path& outDir, const ExportOptions& options, Progress& progress,
+                            const std::vector<std::string>& only)
 {
     const auto t0 = std::chrono::steady_clock::now();
     const ClassTable table = project.classes();
-    const auto images = project.images();
-    const auto names = outputNames(images);
+    const auto all = project.images();
+    const auto allNames = outputNames(all);
+    std::vector<fs::path> images;
+    std::vector<std::string> names;
+    std::vector<int> cocoIds;
+    for (const auto& key : only)
+        if (std::none_of(all.begin(), all.end(), [&](const fs::path& p) { return Project::keyOf(p) == key; }))
+            throw fileError((project.imagesDir() / key).string(), "is not an image of the project");
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (only.empty() || std::find(only.begin(), only.end(), Project::keyOf(all[i])) != only.end()) {
+            images.push_back(all[i]);
+            names.push_back(allNames[i]);
+            cocoIds.push_back(int(i) + 1);
+        }
     writeExportMetadata(outDir, table, options);
     ExportSummary summary;
     std::vector<Json> parts;
@@ -136,7 +149,7 @@ ExportSummary exportProject(const Project& project, const fs::path& outDir, cons
         Image photo;
         if (options.has(ExportFormat::Preview))
             photo = loadImageRgb(images[i]);
-        exportImage(outDir, names[i], key, int(i) + 1, state.labels, table, options, photo.empty() ? nullptr : &photo);
+        exportImage(outDir, names[i], key, cocoIds[i], state.labels, table, options, photo.empty() ? nullptr : &photo);
         ++summary.images;
     }
     if (options.has(ExportFormat::Coco) && summary.images > 0)

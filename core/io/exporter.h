@@ -58,9 +58,10 @@ struct ExportSummary {
     double seconds = 0;
 };
 
-/// Exports every image of a project that has a saved annotation.
+/// Exports every image of a project that has a saved annotation, or only the images (file names) in
+/// `only` when it is not empty (an unknown name is refused).
 ExportSummary exportProject(const Project& project, const std::filesystem::path& outDir, const ExportOptions& options,
-                            Progress& progress);
+                            Progress& progress, const std::vector<std::string>& only = {});
 
 /// Labels of one image from a palette/id PNG (.png) or a COCO file (.json). Refuses a size other than
 /// width x height and ids/categories not in the table, naming the file.

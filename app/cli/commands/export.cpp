@@ -48,7 +48,7 @@ zm::ExportOptions exportOptions(const std::vector<std::string>& formats, const s
 
 struct ExportOpts {
     std::string project, out, palette = "voc", mergeDir;
-    std::vector<std::string> formats;
+    std::vector<std::string> formats, images;
 };
 
 zm::cli::Registrar regExport(60, [](CLI::App& app) {
@@ -58,6 +58,7 @@ zm::cli::Registrar regExport(60, [](CLI::App& app) {
     cmd->add_option("--export,--format", o->formats, "voc | id | coco | preview (repeatable; default voc)");
     cmd->add_option("--out", o->out, "Output folder");
     cmd->add_option("--palette", o->palette, "Palette of VOC PNGs: voc (default) or project (the class colours)");
+    cmd->add_option("--image", o->images, "Export only this image (file name; repeatable)");
     auto* merge = cmd->add_subcommand("merge-coco", "Merge OUT/coco/*.json (per-image parts, e.g. from sharded "
                                                     "'predict' runs) into OUT/coco.json");
     merge->add_option("out", o->mergeDir, "The output folder of 'predict' or 'export'")->required();
@@ -73,7 +74,7 @@ zm::cli::Registrar regExport(60, [](CLI::App& app) {
         const auto project = openProject(o->project);
         const auto options = exportOptions(o->formats, o->palette);
         zm::ConsoleProgress progress("export");
-        const auto s = zm::exportProject(*project, o->out, options, progress);
+        const auto s = zm::exportProject(*project, o->out, options, progress, o->images);
         progress.finish();
         std::cout << "exported " << s.images << " images (" << s.skipped << " without labels) to " << o->out << " in "
                   << zm::fmt(s.seconds, 1) << " s\n";

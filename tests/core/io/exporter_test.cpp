@@ -125,3 +125,25 @@ TEST(Exporter, ImportRefusesMismatchedSizeAndLeavesProjectUntouched)
     }
     EXPECT_TRUE(p->annotated().empty());
 }
+
+TEST(Exporter, ProjectExportOfChosenImages)
+{
+    test::TempDir dir;
+    const fs::path images = dir / "images";
+    fs::create_directories(images);
+    for (int i = 0; i < 3; ++i)
+        saveImage(images / ("im" + std::to_string(i) + ".png"), Image(6, 5, 3));
+    auto p = Project::openOrCreate(dir / "p", images);
+    p->setClasses(ClassTable::fromTyped({"a", "b"}));
+    for (int i = 0; i < 3; ++i)
+        p->save("im" + std::to_string(i) + ".png", stateFromImport(LabelMap(6, 5, std::uint16_t(i % 2))));
+    ExportOptions o;
+    o.formats = {ExportFormat::Id, ExportFormat::Coco};
+    NullProgress progress;
+    const auto s = exportProject(*p, dir / "out", o, progress, {"im1.png"});
+    EXPECT_EQ(s.images, 1);
+    EXPECT_TRUE(fs::exists(dir / "out" / "id" / "im1.png"));
+    EXPECT_FALSE(fs::exists(dir / "out" / "id" / "im0.png"));
+    EXPECT_EQ(loadJsonFile(dir / "out" / "coco.json")["images"].size(), 1u);
+    EXPECT_THROW(exportProject(*p, dir / "out", o, progress, {"nope.png"}), Error);
+}
