@@ -60,7 +60,10 @@ struct GenerativeOptions {
     int maxRealPixels = 4096;   ///< real pixels sampled per classifier step (CPU budget)
 
     // ---- CaGNet ----
-    int latentDim = 0;          ///< contextual latent size; 0 = feature dim (CaGNet: 600 = feature dim)
+    /// Contextual latent size; 0 = the feature dim as in CaGNet (600). 32 by default: the module's
+    /// dilated 3x3 convolutions over whole feature maps cost O(D L + L^2) per pixel and dominated a
+    /// CPU training step at L = 128.
+    int latentDim = 32;
     int cagnetHidden = 512;     ///< generator MLP width; CaGNet: 1024-960-864-784-720 for 600-d, scaled
     int discriminatorHidden = 512; ///< CaGNet: out_dim_fc 1024, scaled
     float discriminatorLr = 2.5e-4f; ///< CaGNet dis_opt lr; gen_opt lr is generatorLr (0.0002)
@@ -77,7 +80,9 @@ struct GenerativeOptions {
 
     // ---- variational mapping (Kato et al.) ----
     int vmLatentDim = 64;       ///< z size of the class-vector VAE
-    int vmHidden = 256;         ///< encoder / decoder width
+    /// Encoder / decoder width. Scoring costs pixels x classes x vmHidden (the decoder is non-linear),
+    /// so it is kept smaller than the other heads.
+    int vmHidden = 128;
     /// Weight of the KL term of the class-vector VAE. 1 let the class posteriors collapse onto the prior
     /// (all classes alike) on the toy world of the tests; 0.1 keeps them apart.
     float vmBeta = 0.1f;
