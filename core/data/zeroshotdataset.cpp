@@ -44,6 +44,15 @@ MetricOptions ZeroShotClasses::calibrationMetricOptions(AbsentClassPolicy absent
     return o;
 }
 
+MetricOptions ZeroShotClasses::zs3MetricOptions(AbsentClassPolicy absent) const
+{
+    MetricOptions o;
+    o.absent = absent;
+    o.classNames = names;
+    o.unseen = unseenIds();
+    return o;
+}
+
 ZeroShotClasses resolveSplit(const ZeroShotSplit& split, const std::vector<std::string>& datasetClasses)
 {
     validateSplit(split, datasetClasses);
@@ -104,6 +113,8 @@ ZeroShotDataset::ZeroShotDataset(std::shared_ptr<const Dataset> base, const Zero
             continue;
         if (seenOnly && m >= mClasses.seenCount)
             continue; // unseen pixels are never labelled in training data (inductive setting)
+        if (stage == ZeroShotStage::TestUnseenOnly && m < mClasses.seenCount)
+            continue;
         if (stage == ZeroShotStage::Train && options.holdOutSeenVal &&
             std::find(mClasses.seenVal.begin(), mClasses.seenVal.end(), m) != mClasses.seenVal.end())
             continue;
@@ -113,7 +124,7 @@ ZeroShotDataset::ZeroShotDataset(std::shared_ptr<const Dataset> base, const Zero
 
 std::string ZeroShotDataset::name() const
 {
-    static const char* stages[] = {"train", "calibration", "test", "unlabelled"};
+    static const char* stages[] = {"train", "calibration", "test", "unlabelled", "test, unseen only"};
     return mBase->name() + " [" + mSplit.name + ", " + stages[int(mStage)] + "]";
 }
 

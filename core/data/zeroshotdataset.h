@@ -13,6 +13,9 @@
 //                seen-val classes play the unseen role, the other seen classes the seen role.
 //   Test         every test image; labels of seen and unseen classes; background -> ignore when ignored.
 //   Unlabelled   transductive target images: labels removed.
+//   TestUnseenOnly  the ZS3 (not generalised) setting: test images with only the unseen pixels labelled
+//                (ids still in the model space); predict among the unseen classes only and score with
+//                zs3MetricOptions().
 #pragma once
 #include "core/common/dataset.h"
 #include "core/eval/metrics.h"
@@ -39,12 +42,14 @@ struct ZeroShotClasses {
     MetricOptions testMetricOptions(AbsentClassPolicy absent = AbsentClassPolicy::Skip) const;
     /// Calibration metrics over the seen classes only: seen-val play the unseen role.
     MetricOptions calibrationMetricOptions(AbsentClassPolicy absent = AbsentClassPolicy::Skip) const;
+    /// ZS3 metrics: unseen classes only (seen classes excluded from every mean).
+    MetricOptions zs3MetricOptions(AbsentClassPolicy absent = AbsentClassPolicy::Skip) const;
 };
 
 /// Validates the split against the data set's classes and builds the class space (zm::Error on mismatch).
 ZeroShotClasses resolveSplit(const ZeroShotSplit& split, const std::vector<std::string>& datasetClasses);
 
-enum class ZeroShotStage { Train, Calibration, Test, Unlabelled };
+enum class ZeroShotStage { Train, Calibration, Test, Unlabelled, TestUnseenOnly };
 
 struct ZeroShotOptions {
     /// Images held out at the end of the training list for calibration; -1: SPNet's rule scaled to the

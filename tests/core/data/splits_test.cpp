@@ -165,6 +165,14 @@ TEST(ZeroShotDataset, StagesRemapIntoOneClassSpace)
     EXPECT_EQ(test.get(0).labels.ids, (std::vector<std::uint16_t>{V, 0, 1, 3, 2, V}));
     EXPECT_TRUE(target.get(0).labels.empty());
 
+    ZeroShotDataset zs3(base, split, ZeroShotStage::TestUnseenOnly, opt);
+    EXPECT_EQ(zs3.size(), 20);
+    EXPECT_EQ(zs3.classNames(), c.names);
+    EXPECT_EQ(zs3.get(0).labels.ids, (std::vector<std::uint16_t>{V, V, V, 3, V, V})); // only cow stays
+    const MetricOptions zm3 = c.zs3MetricOptions();
+    EXPECT_TRUE(zm3.seen.empty());
+    EXPECT_EQ(zm3.unseen, (std::vector<int>{3}));
+
     ZeroShotOptions hold = opt;
     hold.holdOutSeenVal = true;
     ZeroShotDataset trainNoVal(base, split, ZeroShotStage::Train, hold);
