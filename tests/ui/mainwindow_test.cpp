@@ -280,19 +280,37 @@ TEST(MainWindow, SettingsRoundTrip)
     }
 }
 
-TEST(MainWindow, ProjectFileKeepsTheClassList)
+TEST(MainWindow, ProjectKeepsClassesAndLabels)
 {
     Fixture f;
     saveImage(f.dir / "a.png", test::threeColourImage(8, 8));
     f.w->openPaths({QString::fromStdString(f.dir.path().string())});
+    ASSERT_NE(f.w->project(), nullptr);
+    ui::ImageDocument* doc = f.waitForDocument();
     f.typeClass(QStringLiteral("red"));
     f.typeClass(QStringLiteral("blue; sky"));
+    const std::uint16_t sky = f.w->classes()->at(1).id;
+    ASSERT_TRUE(test::waitFor([&] { return !doc->labels().empty() && doc->labels().at(0, 0) == sky; }));
+    // A person's edit: one confirmed pixel of "red" in the blue corner.
+    doc->applyLabels(QRect(1, 1, 1, 1), {f.w->classes()->at(0).id}, {1});
     QString error;
     ASSERT_TRUE(f.w->saveProject(&error)) << error.toStdString();
-    EXPECT_TRUE(std::filesystem::exists(f.dir / "zeromask-project.json"));
-    f.w->classes()->clear();
-    f.w->openPaths({QString::fromStdString(f.dir.path().string())});
-    ASSERT_EQ(f.w->classes()->rowCount(), 2);
-    EXPECT_EQ(f.w->classes()->at(1).name, QStringLiteral("blue; sky"));
-    EXPECT_FALSE(f.w->classes()->at(1).vector.empty());
+    EXPECT_TRUE(std::filesystem::exists(f.dir / "zeromask-project"));
+
+    // A new session on the same folder gets the classes (ids, synonyms) and the edit back.
+    f.w.reset();
+    test::isolateSettings();
+    ui::MainWindow w2(nullptr, false);
+    w2.setEmbedder(f.embedder);
+    w2.setBackend(f.backend);
+    w2.openPaths({QString::fromStdString(f.dir.path().string())});
+    ASSERT_EQ(w2.classes()->rowCount(), 2);
+    EXPECT_EQ(w2.classes()->at(1).id, sky);
+    EXPECT_EQ(w2.classes()->at(1).name, QStringLiteral("blue; sky"));
+    EXPECT_FALSE(w2.classes()->at(1).vector.empty());
+    ASSERT_TRUE(test::waitFor([&] { return w2.currentDocument() && !w2.currentDocument()->labels().empty(); }));
+    EXPECT_EQ(w2.currentDocument()->labels().at(1, 1), w2.classes()->at(0).id);
+    EXPECT_EQ(w2.imageStatus(0), ui::MainWindow::ImageStatus::Edited);
+    // The prediction still fills the unconfirmed pixels.
+    ASSERT_TRUE(test::waitFor([&] { return w2.currentDocument()->labels().at(0, 0) == sky; }));
 }

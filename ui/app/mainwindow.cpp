@@ -6,6 +6,10 @@
 #include "ui/canvas/canvasview.h"
 #include "ui/document/imagedocument.h"
 #include "ui/edit/toolbox.h"
+#include "ui/document/autosaver.h"
+#include "ui/document/recovery.h"
+#include "ui/export/editcontext.h"
+#include "ui/export/exportactions.h"
 #include "ui/engine/segmentationcontroller.h"
 #include "ui/engine/segmenterbackend.h"
 #include "ui/model/classlistmodel.h"
@@ -16,6 +20,7 @@
 #include "core/common/version.h"
 #include "core/embed/embedder.h"
 #include "core/io/image_io.h"
+#include "core/io/project.h"
 #include "core/runtime/runtime.h"
 
 #include <QAction>
@@ -40,6 +45,7 @@
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoGroup>
 #include <QUndoStack>
@@ -220,6 +226,11 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     connect(mClassesPanel, &ClassesPanel::selectionChanged, this, [this](int) { updateNotice(); });
     connect(mClasses, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateNotice);
 
+    mAutosaver = new Autosaver(this);
+    connect(mAutosaver, &Autosaver::failed, this, [this](const QString& m) {
+        statusBar()->showMessage(tr("Autosave failed (your work stays in memory): %1").arg(m), 15000);
+    });
+
     mLoader = new QFutureWatcher<LoadResult>(this);
     connect(mLoader, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::imageLoaded);
 
@@ -251,6 +262,9 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
+    // Pending autosaves are written into the project before it closes.
+    mAutosaver->setProject(nullptr);
+    delete mAutosaver;
     // Documents first: the canvas and the controller hold pointers to them.
     mCanvas->setDocument(nullptr);
     mController->setCurrent(nullptr, {});
@@ -268,12 +282,17 @@ void MainWindow::createActions()
         QString error;
         if (!saveProject(&error))
             QMessageBox::warning(this, tr("Save"), error);
-        else
-            statusBar()->showMessage(tr("Saved classes to %1").arg(projectFile()), 4000);
+        else if (mProject)
+            statusBar()->showMessage(tr("Saved to %1").arg(QString::fromStdString(mProject->folder().string())), 4000);
         Q_EMIT saveRequested();
     });
     save->setShortcut(QKeySequence::Save);
     save->setObjectName(QStringLiteral("SaveAction"));
+    file->addSeparator();
+    // Export, import and statistics (ui/export) work on the project and the open documents.
+    mExportActions = new ExportActions([this] { return editContext(); }, this);
+    file->addActions(mExportActions->actions());
+    connect(mExportActions, &ExportActions::message, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     file->addSeparator();
     file->addAction(themedIcon("chart"), tr("Open &training log..."), this, &MainWindow::openTrainingLog);
     file->addSeparator();
@@ -447,7 +466,7 @@ void MainWindow::openPaths(const QStringList& paths)
             updateStatusItem(i);
         }
     }
-    loadProjectFor(files);
+    openProjectFor(files);
     mCurrent = -1;
     Q_EMIT imagesOpened(files);
     if (files.isEmpty()) {
@@ -552,6 +571,7 @@ void MainWindow::imageLoaded()
         doc = new ImageDocument(r.path, this);
         mDocuments.insert(r.path, doc);
         mUndoGroup->addStack(doc->undoStack());
+        mAutosaver->watch(doc);
         connect(doc, &ImageDocument::edited, this, [this, doc] {
             const int k = int(mPaths.indexOf(doc->path()));
             if (k >= 0 && mStatus[std::size_t(k)] != ImageStatus::Edited) {
@@ -562,7 +582,21 @@ void MainWindow::imageLoaded()
     }
     const int w = r.image.width, h = r.image.height;
     mCanvas->cacheDisplayImage(r.path, std::move(r.display));
+    const bool fresh = doc->image().empty();
     doc->setImage(std::move(r.image));
+    // Saved work on this image comes back (people's pixels, then the prediction fills the rest).
+    const std::string key = zm::Project::keyOf(r.path.toStdString());
+    if (fresh && mProject && mProject->hasAnnotation(key)) {
+        try {
+            doc->setState(mProject->load(key));
+            if (i >= 0) {
+                mStatus[std::size_t(i)] = ImageStatus::Edited;
+                updateStatusItem(i);
+            }
+        } catch (const std::exception& e) {
+            statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+        }
+    }
     if (i == mCurrent) {
         activateDocument(doc, r.shared);
         mStatusImage->setText(tr("%1  %2x%3  (%4/%5)")
@@ -755,45 +789,85 @@ void MainWindow::about()
     box.exec();
 }
 
-QString MainWindow::projectFile() const
-{
-    if (mPaths.isEmpty())
-        return {};
-    return QFileInfo(mPaths.front()).absoluteDir().filePath(QStringLiteral("zeromask-project.json"));
-}
-
 bool MainWindow::saveProject(QString* error)
 {
     saveSettings();
-    const QString file = projectFile();
-    if (file.isEmpty())
-        return true; // nothing open: the classes live in the settings only
-    QJsonObject root;
-    if (QFile f(file); f.open(QIODevice::ReadOnly)) // keep what others store in the project file
-        root = QJsonDocument::fromJson(f.readAll()).object();
-    root[QStringLiteral("classes")] = mClasses->toJson();
-    root[QStringLiteral("model")] = mModelPath;
-    root[QStringLiteral("vectors")] = mVectorsPath;
-    QSaveFile out(file); // atomic: temporary file + rename
-    if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(root).toJson()) < 0 || !out.commit()) {
+    if (!mProject)
+        return true; // nothing open (or a read-only folder): the classes live in the settings
+    try {
+        mProject->setClasses(mClasses->toClassTable(mController->embedder() ? mController->embedder()->spaceId()
+                                                                            : zm::VectorSpaceId{}));
+    } catch (const std::exception& e) {
         if (error)
-            *error = tr("%1: cannot write the project file: %2").arg(file, out.errorString());
+            *error = QString::fromUtf8(e.what());
         return false;
     }
-    return true;
+    return mAutosaver->saveAll(error);
 }
 
-void MainWindow::loadProjectFor(const QStringList& files)
+ImageDocument* MainWindow::documentForKey(const std::string& key) const
+{
+    for (const QString& p : mPaths)
+        if (zm::Project::keyOf(p.toStdString()) == key)
+            return documentFor(p);
+    return nullptr;
+}
+
+EditContext MainWindow::editContext() const
+{
+    EditContext c;
+    c.current = currentDocument();
+    c.project = mProject.get();
+    try {
+        c.classes = mClasses->toClassTable();
+    } catch (const std::exception&) {
+        // An empty table: the dialogs say there is nothing to export.
+    }
+    c.documentFor = [this](const std::string& key) { return documentForKey(key); };
+    c.saveAll = [this](QString* error) { return mAutosaver->saveAll(error); };
+    return c;
+}
+
+void MainWindow::openProjectFor(const QStringList& files)
 {
     if (files.isEmpty())
         return;
-    QFile f(QFileInfo(files.front()).absoluteDir().filePath(QStringLiteral("zeromask-project.json")));
-    if (!f.open(QIODevice::ReadOnly))
+    const std::filesystem::path dir = QFileInfo(files.front()).absolutePath().toStdString();
+    const std::filesystem::path folder = zm::Project::defaultFolder(dir);
+    if (mProject && mProject->folder() == folder)
         return;
-    const QJsonArray classes = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("classes")).toArray();
-    // The project's classes win over the session's: they are what this folder was labelled with.
-    if (!classes.isEmpty())
-        mClasses->fromJson(classes, [this](const QString& n, QString* p) { return mController->embed(n, p); });
+    // Finish writing into the old project before switching.
+    mAutosaver->setProject(nullptr);
+    if (mProject) {
+        try {
+            mProject->setClasses(mClasses->toClassTable());
+        } catch (const std::exception&) {
+        }
+    }
+    mProject.reset();
+    try {
+        mProject = zm::Project::openOrCreate(folder, dir);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Autosave is off: %1").arg(QString::fromUtf8(e.what())), 15000);
+        return;
+    }
+    mAutosaver->setProject(mProject.get());
+    // The project's classes are what its labels mean: they replace the session's list.
+    const zm::ClassTable table = mProject->classes();
+    if (!table.empty())
+        mClasses->fromClassTable(table, [this](const QString& n, QString* p) { return mController->embed(n, p); });
+    else if (mClasses->rowCount() > 0) {
+        try {
+            mProject->setClasses(mClasses->toClassTable());
+        } catch (const std::exception& e) {
+            statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+        }
+    }
+    if (!mProject->recoverable().empty())
+        QTimer::singleShot(0, this, [this] {
+            if (mProject)
+                offerRecovery(this, *mProject, [this](const std::string& key) { return documentForKey(key); });
+        });
 }
 
 void MainWindow::saveSettings() const

@@ -23,13 +23,17 @@ template <typename T> class QFutureWatcher;
 
 namespace zm {
 class ClassEmbedder;
+class Project;
 struct Image;
 }
 
 namespace zm::ui {
 
 class Backend;
+class Autosaver;
 class CanvasView;
+class ExportActions;
+struct EditContext;
 class ChartsPanel;
 class ClassListModel;
 class ClassesPanel;
@@ -90,9 +94,14 @@ public:
     /// Writes / reads window geometry, last folder, display options, model, vectors and classes.
     void saveSettings() const;
     void restoreSettings();
-    /// Saves the class list into the project file beside the images (<folder>/zeromask-project.json).
+    /// Ctrl+S: writes the class list and every edited image's labels into the project
+    /// (<image folder>/zeromask-project, zm::Project). False with the message in `error`.
     bool saveProject(QString* error = nullptr);
-    QString projectFile() const;
+    /// The open project (nullptr when none could be opened, e.g. a read-only folder: autosave is off).
+    zm::Project* project() const { return mProject.get(); }
+    Autosaver* autosaver() const { return mAutosaver; }
+    /// What the export/import/statistics actions work on.
+    EditContext editContext() const;
 
 Q_SIGNALS:
     /// The current document changed (nullptr when none): editing tools attach to it.
@@ -120,7 +129,8 @@ private:
     void updateModelStatus();
     void updateNotice();
     void updatePrefetch();
-    void loadProjectFor(const QStringList& files);
+    void openProjectFor(const QStringList& files);
+    ImageDocument* documentForKey(const std::string& key) const;
 
     QListWidget* mImageList = nullptr;
     CanvasView* mCanvas = nullptr;
@@ -130,6 +140,9 @@ private:
     ChartsPanel* mCharts = nullptr;
     QUndoGroup* mUndoGroup = nullptr;
     ToolBox* mToolBox = nullptr;
+    Autosaver* mAutosaver = nullptr;
+    ExportActions* mExportActions = nullptr;
+    std::unique_ptr<zm::Project> mProject;
     QMenu* mToolsMenu = nullptr;
     QLabel* mStatusImage = nullptr;
     QLabel* mStatusHover = nullptr;

@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -128,7 +129,9 @@ QHash<int, QByteArray> ClassListModel::roleNames() const
 std::uint16_t ClassListModel::addClass(const QString& name, std::vector<float> vector, const QString& problem)
 {
     ClassEntry e;
-    // kVoid is reserved in label maps; ids never reach it in practice (65535 classes).
+    // kVoid is reserved in label maps; 255 is the project table's ignore index (palette PNGs).
+    if (mNextId == 255)
+        ++mNextId;
     e.id = mNextId++;
     e.name = name;
     e.color = paletteColor(e.id);
@@ -318,6 +321,55 @@ void ClassListModel::fromJson(const QJsonArray& array,
     updateWarnings();
     Q_EMIT scoringChanged();
     Q_EMIT appearanceChanged();
+}
+
+zm::ClassTable ClassListModel::toClassTable(const zm::VectorSpaceId& space) const
+{
+    zm::Json classes = zm::Json::array();
+    for (const ClassEntry& e : mEntries) {
+        if (e.id == 255)
+            continue;
+        // "car; automobile" -> name "car", synonyms {"automobile"} (what the embedder reads back).
+        QStringList parts;
+        for (const QString& p : e.name.split(QRegularExpression(QStringLiteral("[;,]"))))
+            if (!p.trimmed().isEmpty())
+                parts << p.trimmed();
+        if (parts.isEmpty())
+            continue;
+        std::vector<std::string> synonyms;
+        for (int i = 1; i < parts.size(); ++i)
+            synonyms.push_back(parts[i].toStdString());
+        classes.push_back({{"id", e.id},
+                           {"name", parts.front().toStdString()},
+                           {"synonyms", synonyms},
+                           {"color", {e.color.red(), e.color.green(), e.color.blue()}}});
+    }
+    std::uint16_t next = mNextId == 255 ? 256 : mNextId;
+    zm::Json j = {{"format", zm::ClassTable::kFormat}, {"version", zm::ClassTable::kVersion}, {"ignore_index", 255},
+                  {"next_id", next}, {"classes", classes}};
+    j["vector_space"] = space.valid() ? space.toJson() : zm::Json(nullptr);
+    j["model"] = zm::Json::object();
+    return zm::ClassTable::fromJson(j, "class list");
+}
+
+void ClassListModel::fromClassTable(const zm::ClassTable& table,
+                                    const std::function<std::vector<float>(const QString&, QString*)>& embed)
+{
+    QJsonArray array;
+    for (const zm::ClassEntry& c : table.classes()) {
+        QJsonObject o;
+        o[QStringLiteral("id")] = int(c.id);
+        o[QStringLiteral("name")] = QString::fromStdString(c.typed());
+        o[QStringLiteral("color")] = QColor(c.color[0], c.color[1], c.color[2]).name();
+        // Visibility and bias are view settings: kept from the current list when the id matches.
+        if (const ClassEntry* mine = find(c.id); mine && mine->name == o[QStringLiteral("name")].toString()) {
+            o[QStringLiteral("visible")] = mine->visible;
+            o[QStringLiteral("bias")] = double(mine->bias);
+        }
+        array.append(o);
+    }
+    fromJson(array, embed);
+    mNextId = std::max(mNextId, table.nextId());
 }
 
 void ClassListModel::emitRow(std::uint16_t id, const QList<int>& roles)

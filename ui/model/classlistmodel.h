@@ -3,6 +3,7 @@
 // a stable id (the value stored in label maps), independent of its row.
 #pragma once
 #include "core/engine/classset.h"
+#include "core/io/classtable.h"
 
 #include <QAbstractListModel>
 #include <QColor>
@@ -80,6 +81,13 @@ public:
     /// Replaces the list. `embed` gives the vector (or a problem) for each name.
     void fromJson(const QJsonArray& array,
                   const std::function<std::vector<float>(const QString&, QString* problem)>& embed);
+
+    /// The project's label map (core/io ClassTable): ids, names + synonyms, colours. Id 255 is never
+    /// used (the table's ignore index for palette PNGs).
+    zm::ClassTable toClassTable(const zm::VectorSpaceId& space = {}) const;
+    /// Replaces the list with a project's classes (keeping their ids and colours).
+    void fromClassTable(const zm::ClassTable& table,
+                        const std::function<std::vector<float>(const QString&, QString* problem)>& embed);
 
 Q_SIGNALS:
     /// What scoring depends on changed (vectors, biases, enabled, the set of classes): rescore.
