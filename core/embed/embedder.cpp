@@ -281,8 +281,8 @@ private:
                 shortUsed[end] = shortUsed[start] || len < 3;
             }
         }
-        if (best[n] < 2 || best[n] > 3)
-            return {}; // one piece is no compound; four or more is usually a misspelling cut up
+        if (best[n] < 2 || best[n] > 3 || (best[n] == 3 && shortUsed[n]))
+            return {}; // one piece is no compound; more, or three with a two-letter one, is usually a typo cut up
         std::vector<std::string> pieces;
         for (int end = n; end > 0; end = from[end])
             pieces.push_back(w.substr(from[end], end - from[end]));
@@ -501,9 +501,29 @@ private:
                     sum[d] += v[d] * scale;
                 ++used;
             }
-            const float n = norm(sum);
+            float n = norm(sum);
             if (!used || !(n > 0) || !std::isfinite(n))
                 continue;
+            // An open compound whose closed form is a vocabulary word ("back pack", "suit case",
+            // "cell phone") also takes the closed word's vector: the phrase and the word, equally.
+            if (mOptions.joinOpenCompounds && words.size() >= 2) {
+                for (auto& x : sum)
+                    x /= n;
+                for (std::size_t wi = 0; wi + 1 < words.size(); ++wi) {
+                    const std::string joined = words[wi] + words[wi + 1];
+                    if (wordId(joined) < 0)
+                        continue;
+                    std::vector<float> v = wordVector(joined);
+                    const float jn = norm(v);
+                    if (!(jn > 0) || !std::isfinite(jn))
+                        continue;
+                    for (int d = 0; d < mDim; ++d)
+                        sum[d] += v[d] / jn;
+                    if (how)
+                        *how += " +[" + joined + "]";
+                }
+                n = norm(sum);
+            }
             for (int d = 0; d < mDim; ++d)
                 total[d] += sum[d] / n;
             ++synonyms;

@@ -29,6 +29,9 @@ struct EmbedderOptions {
     bool correctSpelling = true;
     /// Vocabulary words (most frequent first) that spelling correction may choose.
     int spellingVocabulary = 500000;
+    /// "back pack", "cell phone": when two adjacent words written together are a vocabulary word,
+    /// that word's vector joins the phrase's (equal weights).
+    bool joinOpenCompounds = true;
     /// Multi-word names: true = mean of the unit word vectors (fastText's sentence vector for
     /// unsupervised models), false = mean of the raw word vectors.
     bool meanOfUnitVectors = true;

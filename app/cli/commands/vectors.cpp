@@ -138,7 +138,7 @@ void registerInfo(CLI::App& parent)
 struct ReportOpts {
     std::string vectors, names;
     int k = 10;
-    bool verbose = false, noSplit = false, noSpelling = false, rawMean = false;
+    bool verbose = false, noSplit = false, noSpelling = false, noJoin = false, rawMean = false;
 };
 
 void registerReport(CLI::App& parent)
@@ -152,11 +152,13 @@ void registerReport(CLI::App& parent)
     cmd->add_flag("-v,--verbose", o->verbose, "One line per name");
     cmd->add_flag("--no-split", o->noSplit, "Do not split compounds into vocabulary words");
     cmd->add_flag("--no-spelling", o->noSpelling, "Do not correct misspellings to nearby vocabulary words");
+    cmd->add_flag("--no-join", o->noJoin, "Do not add the closed form of open compounds ('back pack' + backpack)");
     cmd->add_flag("--raw-mean", o->rawMean, "Multi-word names: mean of raw word vectors, not of unit vectors");
     cmd->callback([o] {
         zm::EmbedderOptions eo;
         eo.splitCompounds = !o->noSplit;
         eo.correctSpelling = !o->noSpelling;
+        eo.joinOpenCompounds = !o->noJoin;
         eo.meanOfUnitVectors = !o->rawMean;
         const auto e = zm::ClassEmbedder::load(zm::resolveVectorsPath(o->vectors), eo);
         const fs::path names = o->names.empty() ? zm::defaultQualityNamesPath() : fs::path(o->names);

@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -264,6 +265,37 @@ TEST(VectorBuilder, BrokenTarballsNameTheFile)
     test::writeBytes(dir / "plain.tgz", "not gzip at all, not a tar either");
     EXPECT_THROW(readWinkTarball(dir / "plain.tgz", p), Error);
     EXPECT_THROW(readWinkTarball(dir / "missing.tgz", p), Error);
+}
+
+TEST(VectorBuilder, OpenCompoundsAlsoTakeTheClosedWord)
+{
+    TempDir dir;
+    SourceVectors src;
+    src.dim = 3;
+    src.words = {"back", "pack", "backpack", "suit"};
+    src.data = {1, 0, 0, 0, 1, 0, 0, 0, 2, 0.5f, 0.5f, 0};
+    NullProgress p;
+    auto o = smallOptions();
+    o.bucket = 200;
+    buildVectorsBin(src, o, dir / "c.bin", p);
+    const auto e = ClassEmbedder::load(dir / "c.bin");
+    // phrase = unit(unit(back) + unit(pack)) = (1,1,0)/sqrt2; plus unit(backpack) = (0,0,1)
+    const float a = 1.0f / std::sqrt(2.0f);
+    std::vector<float> want = {a, a, 1};
+    const float n = std::sqrt(a * a * 2 + 1);
+    for (auto& x : want)
+        x /= n;
+    const auto got = e->embed("back pack");
+    for (int d = 0; d < 3; ++d)
+        EXPECT_NEAR(got[d], want[d], 1e-4);
+    EXPECT_NE(e->explain("Back Pack").find("+[backpack]"), std::string::npos) << e->explain("Back Pack");
+    EmbedderOptions noJoin;
+    noJoin.joinOpenCompounds = false;
+    const auto plain = ClassEmbedder::load(dir / "c.bin", noJoin)->embed("back pack");
+    EXPECT_NEAR(plain[0], a, 1e-4);
+    EXPECT_NEAR(plain[2], 0, 1e-4);
+    // "suit back": no closed form in the vocabulary, nothing added
+    EXPECT_EQ(e->explain("suit back").find("+["), std::string::npos);
 }
 
 TEST(VectorBuilder, BadOptionsAreRefused)
