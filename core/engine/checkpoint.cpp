@@ -80,8 +80,24 @@ LoadedModel loadModel(const fs::path& model, const VectorSpaceId& expectedSpace)
         throw fileError(m.paths.weights.string(), "corrupt or truncated weights file, not a readable Torch archive (" +
                                                       std::string(e.what_without_backtrace()).substr(0, 200) + ")");
     }
+    // Torch's archive reader replaces a tensor of another shape without complaint: compare shapes.
+    std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+    for (const auto& p : m.net->named_parameters())
+        shapes.emplace_back(p.key(), p.value().sizes().vec());
+    for (const auto& b : m.net->named_buffers())
+        shapes.emplace_back(b.key(), b.value().sizes().vec());
     try {
         m.net->load(archive);
+        std::size_t i = 0;
+        auto check = [&](const std::string& name, const torch::Tensor& t) {
+            if (t.sizes().vec() != shapes[i++].second)
+                throw fileError(m.paths.weights.string(), "weights do not match the architecture in " + cardName +
+                                                              " (tensor '" + name + "' has another shape)");
+        };
+        for (const auto& p : m.net->named_parameters())
+            check(p.key(), p.value());
+        for (const auto& b : m.net->named_buffers())
+            check(b.key(), b.value());
     } catch (const c10::Error& e) {
         throw fileError(m.paths.weights.string(), "weights do not match the architecture in " + cardName + " (" +
                                                       std::string(e.what_without_backtrace()).substr(0, 200) + ")");

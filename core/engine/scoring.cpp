@@ -1,8 +1,8 @@
-// Fused bilinear upsampling and argmax. Rows are processed in order: the two source rows an output row
-// interpolates between are first interpolated horizontally (once per source row, kept in a small
-// per-thread buffer), then every class plane is blended vertically and compared in a loop over x that
-// the compiler vectorises. Work per output pixel is ~C multiply-adds instead of an upsampled C x H x W
-// volume (20 classes at 1024x768 would be 63 MB of scores).
+// Fused bilinear upsampling, softmax and argmax. Rows are processed in order: the two source rows an
+// output row interpolates between are first interpolated horizontally (once per source row, kept in a
+// small per-thread buffer), then every class plane is blended vertically, exponentiated, normalised and
+// compared in loops over x that the compiler vectorises (a polynomial exp, no calls). Nothing of size
+// C x H x W is ever stored (20 classes at 1024x768 would be 63 MB of scores).
 #include "core/engine/scoring.h"
 
 #include "core/common/error.h"
@@ -11,15 +11,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace zm {
 
-at::Tensor classProbabilities(const at::Tensor& embedding, const at::Tensor& classMatrix, double scale)
+at::Tensor classLogits(const at::Tensor& embedding, const at::Tensor& classMatrix, double scale)
 {
     const int64_t d = embedding.size(0), h = embedding.size(1), w = embedding.size(2);
-    auto logits = at::matmul(classMatrix, embedding.reshape({d, h * w})).mul_(scale);
-    return at::softmax(logits, 0).view({classMatrix.size(0), h, w});
+    return at::matmul(classMatrix, embedding.reshape({d, h * w})).mul_(scale).view({classMatrix.size(0), h, w});
+}
+
+at::Tensor classProbabilities(const at::Tensor& embedding, const at::Tensor& classMatrix, double scale)
+{
+    return at::softmax(classLogits(embedding, classMatrix, scale), 0);
 }
 
 namespace {
@@ -46,23 +51,72 @@ Taps makeTaps(int outSize, int inSize, double scale)
     return t;
 }
 
-__attribute__((optimize("O3"))) void blendRow(const float* __restrict a, const float* __restrict b, float wa, float wb,
-                                              float off, std::uint16_t label, int n, float* __restrict best,
-                                              std::uint16_t* __restrict idx)
+/// e^x for x <= 0 (softmax arguments after subtracting the max): Cody-Waite reduction and a degree-5
+/// polynomial, relative error < 3e-6; plain arithmetic so loops over it vectorise.
+inline float expNonPositive(float x)
 {
-    for (int x = 0; x < n; ++x) {
-        const float v = wa * a[x] + wb * b[x] + off;
-        const bool win = v > best[x];
-        best[x] = win ? v : best[x];
-        idx[x] = win ? label : idx[x];
+    x = x < -87.0f ? -87.0f : x;
+    const float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f; // round to nearest
+    const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
+    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666679f + r * 0.00833333377f))));
+    const std::int32_t bits = (std::int32_t(n) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/// Scores the row buffer v[K][n] (upsampled logits) in place: softmax over k, plus offset, argmax.
+__attribute__((optimize("O3"))) void softmaxArgmaxRow(float* __restrict v, int k, int n, const float* offset,
+                                                      const std::uint16_t* labelOf, float* __restrict mx,
+                                                      float* __restrict sum, float* __restrict best,
+                                                      std::uint16_t* __restrict idx)
+{
+    for (int x = 0; x < n; ++x)
+        mx[x] = v[x];
+    for (int c = 1; c < k; ++c) {
+        const float* vc = v + std::size_t(c) * n;
+        for (int x = 0; x < n; ++x)
+            mx[x] = vc[x] > mx[x] ? vc[x] : mx[x];
     }
+    for (int x = 0; x < n; ++x)
+        sum[x] = 0.0f;
+    for (int c = 0; c < k; ++c) {
+        float* vc = v + std::size_t(c) * n;
+        for (int x = 0; x < n; ++x) {
+            const float e = expNonPositive(vc[x] - mx[x]);
+            vc[x] = e;
+            sum[x] += e;
+        }
+    }
+    for (int x = 0; x < n; ++x) {
+        sum[x] = 1.0f / sum[x];
+        best[x] = -std::numeric_limits<float>::infinity();
+    }
+    for (int c = 0; c < k; ++c) {
+        const float* vc = v + std::size_t(c) * n;
+        const float off = offset[c];
+        const std::uint16_t label = labelOf[c];
+        for (int x = 0; x < n; ++x) {
+            const float s = vc[x] * sum[x] + off;
+            const bool win = s > best[x];
+            best[x] = win ? s : best[x];
+            idx[x] = win ? label : idx[x];
+        }
+    }
+}
+
+__attribute__((optimize("O3"))) void blendRow(const float* __restrict a, const float* __restrict b, float wa, float wb,
+                                              int n, float* __restrict out)
+{
+    for (int x = 0; x < n; ++x)
+        out[x] = wa * a[x] + wb * b[x];
 }
 
 } // namespace
 
-void upsampleArgmax(const at::Tensor& scoresIn, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
+void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
 {
-    const auto scores = scoresIn.to(at::kFloat).contiguous();
+    const auto scores = logitsIn.to(at::kFloat).contiguous();
     const int k = int(scores.size(0)), h = int(scores.size(1)), w = int(scores.size(2));
     const int W = p.outWidth, H = p.outHeight;
     if (k < 1 || int(p.offset.size()) != k || int(p.labelOf.size()) != k)
@@ -76,7 +130,7 @@ void upsampleArgmax(const at::Tensor& scoresIn, const UpsampleArgmax& p, std::ui
         std::vector<float> rows(std::size_t(2) * k * W);
         float* slot[2] = {rows.data(), rows.data() + std::size_t(k) * W};
         int cached[2] = {-1, -1};
-        std::vector<float> best(W);
+        std::vector<float> best(W), mx(W), sum(W), v(std::size_t(k) * W);
         auto fill = [&](int i, int r) {
             float* dst = slot[i];
             for (int c = 0; c < k; ++c) {
@@ -100,10 +154,9 @@ void upsampleArgmax(const at::Tensor& scoresIn, const UpsampleArgmax& p, std::ui
                 fill(1, r1);
             const float l = ty.l[y];
             std::uint16_t* lab = labels + std::size_t(y) * W;
-            std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
             for (int c = 0; c < k; ++c)
-                blendRow(slot[0] + std::size_t(c) * W, slot[1] + std::size_t(c) * W, 1.0f - l, l,
-                         p.offset[c], p.labelOf[c], W, best.data(), lab);
+                blendRow(slot[0] + std::size_t(c) * W, slot[1] + std::size_t(c) * W, 1.0f - l, l, W, v.data() + std::size_t(c) * W);
+            softmaxArgmaxRow(v.data(), k, W, p.offset.data(), p.labelOf.data(), mx.data(), sum.data(), best.data(), lab);
             for (int x = 0; x < W; ++x)
                 if (best[x] < p.voidThreshold)
                     lab[x] = p.voidLabel;

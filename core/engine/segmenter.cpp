@@ -125,10 +125,10 @@ public:
         ScoreResult r;
         r.labels = LabelMap(f.imageWidth, f.imageHeight);
         r.confidence.assign(std::size_t(f.imageWidth) * f.imageHeight, 0.0f);
-        at::Tensor probs;
+        at::Tensor logits;
         if (!rows.empty()) {
             const at::Tensor m = normalizedRows(vectorsToTensor(rows, dim, "score"));
-            probs = classProbabilities(f.embedding, m, scale);
+            logits = classLogits(f.embedding, m, scale);
             p.outWidth = f.imageWidth;
             p.outHeight = f.imageHeight;
             p.scaleX = double(f.inputWidth) / (double(f.stride) * f.imageWidth);
@@ -136,13 +136,14 @@ public:
             if (options.voidThreshold > 0)
                 p.voidThreshold = options.voidThreshold;
             p.voidLabel = LabelMap::kVoid;
-            upsampleArgmax(probs, p, r.labels.ids.data(), r.confidence.data());
+            upsampleArgmax(logits, p, r.labels.ids.data(), r.confidence.data());
         }
         if (options.keepProbabilities) {
             r.probWidth = features.featureWidth();
             r.probHeight = features.featureHeight();
             const std::size_t plane = std::size_t(r.probWidth) * r.probHeight;
             r.probabilities.assign(plane * classes.size(), 0.0f);
+            const at::Tensor probs = logits.defined() ? at::softmax(logits, 0).contiguous() : at::Tensor();
             for (std::size_t k = 0; k < p.labelOf.size(); ++k) {
                 const float* src = probs[int64_t(k)].contiguous().data_ptr<float>();
                 std::copy(src, src + plane, r.probabilities.begin() + std::ptrdiff_t(plane * p.labelOf[k]));

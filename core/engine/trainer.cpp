@@ -427,7 +427,7 @@ float Trainer::calibrate(Json& report)
     for (std::size_t c = 0; c < classes.size(); ++c)
         lut[std::size_t(classes[c])] = int(c);
     struct Item {
-        at::Tensor probs;
+        at::Tensor logits;
         LabelMap truth;
         int inW, inH;
     };
@@ -445,7 +445,7 @@ float Trainer::calibrate(Json& report)
             const std::size_t id = s.labels.ids[p];
             truth.ids[p] = id < lut.size() && lut[id] >= 0 ? std::uint16_t(lut[id]) : LabelMap::kVoid;
         }
-        items.push_back({classProbabilities(e, m, mNet->mHead.scale()), std::move(truth), s.image.width, s.image.height});
+        items.push_back({classLogits(e, m, mNet->mHead.scale()), std::move(truth), s.image.width, s.image.height});
     }
     MetricOptions mo;
     for (std::size_t c = 0; c < classes.size(); ++c) {
@@ -469,7 +469,7 @@ float Trainer::calibrate(Json& report)
                 p.labelOf.push_back(std::uint16_t(c));
             }
             LabelMap pred(it.truth.width, it.truth.height);
-            upsampleArgmax(it.probs, p, pred.ids.data(), nullptr);
+            upsampleArgmax(it.logits, p, pred.ids.data(), nullptr);
             cm.add(it.truth, pred);
         }
         const auto met = computeMetrics(cm, mo);
@@ -514,7 +514,7 @@ Json Trainer::evaluateHeldOut(float gamma)
             p.labelOf.push_back(std::uint16_t(c));
         }
         LabelMap pred(s.image.width, s.image.height), truth(s.labels.width, s.labels.height);
-        upsampleArgmax(classProbabilities(e, m, mNet->mHead.scale()), p, pred.ids.data(), nullptr);
+        upsampleArgmax(classLogits(e, m, mNet->mHead.scale()), p, pred.ids.data(), nullptr);
         for (std::size_t q = 0; q < truth.ids.size(); ++q) {
             const int id = s.labels.ids[q];
             truth.ids[q] = (id < int(lut.size()) && lut[std::size_t(id)] >= 0) ? std::uint16_t(lut[std::size_t(id)]) : LabelMap::kVoid;

@@ -1,0 +1,333 @@
+// Segmenter: scoring on constructed feature maps (calibration, extra classes, void, disabled classes,
+// region embeddings), the fused upsample-argmax against ATen's bilinear upsampling, tiling, the cache,
+// checkpoints (round trip, refused vector space, corrupt files).
+#include "enginefixture.h"
+
+#include "core/common/error.h"
+#include "core/common/files.h"
+#include "core/engine/checkpoint.h"
+#include "core/engine/device.h"
+#include "core/engine/featuremapimpl.h"
+#include "core/engine/scoring.h"
+#include "core/engine/segmenter.h"
+#include "tests/support/testdir.h"
+
+#include <torch/cuda.h>
+#include <torch/nn/functional/upsampling.h>
+
+#include <fstream>
+
+namespace zm::test {
+
+namespace {
+
+/// Saves a freshly initialised tiny model whose card lists `seen` as the training classes.
+std::filesystem::path saveTinyModel(const TempDir& dir, const std::vector<std::vector<float>>& seen, float gamma = 0.0f,
+                                    int dim = 4, double scale = 10.0)
+{
+    ModelCard card;
+    card.name = "tiny";
+    card.vectorSpace = testSpace(dim);
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        card.seenClasses.push_back("seen" + std::to_string(i));
+        card.seenVectors.push_back(seen[i]);
+    }
+    card.gamma = gamma;
+    SegNet net(tinyBackbone(), HeadOptions().semanticDim(dim).scale(scale));
+    const auto path = dir / "model";
+    saveModel(path, card, net);
+    return path;
+}
+
+/// A feature map whose embedding is given: [D,h,w] for an image of w*4 x h*4.
+FeatureMapPtr constantFeatures(const at::Tensor& embedding)
+{
+    auto impl = std::make_unique<FeatureMap::Impl>();
+    impl->embedding = embedding.contiguous();
+    impl->imageHeight = impl->inputHeight = int(embedding.size(1)) * 4;
+    impl->imageWidth = impl->inputWidth = int(embedding.size(2)) * 4;
+    return std::make_shared<const FeatureMap>(std::move(impl));
+}
+
+std::vector<float> unit(int dim, int axis)
+{
+    std::vector<float> v(static_cast<std::size_t>(dim), 0.0f);
+    v[std::size_t(axis)] = 1.0f;
+    return v;
+}
+
+} // namespace
+
+TEST_F(EngineTest, CalibrationTurnsSeenBiasedPixelsIntoTheUnseenClass)
+{
+    TempDir dir;
+    const auto seenVec = unit(4, 0), unseenVec = unit(4, 1);
+    auto seg = Segmenter::load(saveTinyModel(dir, {seenVec}, 0.0f));
+    // Every pixel leans to the seen class: cos 0.8 with seen, 0.6 with unseen -> p(seen) = 0.88 at scale 10.
+    auto e = torch::zeros({4, 2, 2});
+    e[0].fill_(0.8f);
+    e[1].fill_(0.6f);
+    const auto f = constantFeatures(e);
+    ClassSet cs;
+    cs.classes = {{"seen", seenVec}, {"novel", unseenVec}};
+    ASSERT_TRUE(seg->isSeen(seenVec));
+    ASSERT_FALSE(seg->isSeen(unseenVec));
+    ScoreOptions o;
+    o.gamma = 0.0f;
+    auto r = seg->score(*f, cs, o);
+    for (auto id : r.labels.ids)
+        ASSERT_EQ(id, 0);
+    o.gamma = 0.8f; // 0.88 - 0.8 < 0.12: the unseen class wins
+    r = seg->score(*f, cs, o);
+    for (auto id : r.labels.ids)
+        ASSERT_EQ(id, 1);
+    EXPECT_NEAR(r.confidence[0], 1.0f / (1.0f + std::exp(2.0f)), 1e-4); // p(unseen) = sigmoid(10 * (0.6 - 0.8))
+    // The card's gamma is the default.
+    auto seg2 = Segmenter::load(saveTinyModel(dir, {seenVec}, 0.8f));
+    EXPECT_EQ(seg2->score(*f, cs).labels.ids[0], 1);
+}
+
+TEST_F(EngineTest, ExtraClassChangesOnlyPixelsWhereItWins)
+{
+    TempDir dir;
+    auto seg = Segmenter::load(saveTinyModel(dir, {}));
+    auto r0 = torch::randn({4, 6, 5});
+    auto e = r0 / r0.norm(2, {0}, true);
+    const auto f = constantFeatures(e);
+    auto vecs = randomVectors(4, 4, 11);
+    ClassSet three;
+    for (int i = 0; i < 3; ++i)
+        three.classes.push_back({"c" + std::to_string(i), vecs[std::size_t(i)]});
+    ClassSet four = three;
+    four.classes.push_back({"extra", vecs[3]});
+    const ScoreResult a = seg->score(*f, three);
+    const ScoreResult b = seg->score(*f, four);
+    int changed = 0;
+    for (std::size_t p = 0; p < a.labels.ids.size(); ++p) {
+        if (b.labels.ids[p] == 3)
+            ++changed;
+        else
+            EXPECT_EQ(a.labels.ids[p], b.labels.ids[p]) << "pixel " << p << " changed but the extra class does not win there";
+    }
+    EXPECT_GT(changed, 0);
+    EXPECT_LT(changed, int(a.labels.ids.size()));
+}
+
+TEST_F(EngineTest, VoidThresholdBiasAndDisabledClasses)
+{
+    TempDir dir;
+    auto seg = Segmenter::load(saveTinyModel(dir, {}));
+    auto e = torch::zeros({4, 2, 2});
+    e[0].fill_(1.0f);
+    const auto f = constantFeatures(e);
+    ClassSet cs;
+    cs.classes = {{"a", unit(4, 0)}, {"b", unit(4, 1)}};
+    EXPECT_EQ(seg->score(*f, cs).labels.ids[0], 0);
+    cs.classes[1].bias = 1.0f; // a probability offset of 1 beats any probability
+    EXPECT_EQ(seg->score(*f, cs).labels.ids[0], 1);
+    cs.classes[1].bias = 0;
+    cs.classes[0].enabled = false;
+    EXPECT_EQ(seg->score(*f, cs).labels.ids[0], 1);
+    cs.classes[0].enabled = true;
+    ScoreOptions o;
+    o.voidThreshold = 0.99999f;
+    EXPECT_EQ(seg->score(*f, cs, o).labels.ids[0], LabelMap::kVoid);
+    o.keepProbabilities = true;
+    o.voidThreshold = 0;
+    const auto r = seg->score(*f, cs, o);
+    ASSERT_EQ(r.probabilities.size(), 2u * 2 * 2);
+    EXPECT_NEAR(r.probabilities[0] + r.probabilities[4], 1.0f, 1e-5);
+    ClassSet wrong;
+    wrong.classes = {{"x", std::vector<float>(7, 0.1f)}};
+    EXPECT_THROW(seg->score(*f, wrong), Error);
+}
+
+TEST_F(EngineTest, FusedUpsampleSoftmaxArgmaxMatchesAten)
+{
+    auto scores = torch::randn({5, 7, 9}) * 4;
+    UpsampleArgmax p;
+    p.outWidth = 37;
+    p.outHeight = 29;
+    p.scaleX = 9.0 / 37;
+    p.scaleY = 7.0 / 29;
+    for (int k = 0; k < 5; ++k) {
+        p.offset.push_back(k == 2 ? -0.1f : 0.0f);
+        p.labelOf.push_back(std::uint16_t(10 + k));
+    }
+    std::vector<std::uint16_t> labels(37 * 29);
+    std::vector<float> conf(37 * 29);
+    upsampleArgmax(scores, p, labels.data(), conf.data());
+    auto off = torch::tensor(p.offset).view({5, 1, 1});
+    auto ref = torch::nn::functional::interpolate(scores.unsqueeze(0), torch::nn::functional::InterpolateFuncOptions()
+                                                                        .size(std::vector<int64_t>{29, 37})
+                                                                        .mode(torch::kBilinear)
+                                                                        .align_corners(false))
+                   .squeeze(0)
+                   .softmax(0) +
+               off;
+    auto [best, idx] = ref.max(0);
+    int mismatches = 0;
+    for (int y = 0; y < 29; ++y)
+        for (int x = 0; x < 37; ++x) {
+            const std::size_t i = std::size_t(y) * 37 + x;
+            EXPECT_NEAR(conf[i], best[y][x].item<float>(), 1e-5);
+            mismatches += labels[i] != 10 + idx[y][x].item<int64_t>();
+        }
+    EXPECT_EQ(mismatches, 0);
+}
+
+TEST_F(EngineTest, SaveLoadRoundTripGivesIdenticalOutputs)
+{
+    TempDir dir;
+    const auto path = saveTinyModel(dir, {unit(4, 0)});
+    auto a = Segmenter::load(path), b = Segmenter::load(path);
+    ShapesDataset data(1, 80, {"bg", "x"});
+    const Image img = data.get(0).image;
+    auto fa = a->encode(img), fb = b->encode(img);
+    EXPECT_TRUE(tensorsClose(fa->impl().embedding, fb->impl().embedding, 0, 0));
+    // Save again from a loaded model: same bytes in, same outputs out.
+    LoadedModel m = loadModel(path);
+    saveModel(dir / "again", m.card, m.net);
+    auto c = Segmenter::load(dir / "again");
+    EXPECT_TRUE(tensorsClose(c->encode(img)->impl().embedding, fa->impl().embedding, 0, 0));
+    EXPECT_EQ(c->card().toJson(), a->card().toJson());
+}
+
+TEST_F(EngineTest, CardFromAnotherVectorSpaceIsRefused)
+{
+    TempDir dir;
+    const auto path = saveTinyModel(dir, {unit(4, 0)});
+    SegmenterOptions o;
+    o.vectorSpace = testSpace(4, "fedcba9876543210");
+    try {
+        Segmenter::load(path, o);
+        FAIL() << "a model from another vector space was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("vector space"), std::string::npos) << e.what();
+    }
+    o.vectorSpace = testSpace(4);
+    EXPECT_NO_THROW(Segmenter::load(path, o));
+    // A card whose head dimension disagrees with its space is refused before any tensor is read.
+    Json card = loadJsonFile(path / "card.json");
+    card["vectorSpace"]["dim"] = 300;
+    saveJsonFile(path / "card.json", card);
+    EXPECT_THROW(Segmenter::load(path), Error);
+}
+
+TEST_F(EngineTest, CorruptOrTruncatedWeightsGiveClearErrors)
+{
+    TempDir dir;
+    const auto path = saveTinyModel(dir, {});
+    const std::string bytes = readFile(path / "weights.pt");
+    writeFileAtomic(path / "weights.pt", bytes.substr(0, bytes.size() / 2));
+    try {
+        Segmenter::load(path);
+        FAIL() << "a truncated weights file was accepted";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_EQ(m.rfind((path / "weights.pt").string() + ": ", 0), 0u) << m;
+        EXPECT_NE(m.find("corrupt or truncated"), std::string::npos) << m;
+    }
+    writeFileAtomic(path / "weights.pt", "not a torch archive at all");
+    EXPECT_THROW(Segmenter::load(path), Error);
+    // Weights of another architecture.
+    TempDir other;
+    SegNet big(tinyBackbone().featureDim(24), HeadOptions().semanticDim(4));
+    ModelCard c;
+    c.vectorSpace = testSpace(4);
+    saveModel(other / "m", c, big);
+    writeFileAtomic(path / "weights.pt", readFile(other / "m" / "weights.pt"));
+    try {
+        Segmenter::load(path);
+        FAIL() << "mismatched weights were accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("do not match the architecture"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(Segmenter::load(dir / "nowhere"), Error);
+    std::ofstream(dir / "bad.json") << "{\"format\": \"zeromask-model\"";
+    EXPECT_THROW(Segmenter::load(dir / "bad.json"), Error);
+}
+
+TEST_F(EngineTest, TiledEncodingMatchesOnePassAwayFromTileSeams)
+{
+    TempDir dir;
+    const auto path = saveTinyModel(dir, {});
+    SegmenterOptions one, tiled;
+    one.maxInputSide = tiled.maxInputSide = 0;
+    one.tileSize = 4096;
+    tiled.tileSize = 128;
+    tiled.tileOverlap = 64;
+    auto a = Segmenter::load(path, one), b = Segmenter::load(path, tiled);
+    ShapesDataset data(1, 300, {"bg", "x"});
+    const Image img = data.get(0).image;
+    auto fa = a->encode(img), fb = b->encode(img);
+    ASSERT_EQ(fa->featureWidth(), 75);
+    ASSERT_EQ(fb->featureWidth(), 75);
+    ASSERT_EQ(fb->featureHeight(), 75);
+    // Pixels far from every seam see the same receptive field in both; globally pooled context
+    // differs per tile, so compare by cosine, not exactly.
+    auto cos = (fa->impl().embedding * fb->impl().embedding).sum(0);
+    EXPECT_GT(cos.mean().item<double>(), 0.9);
+    EXPECT_TRUE(torch::isfinite(fb->impl().embedding).all().item<bool>());
+    EXPECT_GT(fb->impl().embedding.abs().sum(0).min().item<double>(), 0.0) << "a feature cell was never written";
+}
+
+TEST_F(EngineTest, LargeImagesAreResizedAndLabelsComeBackAtImageResolution)
+{
+    TempDir dir;
+    SegmenterOptions o;
+    o.maxInputSide = 64;
+    auto seg = Segmenter::load(saveTinyModel(dir, {}), o);
+    ShapesDataset data(1, 200, {"bg", "x"});
+    Image img = data.get(0).image;
+    auto f = seg->encode(img);
+    EXPECT_EQ(f->featureWidth(), 16);
+    ClassSet cs;
+    cs.classes = {{"a", unit(4, 0)}, {"b", unit(4, 1)}};
+    auto r = seg->score(*f, cs);
+    EXPECT_EQ(r.labels.width, 200);
+    EXPECT_EQ(r.labels.height, 200);
+    LabelMap mask(200, 200, 0);
+    for (int y = 0; y < 50; ++y)
+        for (int x = 0; x < 50; ++x)
+            mask.at(x, y) = 1;
+    auto v = seg->regionEmbedding(*f, mask, 1);
+    ASSERT_EQ(v.size(), 4u);
+    double n = 0;
+    for (float x : v)
+        n += double(x) * x;
+    EXPECT_NEAR(n, 1.0, 1e-4);
+    EXPECT_TRUE(seg->regionEmbedding(*f, mask, 7).empty());
+}
+
+TEST_F(EngineTest, FeatureCacheEvictsLeastRecentlyUsedWithinBudget)
+{
+    auto make = [](int cells) { return constantFeatures(torch::zeros({4, cells, cells})); };
+    const std::size_t one = make(8)->bytes();
+    FeatureCache cache(one * 2 + one / 2);
+    cache.put("a", make(8));
+    cache.put("b", make(8));
+    ASSERT_TRUE(cache.get("a")); // a is now the most recent
+    cache.put("c", make(8));     // evicts b
+    EXPECT_TRUE(cache.get("a"));
+    EXPECT_FALSE(cache.get("b"));
+    EXPECT_TRUE(cache.get("c"));
+    EXPECT_LE(cache.bytes(), one * 2 + one / 2);
+    EXPECT_EQ(cache.size(), 2u);
+    cache.setBudget(one);
+    EXPECT_EQ(cache.size(), 1u);
+    cache.clear();
+    EXPECT_EQ(cache.bytes(), 0u);
+}
+
+TEST_F(EngineTest, DeviceChoice)
+{
+    EXPECT_EQ(resolveDevice("cpu"), "cpu");
+    EXPECT_THROW(resolveDevice("tpu"), Error);
+    if (!torch::cuda::is_available()) {
+        EXPECT_EQ(resolveDevice("auto"), "cpu");
+        EXPECT_THROW(resolveDevice("cuda"), Error);
+    }
+}
+
+} // namespace zm::test

@@ -1,0 +1,162 @@
+// Trainer: a tiny model overfits a tiny batch; cancellation saves a checkpoint that resumes; bad
+// inputs give clear errors; the transductive path runs.
+#include "enginefixture.h"
+
+#include "core/common/error.h"
+#include "core/engine/segmenter.h"
+#include "tests/support/testdir.h"
+
+#include <fstream>
+
+namespace zm::test {
+
+namespace {
+
+std::vector<Json> readLog(const std::filesystem::path& p)
+{
+    std::vector<Json> out;
+    std::ifstream in(p);
+    std::string line;
+    while (std::getline(in, line))
+        out.push_back(Json::parse(line));
+    return out;
+}
+
+TrainingData shapesData(const Dataset& d)
+{
+    TrainingData td;
+    td.labelled = &d;
+    td.split.name = "shapes";
+    td.split.seen = {"background", "red", "green"};
+    td.split.unseen = {"blue"};
+    td.classVectors = randomVectors(4, 16);
+    td.space = testSpace();
+    return td;
+}
+
+TrainerOptions fastOptions(const std::filesystem::path& out)
+{
+    TrainerOptions o;
+    o.backboneOverrides = tinyOverrides();
+    o.device = "cpu";
+    o.outDir = out;
+    o.calibrate = false;
+    o.cropSize = 32;
+    o.batchSize = 2;
+    o.minScale = o.maxScale = 1.0;
+    o.flip = false;
+    o.logEvery = 10;
+    return o;
+}
+
+/// Cancels after `n` progress updates.
+class CancelAfter : public CancellableProgress {
+public:
+    explicit CancelAfter(int n) : mLeft(n) {}
+    bool update(double, const std::string&) override
+    {
+        if (--mLeft <= 0)
+            cancel();
+        return !cancelled();
+    }
+
+private:
+    int mLeft;
+};
+
+} // namespace
+
+TEST_F(EngineTest, TinyModelOverfitsATinyBatch)
+{
+    TempDir dir;
+    ShapesDataset data(2, 64, {"background", "red", "green", "blue"});
+    auto o = fastOptions(dir / "m");
+    o.cropSize = 64;
+    o.iterations = 200;
+    o.learningRate = 1e-2;
+    NullProgress p;
+    trainModel(shapesData(data), o, p);
+    const auto log = readLog(dir / "m" / "log.jsonl");
+    std::vector<double> loss, acc;
+    for (const auto& j : log)
+        if (j.contains("loss")) {
+            loss.push_back(j["loss"].get<double>());
+            acc.push_back(j["pixelAccuracy"].get<double>());
+        }
+    ASSERT_EQ(loss.size(), 20u);
+    EXPECT_LT(loss.back(), loss.front() * 0.2) << "loss did not fall: " << loss.front() << " -> " << loss.back();
+    EXPECT_GE(acc.back(), 0.98) << "train pixel accuracy " << acc.back();
+}
+
+TEST_F(EngineTest, CancelledTrainingSavesAndResumes)
+{
+    TempDir dir;
+    ShapesDataset data(6, 32, {"background", "red", "green", "blue"});
+    auto o = fastOptions(dir / "m");
+    o.iterations = 12;
+    o.logEvery = 1;
+    CancelAfter stop(5);
+    EXPECT_THROW(trainModel(shapesData(data), o, stop), Cancelled);
+    ASSERT_TRUE(std::filesystem::exists(dir / "m" / "state.json"));
+    const Json state = loadJsonFile(dir / "m" / "state.json");
+    EXPECT_EQ(state["iteration"].get<int>(), 5);
+    // A fresh run into the same folder is refused; --resume continues where it stopped.
+    NullProgress p;
+    EXPECT_THROW(trainModel(shapesData(data), o, p), Error);
+    o.resume = true;
+    const auto r = trainModel(shapesData(data), o, p);
+    EXPECT_EQ(r.card.training["iterationsDone"].get<int>(), 12);
+    int iterLines = 0;
+    for (const auto& j : readLog(dir / "m" / "log.jsonl"))
+        iterLines += j.contains("loss");
+    EXPECT_EQ(iterLines, 12);
+    EXPECT_NO_THROW(Segmenter::load(dir / "m"));
+}
+
+TEST_F(EngineTest, TransductiveTrainingRunsAndLogsItsLoss)
+{
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    ShapesDataset target(4, 32, {"background", "red", "green", "blue"}, 99);
+    auto td = shapesData(data);
+    td.unlabelled = &target;
+    auto o = fastOptions(dir / "m");
+    o.iterations = 10;
+    o.transductive = true;
+    o.lambda = 0.5;
+    NullProgress p;
+    trainModel(td, o, p);
+    bool logged = false;
+    for (const auto& j : readLog(dir / "m" / "log.jsonl"))
+        if (j.contains("transductive")) {
+            logged = true;
+            EXPECT_GT(j["transductive"].get<double>(), 0.0);
+        }
+    EXPECT_TRUE(logged);
+}
+
+TEST_F(EngineTest, BadTrainingInputsGiveClearErrors)
+{
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    NullProgress p;
+    auto td = shapesData(data);
+    td.split.unseen = {"purple"};
+    try {
+        trainModel(td, fastOptions(dir / "a"), p);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("purple"), std::string::npos) << e.what();
+    }
+    td = shapesData(data);
+    auto o = fastOptions(dir / "b");
+    o.transductive = true;
+    EXPECT_THROW(trainModel(td, o, p), Error); // no unlabelled images
+    o = fastOptions(dir / "c");
+    o.method = "nosuchmethod";
+    EXPECT_THROW(trainModel(td, o, p), Error);
+    td.classVectors.pop_back();
+    EXPECT_THROW(trainModel(td, fastOptions(dir / "d"), p), Error);
+}
+
+} // namespace zm::test
