@@ -598,7 +598,12 @@ void MainWindow::imageLoaded()
         }
     }
     if (i == mCurrent) {
-        activateDocument(doc, r.shared);
+        // Showing is a second event: a 12-megapixel document's set-up and its first overlay render
+        // then never add up to one long stall of the event loop.
+        QTimer::singleShot(0, this, [this, doc, shared = r.shared, path = r.path] {
+            if (currentPath() == path)
+                activateDocument(doc, shared);
+        });
         mStatusImage->setText(tr("%1  %2x%3  (%4/%5)")
                                   .arg(QFileInfo(r.path).fileName())
                                   .arg(w)
