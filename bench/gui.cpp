@@ -31,6 +31,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <cstdlib>
 #include <functional>
 #include <random>
 
@@ -41,6 +43,14 @@ namespace {
 struct Stats {
     double median = 0, p90 = 0, max = 0;
 };
+
+/// CPU time of the calling thread (ms): the GUI thread's own cost, independent of other load.
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 Stats stats(std::vector<double> v)
 {
@@ -234,13 +244,15 @@ int main(int argc, char** argv)
         ctl->addClass(names[i]);
     settle();
     QLineEdit* edit = win.classesPanel()->nameEdit();
-    std::vector<double> enter;
+    std::vector<double> enter, enterCpu;
     for (int r = 0; r < reps; ++r) {
         edit->setText(names[9 + r % (names.size() - 9)]);
+        const double cpu0 = threadCpuMs();
         t.restart();
         QTest::keyClick(edit, Qt::Key_Return);
         ok = waitScored(60000);
         enter.push_back(t.nsecsElapsed() / 1e6);
+        enterCpu.push_back(threadCpuMs() - cpu0);
         if (!ok) {
             std::printf("enter -> overlay: TIMED OUT\n");
             break;
@@ -253,6 +265,12 @@ int main(int argc, char** argv)
     const Stats e = stats(enter);
     std::printf("enter -> overlay (%dx%d, 10 classes, cached encoding, %zu reps): median %.1f ms, p90 %.1f ms, max %.1f ms\n",
                 w, h, enter.size(), e.median, e.p90, e.max);
+    std::printf("  of which GUI-thread CPU time: median %.1f ms (the rest is the scoring worker and waiting for a core)\n",
+                stats(enterCpu).median);
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) > 0)
+        std::printf("  machine load average while measuring: %.1f (on %d hardware threads)\n", load[0],
+                    zm::runtimeInfo().hardwareThreads);
 
     // 3. Longest event-loop stall while a large image is read, encoded and scored in workers.
     StallMeter meter;
