@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <atomic>
 #include <thread>
 
 using namespace zm;
