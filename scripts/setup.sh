@@ -49,6 +49,8 @@ if [[ ! -f $build/build.ninja ]]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
 export CCACHE_SLOPPINESS=pch_defines,time_macros
+# Paths relative to the checkout in ccache's keys: a fresh clone elsewhere reuses the cache.
+export CCACHE_BASEDIR="$root"
 say "building with $jobs jobs"
 cmake --build "$build" -j "$jobs"
 
