@@ -5,6 +5,7 @@
 #include "tests/support/testdir.h"
 
 #include <QFile>
+#include <QTest>
 #include <gtest/gtest.h>
 
 using namespace zm;
@@ -70,4 +71,18 @@ TEST(ChartsPanel, BadTrainingLogIsExplained)
     EXPECT_TRUE(error.contains(QStringLiteral("line 2"))) << error.toStdString();
     EXPECT_FALSE(panel.loadTrainingLog(QString::fromStdString((dir / "missing.jsonl").string()), &error));
     EXPECT_TRUE(error.contains(QStringLiteral("missing.jsonl")));
+}
+
+TEST(ChartsPanel, CatchesUpWhenShown)
+{
+    ui::ClassListModel classes;
+    const auto cat = classes.addClass(QStringLiteral("cat"), {1, 0});
+    ui::ImageDocument doc(QStringLiteral("x.png"));
+    doc.setImage(Image(4, 4, 3));
+    doc.setPrediction(LabelMap(4, 4, cat), std::vector<float>(16, 0.9f));
+    ui::ChartsPanel panel(&classes);
+    panel.setDocument(&doc); // hidden: nothing computed yet
+    EXPECT_TRUE(panel.pixelShares().isEmpty());
+    panel.show();
+    EXPECT_TRUE(QTest::qWaitFor([&] { return panel.pixelShares().value(QStringLiteral("cat")) == 1.0; }, 5000));
 }

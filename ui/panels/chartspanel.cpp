@@ -142,6 +142,13 @@ void ChartsPanel::setDocument(ImageDocument* document)
     scheduleRefresh();
 }
 
+void ChartsPanel::showEvent(QShowEvent* event)
+{
+    // Changes while hidden were skipped: catch up when the charts come into view.
+    QWidget::showEvent(event);
+    scheduleRefresh();
+}
+
 void ChartsPanel::scheduleRefresh()
 {
     // Charts are only worth computing when someone can see them.

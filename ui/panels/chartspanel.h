@@ -46,6 +46,9 @@ public:
     /// Recomputes the image charts now (normally debounced after label changes).
     void refresh();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void scheduleRefresh();
 
