@@ -88,27 +88,33 @@ void Autosaver::onEdited(ImageDocument* doc)
 
 void Autosaver::startWrite()
 {
-    if (!mProject || mInFlight.isRunning())
+    if (!mProject || mWriting)
         return; // writeDone() starts the next round
     mDebounce.stop();
     mMaxDelay.stop();
-    std::vector<std::pair<std::string, zm::AnnotationState>> batch;
+    std::vector<std::pair<std::string, const zm::AnnotationState*>> batch;
     mInFlightRevisions.clear();
     for (auto& [d, e] : mDocs) {
         if (!e.pending || !e.doc || !e.doc->hasLabels())
             continue;
         // The snapshot is taken here, on the GUI thread; compression and the write run in the worker.
-        batch.emplace_back(keyFor(*e.doc), e.doc->state());
+        zm::AnnotationState& snap = mSnapshots[d];
+        snap.labels = e.doc->labels(); // copy-assignment reuses the buffers of the last snapshot
+        snap.confirmed = e.doc->confirmed();
+        snap.predicted = e.doc->predicted();
+        batch.emplace_back(keyFor(*e.doc), &snap);
         mInFlightRevisions[d] = e.doc->revision();
         e.pending = false;
     }
     if (batch.empty())
         return;
     zm::Project* project = mProject;
+    mWriting = true;
+    const std::uint64_t generation = ++mGeneration;
     mInFlight = QtConcurrent::run([project, batch = std::move(batch)]() -> QString {
         for (const auto& [key, state] : batch) {
             try {
-                project->autosave(key, state);
+                project->autosave(key, *state);
             } catch (const zm::Error& e) {
                 return QString::fromStdString(e.what());
             } catch (const std::exception& e) {
@@ -118,17 +124,23 @@ void Autosaver::startWrite()
         return {};
     });
     auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
-        writeDone();
+        if (generation == mGeneration) // else waitForWrite() handled this write already
+            writeDone();
     });
     watcher->setFuture(mInFlight);
 }
 
 void Autosaver::writeDone()
 {
-    if (mInFlightRevisions.empty())
+    if (!mWriting)
         return; // already handled by waitForWrite()
+    mWriting = false;
+    // Keep the snapshot buffers of the documents just written (the ones being edited) for reuse; a
+    // 12 MP image's snapshot is 60 MB, so buffers of other documents go.
+    for (auto it = mSnapshots.begin(); it != mSnapshots.end();)
+        it = mInFlightRevisions.count(it->first) && mDocs.count(it->first) ? std::next(it) : mSnapshots.erase(it);
     const QString error = mInFlight.result();
     if (error.isEmpty()) {
         for (const auto& [d, rev] : mInFlightRevisions)
@@ -155,7 +167,7 @@ void Autosaver::writeDone()
 
 void Autosaver::waitForWrite()
 {
-    if (mInFlight.isValid() && !mInFlightRevisions.empty()) {
+    if (mWriting) {
         mInFlight.waitForFinished();
         writeDone();
     }
