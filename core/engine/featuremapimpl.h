@@ -9,6 +9,7 @@ namespace zm {
 
 struct FeatureMap::Impl {
     at::Tensor embedding;      ///< [D,h,w] float, CPU, contiguous (unit length per pixel for cosine heads)
+    at::Tensor features;       ///< [F,h,w] backbone features; only for generative models (their classifier)
     int imageWidth = 0, imageHeight = 0;
     int inputWidth = 0, inputHeight = 0; ///< size the image was resized to before encoding
     int stride = 4;            ///< input pixels per feature cell

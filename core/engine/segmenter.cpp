@@ -7,6 +7,7 @@
 #include "core/engine/checkpoint.h"
 #include "core/engine/device.h"
 #include "core/engine/featuremapimpl.h"
+#include "core/engine/generative/generativemodel.h"
 #include "core/engine/imagetensor.h"
 #include "core/engine/scoring.h"
 
@@ -27,7 +28,11 @@ int FeatureMap::imageWidth() const { return mImpl->imageWidth; }
 int FeatureMap::imageHeight() const { return mImpl->imageHeight; }
 int FeatureMap::featureWidth() const { return int(mImpl->embedding.size(2)); }
 int FeatureMap::featureHeight() const { return int(mImpl->embedding.size(1)); }
-std::size_t FeatureMap::bytes() const { return std::size_t(mImpl->embedding.numel()) * sizeof(float) + sizeof(Impl); }
+std::size_t FeatureMap::bytes() const
+{
+    const std::size_t n = std::size_t(mImpl->embedding.numel()) + (mImpl->features.defined() ? std::size_t(mImpl->features.numel()) : 0);
+    return n * sizeof(float) + sizeof(Impl);
+}
 
 namespace {
 
@@ -58,6 +63,16 @@ public:
         if (mDevice.rfind("cuda", 0) == 0 && mDevice.find(':') == std::string::npos)
             mDevice = "cuda:0";
         mAlign = mModel.net->backbone->inputAlign();
+        if (mModel.card.method != "spnet") {
+            // Generative methods (zs3, cagnet, vm) score backbone features with a classifier computed
+            // from each class vector (core/engine/generative/).
+            const auto file = mModel.paths.dir / "generative.pt";
+            if (!std::filesystem::exists(file))
+                throw fileError(file.string(), "missing: the card says method '" + mModel.card.method +
+                                                   "', which needs this file beside the weights");
+            mGenerative = generative::GenerativeModel::load(file, mDevice);
+            mGenerative->setInference();
+        }
     }
 
     const ModelCard& card() const override { return mModel.card; }
@@ -84,13 +99,18 @@ public:
         const int stride = BackboneImpl::kStride;
         impl->stride = stride;
         const int fw = (inW + stride - 1) / stride, fh = (inH + stride - 1) / stride;
+        at::Tensor all;
         if (inW <= mOptions.tileSize && inH <= mOptions.tileSize) {
-            impl->embedding = run(x).narrow(1, 0, fh).narrow(2, 0, fw).contiguous();
+            all = run(x).narrow(1, 0, fh).narrow(2, 0, fw);
             if (progress)
                 progress->update(1.0, "encoded");
         } else {
-            impl->embedding = encodeTiled(x, fw, fh, progress);
+            all = encodeTiled(x, fw, fh, progress);
         }
+        const int64_t d = mModel.net->mHead.semanticDim();
+        impl->embedding = all.narrow(0, 0, d).contiguous();
+        if (mGenerative)
+            impl->features = all.narrow(0, d, all.size(0) - d).contiguous();
         return std::make_shared<const FeatureMap>(std::move(impl));
     }
 
@@ -128,7 +148,17 @@ public:
         at::Tensor logits;
         if (!rows.empty()) {
             const at::Tensor m = normalizedRows(vectorsToTensor(rows, dim, "score"));
-            logits = classLogits(f.embedding, m, scale);
+            if (mGenerative) {
+                if (!f.features.defined())
+                    throw Error("this feature map was encoded by another model; encode the image again");
+                torch::NoGradGuard ng;
+                const auto dev = torch::Device(mDevice);
+                logits = mGenerative->logits(f.features.unsqueeze(0).to(dev), m.to(dev)).squeeze(0).to(at::kCPU, at::kFloat);
+                if (!std::isnan(options.temperature))
+                    logits = logits * options.temperature;
+            } else {
+                logits = classLogits(f.embedding, m, scale);
+            }
             p.outWidth = f.imageWidth;
             p.outHeight = f.imageHeight;
             p.scaleX = double(f.inputWidth) / (double(f.stride) * f.imageWidth);
@@ -190,11 +220,15 @@ public:
     }
 
 private:
-    /// Normalised [3,H,W] -> embedding [D,ceil(H/4),ceil(W/4)] on the CPU.
+    /// Normalised [3,H,W] -> embedding [D,ceil(H/4),ceil(W/4)] on the CPU, followed by the backbone
+    /// features [F,...] along the channels for generative models (so tiling stitches both at once).
     at::Tensor run(const at::Tensor& x) const
     {
         auto in = padToMultiple(x, mAlign).unsqueeze(0).to(torch::Device(mDevice));
-        auto e = mModel.net->forward(in);
+        auto feats = mModel.net->features(in);
+        auto e = mModel.net->embed(feats);
+        if (mGenerative)
+            e = torch::cat({e, feats}, 1);
         return e.squeeze(0).to(at::kCPU, at::kFloat);
     }
 
@@ -251,7 +285,8 @@ private:
         return out;
     }
 
-    mutable LoadedModel mModel; // forward() is non-const in Torch; inference changes no state
+    mutable LoadedModel mModel;
+    std::unique_ptr<generative::GenerativeModel> mGenerative; // forward() is non-const in Torch; inference changes no state
     SegmenterOptions mOptions;
     std::string mDevice;
     int mAlign = 32;

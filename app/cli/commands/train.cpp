@@ -9,6 +9,7 @@
 #include "core/data/benchmarkdatasets.h"
 #include "core/data/splitpresets.h"
 #include "core/embed/embedder.h"
+#include "core/engine/generative/generative.h"
 #include "core/engine/trainer.h"
 
 #include <csignal>
@@ -36,6 +37,8 @@ struct TrainOpts {
 
 void run(TrainOpts& o)
 {
+    // zs3 / cagnet / vm plug into the trainer as post-training hooks.
+    zm::generative::registerGenerativeMethods();
     std::error_code ec;
     if (!fs::is_directory(o.data, ec))
         throw zm::fileError(o.data, "data folder not found");
@@ -134,7 +137,8 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_option("--seen-val", o->seenVal, "Custom split: seen classes held out to tune gamma, comma-separated");
     cmd->add_option("--background", o->background, "Background class: preset | seen | ignored")->capture_default_str();
     cmd->add_option("--subset", o->trainSubset, "Training subset (default: the format's training list)");
-    cmd->add_option("--method", o->t.method, "spnet, or zs3 | cagnet | vm when built in")->capture_default_str();
+    cmd->add_option("--method", o->t.method, "spnet | zs3 | cagnet | vm (the last three train SPNet's backbone, then their generator and classifier)")
+        ->capture_default_str();
     cmd->add_flag("--self-train", o->t.selfTrain, "Self-training with pseudo-labels (generative methods)");
     cmd->add_flag("--transductive", o->t.transductive, "Add the transductive unbiased loss on unlabelled images");
     cmd->add_option("--lambda", o->t.lambda, "Weight of the transductive loss")->capture_default_str();
