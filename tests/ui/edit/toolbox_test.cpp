@@ -6,6 +6,8 @@
 
 #include <QAction>
 #include <QSignalSpy>
+#include <QUndoGroup>
+#include <QUndoStack>
 #include <gtest/gtest.h>
 
 using namespace zm;
@@ -62,4 +64,49 @@ TEST(ToolBox, ForwardsDocumentAndClassButTheEraserStaysVoid)
     EXPECT_EQ(doc.labels().at(9, 9), 3);
     box.setDocument(nullptr);
     EXPECT_EQ(box.fill()->document(), nullptr);
+}
+
+TEST(ToolBox, UndoHistoryStaysWithEachDocumentAcrossSwitches)
+{
+    ToolBox box;
+    QUndoGroup group;
+    ImageDocument a(QStringLiteral("a.png")), b(QStringLiteral("b.png"));
+    for (ImageDocument* d : {&a, &b}) {
+        d->setImage(Image(20, 20, 3));
+        group.addStack(d->undoStack());
+    }
+    auto paintOn = [&](ImageDocument& d, std::uint16_t id, double y) {
+        box.setDocument(&d);
+        group.setActiveStack(d.undoStack());
+        box.setClassId(id);
+        box.brush()->setSize(3);
+        box.brush()->press({2, y}, Qt::LeftButton, Qt::NoModifier);
+        box.brush()->move({15, y}, Qt::LeftButton, Qt::NoModifier);
+        box.brush()->release({15, y}, Qt::LeftButton, Qt::NoModifier);
+    };
+    paintOn(a, 1, 5);
+    paintOn(b, 2, 5);
+    paintOn(a, 3, 12);
+    EXPECT_EQ(a.undoStack()->count(), 2);
+    EXPECT_EQ(b.undoStack()->count(), 1);
+    // Back on b: undo there leaves a alone.
+    group.setActiveStack(b.undoStack());
+    group.undo();
+    EXPECT_EQ(b.labels().at(8, 5), LabelMap::kVoid);
+    EXPECT_EQ(a.labels().at(8, 5), 1);
+    group.setActiveStack(a.undoStack());
+    group.undo();
+    EXPECT_EQ(a.labels().at(8, 12), LabelMap::kVoid);
+    EXPECT_EQ(a.labels().at(8, 5), 1);
+    group.redo();
+    EXPECT_EQ(a.labels().at(8, 12), 3);
+}
+
+TEST(BrushCursor, ShowsTheBrushSizeAtTheCurrentZoom)
+{
+    BrushTool brush;
+    brush.setSize(10);
+    EXPECT_EQ(brush.cursor(1.0).pixmap().width(), 13);  // 10 px + outline
+    EXPECT_EQ(brush.cursor(4.0).pixmap().width(), 43);  // 40 screen px at 400 %
+    EXPECT_EQ(brush.cursor(0.1).shape(), Qt::CrossCursor); // 1 screen px: the outline preview takes over
 }
