@@ -53,23 +53,21 @@ Taps makeTaps(int outSize, int inSize, double scale)
 
 /// e^x for x <= 0 (softmax arguments after subtracting the max): Cody-Waite reduction and a degree-5
 /// polynomial, relative error < 3e-6; plain arithmetic so loops over it vectorise.
-inline float expNonPositive(float x)
+__attribute__((optimize("O3", "no-trapping-math"))) inline float expNonPositive(float x)
 {
     x = x < -87.0f ? -87.0f : x;
     const float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f; // round to nearest
     const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
     const float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666679f + r * 0.00833333377f))));
     const std::int32_t bits = (std::int32_t(n) + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return p * __builtin_bit_cast(float, bits);
 }
 
 /// Scores the row buffer v[K][n] (upsampled logits) in place: softmax over k, plus offset, argmax.
-__attribute__((optimize("O3"))) void softmaxArgmaxRow(float* __restrict v, int k, int n, const float* offset,
+__attribute__((optimize("O3", "no-trapping-math"), target_clones("avx2", "default"))) void softmaxArgmaxRow(float* __restrict v, int k, int n, const float* offset,
                                                       const std::uint16_t* labelOf, float* __restrict mx,
                                                       float* __restrict sum, float* __restrict best,
-                                                      std::uint16_t* __restrict idx)
+                                                      std::int32_t* __restrict win32, std::uint16_t* __restrict idx)
 {
     for (int x = 0; x < n; ++x)
         mx[x] = v[x];
@@ -92,20 +90,23 @@ __attribute__((optimize("O3"))) void softmaxArgmaxRow(float* __restrict v, int k
         sum[x] = 1.0f / sum[x];
         best[x] = -std::numeric_limits<float>::infinity();
     }
+    // Winner as an int32 index (same width as the floats, so the select vectorises), labels after.
     for (int c = 0; c < k; ++c) {
         const float* vc = v + std::size_t(c) * n;
         const float off = offset[c];
-        const std::uint16_t label = labelOf[c];
         for (int x = 0; x < n; ++x) {
             const float s = vc[x] * sum[x] + off;
-            const bool win = s > best[x];
-            best[x] = win ? s : best[x];
-            idx[x] = win ? label : idx[x];
+            const float b = best[x];
+            const std::int32_t m = -std::int32_t(s > b); // all ones where class c wins
+            best[x] = s > b ? s : b;
+            win32[x] = (win32[x] & ~m) | (c & m);
         }
     }
+    for (int x = 0; x < n; ++x)
+        idx[x] = labelOf[win32[x]];
 }
 
-__attribute__((optimize("O3"))) void blendRow(const float* __restrict a, const float* __restrict b, float wa, float wb,
+__attribute__((optimize("O3", "no-trapping-math"), target_clones("avx2", "default"))) void blendRow(const float* __restrict a, const float* __restrict b, float wa, float wb,
                                               int n, float* __restrict out)
 {
     for (int x = 0; x < n; ++x)
@@ -131,6 +132,7 @@ void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::ui
         float* slot[2] = {rows.data(), rows.data() + std::size_t(k) * W};
         int cached[2] = {-1, -1};
         std::vector<float> best(W), mx(W), sum(W), v(std::size_t(k) * W);
+        std::vector<std::int32_t> win32(W, 0);
         auto fill = [&](int i, int r) {
             float* dst = slot[i];
             for (int c = 0; c < k; ++c) {
@@ -156,7 +158,7 @@ void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::ui
             std::uint16_t* lab = labels + std::size_t(y) * W;
             for (int c = 0; c < k; ++c)
                 blendRow(slot[0] + std::size_t(c) * W, slot[1] + std::size_t(c) * W, 1.0f - l, l, W, v.data() + std::size_t(c) * W);
-            softmaxArgmaxRow(v.data(), k, W, p.offset.data(), p.labelOf.data(), mx.data(), sum.data(), best.data(), lab);
+            softmaxArgmaxRow(v.data(), k, W, p.offset.data(), p.labelOf.data(), mx.data(), sum.data(), best.data(), win32.data(), lab);
             for (int x = 0; x < W; ++x)
                 if (best[x] < p.voidThreshold)
                     lab[x] = p.voidLabel;
