@@ -1,0 +1,39 @@
+// zeromask-cli dataset / train / eval: the errors a person meets first, checked on the real binary.
+#include "tests/support/cli_runner.h"
+#include "tests/support/testdir.h"
+
+#include <gtest/gtest.h>
+
+using zm::test::runCli;
+
+TEST(CliDataset, PresetsListThePapersSplits)
+{
+    const auto r = runCli("dataset presets");
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    for (const char* s : {"voc-spnet-15-5", "voc-zs3-10", "context-zs3-2", "cocostuff-15", "fashion-unseen-2",
+                          "potted plant, sheep, sofa, train, tv monitor"})
+        EXPECT_NE(r.output.find(s), std::string::npos) << s << "\n" << r.output;
+}
+
+TEST(CliDataset, MissingFashionMnistNamesThePackage)
+{
+    zm::test::TempDir dir;
+    const auto r = runCli("dataset fashionscenes --fashion-mnist /nonexistent --out '" + (dir / "fs").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("dataset-fashion-mnist"), std::string::npos) << r.output;
+}
+
+TEST(CliTrain, MissingDataFolderAndBadSplitAreClearErrors)
+{
+    zm::test::TempDir dir;
+    auto r = runCli("train --data /nonexistent/data --split fashion-unseen-2 --out '" + (dir / "m").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent/data"), std::string::npos) << r.output;
+
+    r = runCli("train --data '" + dir.path().string() + "' --split no-such-split --out '" + (dir / "m").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+
+    r = runCli("eval --model /nonexistent/model --data '" + dir.path().string() + "'");
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent/model"), std::string::npos) << r.output;
+}
