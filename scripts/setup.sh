@@ -18,6 +18,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 build=${ZM_BUILD_DIR:-build}
 jobs=${ZM_JOBS:-$(nproc)}
+# libgomp's spinning waits make LibTorch 35-50x slower on a loaded 2-core machine (docs/ENGINE.md);
+# it reads this at load time, so it is set here for every program the set-up starts.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # ---- 1. packages ----
