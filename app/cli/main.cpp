@@ -30,6 +30,7 @@ int& exitCode()
 
 int main(int argc, char** argv)
 {
+    zm::ensurePassiveOpenMpWait(argv);
     CLI::App app{"ZeroMask command line: zero-shot semantic segmentation, headless.\n"
                  "Run 'zeromask-cli COMMAND --help' for the options of one command.",
                  "zeromask-cli"};

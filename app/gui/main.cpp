@@ -13,6 +13,7 @@
 
 int main(int argc, char** argv)
 {
+    zm::ensurePassiveOpenMpWait(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ZeroMask"));
     QApplication::setOrganizationName(QStringLiteral("ZeroMask"));

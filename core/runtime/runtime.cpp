@@ -13,8 +13,18 @@
 #include <cstdlib>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace zm {
+
+void ensurePassiveOpenMpWait(char** argv)
+{
+    if (std::getenv("OMP_WAIT_POLICY") || !argv || !argv[0])
+        return;
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    ::execv("/proc/self/exe", argv);
+    // exec failed: carry on with the default policy (the variable now set only affects children).
+}
 
 void initRuntime(int threads)
 {

@@ -17,6 +17,13 @@ struct RuntimeInfo {
     std::string blas;            ///< what LibTorch reports as its BLAS
 };
 
+/// libgomp (LibTorch's OpenMP) spins at every barrier by default; when other processes share the cores a
+/// spinning thread waits for a descheduled one, and a 2-thread training step was measured 35-50x slower
+/// (docs/ENGINE.md). The policy is read when libgomp loads, i.e. before main(): so when OMP_WAIT_POLICY is
+/// unset this re-executes the program with OMP_WAIT_POLICY=PASSIVE. Call first thing in main(). Returns
+/// (doing nothing) when the variable is already set or the re-exec fails.
+void ensurePassiveOpenMpWait(char** argv);
+
 /// Sets LibTorch's intra-op thread count: `threads` if > 0, else $ZEROMASK_THREADS, else the number of
 /// cores (LibTorch's own default is half of them). Safe to call more than once.
 void initRuntime(int threads = 0);

@@ -39,37 +39,8 @@ struct TrainOpts {
     zm::TrainerOptions t;
 };
 
-/// libgomp spins at every barrier by default; when other processes share the cores, a spinning thread
-/// waits for a descheduled one and a 2-thread training step became 35-50x slower (measured: 17-27 s
-/// instead of 0.5 s per batch). The policy is read when libgomp loads, so re-run this process with
-/// OMP_WAIT_POLICY=PASSIVE unless the caller chose a policy. (Belongs in main(); see docs/ENGINE.md.)
-void ensurePassiveOpenMpWait()
-{
-    if (std::getenv("OMP_WAIT_POLICY"))
-        return;
-    std::ifstream f("/proc/self/cmdline", std::ios::binary);
-    const std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    std::vector<std::string> args;
-    for (std::size_t b = 0, e; b < all.size(); b = e + 1) {
-        e = all.find('\0', b);
-        if (e == std::string::npos)
-            e = all.size();
-        args.push_back(all.substr(b, e - b));
-    }
-    if (args.empty())
-        return;
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    ::execv("/proc/self/exe", argv.data());
-    // exec failed: carry on with the default policy.
-}
-
 void run(TrainOpts& o)
 {
-    ensurePassiveOpenMpWait();
     // zs3 / cagnet / vm plug into the trainer as post-training hooks.
     zm::generative::registerGenerativeMethods();
     std::error_code ec;
