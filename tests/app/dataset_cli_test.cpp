@@ -37,3 +37,25 @@ TEST(CliTrain, MissingDataFolderAndBadSplitAreClearErrors)
     EXPECT_NE(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("/nonexistent/model"), std::string::npos) << r.output;
 }
+
+TEST(CliTrain, FromAndGenOptionsCheckTheirInput)
+{
+    zm::test::TempDir dir;
+    // The data folder is checked first; use an empty one that exists to reach the --from check.
+    auto r = runCli("train --data '" + dir.path().string() + "' --split fashion-unseen-2 --method zs3 --from /nonexistent/spnet --out '" +
+                    (dir / "m").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent/spnet"), std::string::npos) << r.output;
+
+    r = runCli("train --data '" + dir.path().string() + "' --split fashion-unseen-2 --method zs3 --gen no_such_key=1 --out '" +
+               (dir / "m").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("no_such_key"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("generator_steps"), std::string::npos) << r.output; // the valid keys are listed
+
+    r = runCli("train --data '" + dir.path().string() + "' --split fashion-unseen-2 --method zs3 --gen generator_steps=lots --out '" +
+               (dir / "m").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("generator_steps"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "m" / "card.json"));
+}

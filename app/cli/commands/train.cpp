@@ -4,6 +4,7 @@
 #include "app/cli/command.h"
 
 #include "core/common/error.h"
+#include "core/common/json.h"
 #include "core/common/progress.h"
 #include "core/common/strings.h"
 #include "core/data/benchmarkdatasets.h"
@@ -34,18 +35,92 @@ extern "C" void onTrainInterrupt(int)
 
 struct TrainOpts {
     std::string data, format = "auto", split, unseen, seenVal, background = "preset", vectors, out, log;
-    std::string trainSubset, unlabelledSubset;
+    std::string trainSubset, unlabelledSubset, from;
+    std::vector<std::string> gen; // --gen key=value: generative hyper-parameters (docs/GENERATIVE.md)
     bool noCalibrate = false;
     zm::TrainerOptions t;
 };
 
+// --from MODEL: a generative method (or a longer SPNet run's post-training) reuses a trained SPNet
+// backbone instead of training it again. The model's card, weights and resume state are copied into --out
+// and the training resumes there at its last iteration, so only the method's own stage runs. The
+// training options that shaped the backbone are taken from the source card so the new card tells the truth.
+void startFrom(TrainOpts& o, bool copy)
+{
+    const fs::path src = o.from, dst = o.out;
+    std::error_code ec;
+    if (!fs::is_directory(src, ec))
+        throw zm::fileError(o.from, "--from: model folder not found");
+    for (const char* f : {"card.json", "weights.pt", "state.json", "state.pt"})
+        if (!fs::is_regular_file(src / f, ec))
+            throw zm::fileError((src / f).string(), std::string("--from needs a model folder with its resume state (") + f +
+                                                        " is missing; shipped models drop state.*: train one with zeromask-cli train)");
+    if (fs::exists(dst / "card.json", ec))
+        throw zm::fileError(o.out, "already holds a model; --from writes a new model folder");
+    if (fs::equivalent(src, dst, ec))
+        throw zm::fileError(o.out, "--from and --out must be different folders");
+    const zm::Json card = zm::loadJsonFile(src / "card.json");
+    if (card.value("method", std::string("spnet")) != "spnet")
+        throw zm::fileError((src / "card.json").string(), "--from needs an SPNet model (this one is " +
+                                                               card.value("method", std::string()) + ")");
+    const zm::Json state = zm::loadJsonFile(src / "state.json");
+    const zm::Json t = card.value("training", zm::Json::object());
+    if (state.value("iteration", -1) != state.value("iterations", -2))
+        throw zm::fileError(o.from, "training is not finished (iteration " + std::to_string(state.value("iteration", 0)) + " of " +
+                                        std::to_string(state.value("iterations", 0)) + "); finish it with --resume first");
+    o.t.iterations = state.value("iterations", o.t.iterations);
+    o.t.batchSize = t.value("batchSize", o.t.batchSize);
+    o.t.cropSize = t.value("cropSize", o.t.cropSize);
+    o.t.learningRate = t.value("learningRate", o.t.learningRate);
+    o.t.optimizer = t.value("optimizer", o.t.optimizer);
+    o.t.seed = t.value("seed", o.t.seed);
+    o.t.transductive = t.value("transductive", o.t.transductive);
+    o.t.lambda = t.value("lambda", o.t.lambda);
+    if (t.contains("heldOutImages")) // the held-out images are excluded from training: the same set again
+        o.t.calibrationImages = t.value("heldOutImages", o.t.calibrationImages);
+    if (!copy)
+        return;
+    fs::create_directories(dst, ec);
+    if (ec)
+        throw zm::fileError(o.out, "cannot create the model folder: " + ec.message());
+    for (const char* f : {"card.json", "weights.pt", "state.json", "state.pt", "log.jsonl"}) {
+        if (!fs::exists(src / f, ec))
+            continue;
+        fs::copy_file(src / f, dst / f, fs::copy_options::overwrite_existing, ec);
+        if (ec)
+            throw zm::fileError((dst / f).string(), "cannot copy from " + o.from + ": " + ec.message());
+    }
+    o.t.resume = true;
+    std::cerr << "starting from the trained SPNet model " << o.from << " (" << o.t.iterations << " iterations done)\n";
+}
+
 void run(TrainOpts& o)
 {
-    // zs3 / cagnet / vm plug into the trainer as post-training hooks.
-    zm::generative::registerGenerativeMethods();
+    // zs3 / cagnet / vm plug into the trainer as post-training hooks, with the papers' defaults
+    // overridden by --gen key=value (values are JSON: numbers, true/false, [2,5,10]).
+    zm::Json genJson = zm::generative::GenerativeOptions{}.toJson();
+    for (const auto& kv : o.gen) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw zm::Error("--gen '" + kv + "': expected key=value (keys: docs/GENERATIVE.md)");
+        const std::string key = zm::trim(kv.substr(0, eq)), value = zm::trim(kv.substr(eq + 1));
+        if (!genJson.contains(key)) {
+            std::vector<std::string> keys;
+            for (auto it = genJson.begin(); it != genJson.end(); ++it)
+                keys.push_back(it.key());
+            throw zm::Error("--gen: unknown key '" + key + "'; keys: " + zm::join(keys, ", "));
+        }
+        const zm::Json v = zm::Json::parse(value, nullptr, false);
+        if (v.is_discarded())
+            throw zm::Error("--gen " + key + ": '" + value + "' is not a number, true/false or a [list]");
+        genJson[key] = v;
+    }
+    zm::generative::registerGenerativeMethods(zm::generative::GenerativeOptions::fromJson(genJson, "--gen"));
     std::error_code ec;
     if (!fs::is_directory(o.data, ec))
         throw zm::fileError(o.data, "data folder not found");
+    if (!o.from.empty())
+        startFrom(o, false); // checks and options first; the copy happens once the data and split are valid
     if (o.split.empty() && o.unseen.empty())
         throw zm::Error("give --split PRESET (" + zm::join(zm::splitPresetNames(), ", ") + ") or --unseen \"a,b\"");
     const std::string format = o.format == "auto" ? zm::detectDatasetFormat(o.data) : o.format;
@@ -96,6 +171,8 @@ void run(TrainOpts& o)
     td.description = zm::Json{{"folder", fs::absolute(o.data).string()}, {"format", format}, {"subset", trainSubset},
                               {"split", split.name}, {"vectors", embedder->file().string()}};
 
+    if (!o.from.empty())
+        startFrom(o, true);
     o.t.outDir = o.out;
     o.t.logFile = o.log;
     o.t.calibrate = !o.noCalibrate;
@@ -143,6 +220,7 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_option("--subset", o->trainSubset, "Training subset (default: the format's training list)");
     cmd->add_option("--method", o->t.method, "spnet | zs3 | cagnet | vm (the last three train SPNet's backbone, then their generator and classifier)")
         ->capture_default_str();
+    cmd->add_option("--gen", o->gen, "Generative hyper-parameter key=value, repeatable (e.g. --gen generator_steps=1000)");
     cmd->add_flag("--self-train", o->t.selfTrain, "Self-training with pseudo-labels (generative methods)");
     cmd->add_flag("--transductive", o->t.transductive, "Add the transductive unbiased loss on unlabelled images");
     cmd->add_option("--lambda", o->t.lambda, "Weight of the transductive loss")->capture_default_str();
@@ -165,6 +243,8 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_option("--name", o->t.modelName, "Model name recorded in the card (default: the folder name)");
     cmd->add_option("--out", o->out, "Model folder to write (card.json, weights.pt, state.*, log.jsonl)")->required();
     cmd->add_flag("--resume", o->t.resume, "Continue the training saved in --out");
+    cmd->add_option("--from", o->from, "Start from a trained SPNet model folder (with its state.*): only the --method's own stage runs")
+        ->excludes("--resume");
     cmd->add_option("--log", o->log, "JSON-lines log file (default: <out>/log.jsonl)");
     cmd->callback([o] { run(*o); });
 });

@@ -96,7 +96,11 @@ TEST(SplitPresets, CocoStuffAndFashion)
     for (const auto& s : {f2, f4})
         for (const auto& v : s.seenVal)
             EXPECT_NE(std::find(s.seen.begin(), s.seen.end(), v), s.seen.end());
-    EXPECT_EQ(splitPresetNames().size(), 15u);
+    const ZeroShotSplit oracle = splitPreset("fashion-oracle");
+    EXPECT_TRUE(oracle.unseen.empty());
+    EXPECT_TRUE(oracle.seenVal.empty());
+    EXPECT_EQ(oracle.seen.size(), 11u); // background + the ten Fashion-MNIST classes
+    EXPECT_EQ(splitPresetNames().size(), 16u);
     for (const auto& n : splitPresetNames())
         EXPECT_NO_THROW(splitPreset(n)) << n;
 }

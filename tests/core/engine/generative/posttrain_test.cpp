@@ -2,6 +2,7 @@
 // frozen features, generative.pt + card entries in the model folder, loadable and scoring any classes.
 #include "core/engine/generative/generative.h"
 #include "core/engine/generative/generativemodel.h"
+#include "core/engine/checkpoint.h"
 #include "core/engine/modelcard.h"
 #include "core/engine/segnet.h"
 #include "tests/core/engine/enginefixture.h"
@@ -95,6 +96,41 @@ TEST_F(EngineTest, GenerativeMethodsTrainThroughTheEngineTrainer)
             stages = stages || line.find("\"stage\":\"classifier\"") != std::string::npos;
         EXPECT_TRUE(stages) << method;
     }
+}
+
+// What `zeromask-cli train --from` relies on: a finished SPNet model folder, copied and resumed with a
+// generative method, runs only the generative stage on the unchanged backbone.
+TEST_F(EngineTest, FinishedSpnetModelResumedWithAGenerativeMethodKeepsItsBackbone)
+{
+    generative::registerGenerativeMethods(tinyGenerative());
+    ShapesDataset data(8, 64, {"background", "red", "green", "blue", "pink"});
+    TrainingData td;
+    td.labelled = &data;
+    td.split.name = "shapes-test";
+    td.split.seen = {"background", "red", "green", "blue"};
+    td.split.unseen = {"pink"};
+    td.classVectors = randomVectors(5, 16);
+    td.space = testSpace();
+    TempDir dir;
+    NullProgress progress;
+    const auto spnet = trainModel(td, tinyTraining(dir / "spnet", "spnet"), progress);
+    EXPECT_EQ(spnet.card.method, "spnet");
+    std::filesystem::create_directories(dir / "zs3");
+    for (const char* f : {"card.json", "weights.pt", "state.json", "state.pt", "log.jsonl"})
+        std::filesystem::copy_file(dir / "spnet" / f, dir / "zs3" / f);
+    auto options = tinyTraining(dir / "zs3", "zs3");
+    options.resume = true;
+    const auto zs3 = trainModel(td, options, progress);
+    EXPECT_EQ(zs3.card.method, "zs3");
+    EXPECT_TRUE(std::filesystem::exists(dir / "zs3" / generative::kGenerativeModelFile));
+    // No further SPNet iteration ran: the backbone's weights are the source model's.
+    const auto a = loadModel(dir / "spnet", testSpace()), b = loadModel(dir / "zs3", testSpace());
+    const auto pa = a.net->parameters(), pb = b.net->parameters();
+    ASSERT_EQ(pa.size(), pb.size());
+    for (std::size_t i = 0; i < pa.size(); ++i)
+        EXPECT_TRUE(pa[i].equal(pb[i])) << "parameter " << i;
+    // The source folder is untouched.
+    EXPECT_EQ(ModelCard::load(dir / "spnet" / "card.json").method, "spnet");
 }
 
 } // namespace zm::test
