@@ -90,3 +90,59 @@ TEST(OverlayRenderer, EmptyLabelsGiveNoImage)
     r.render(LabelMap(), out);
     EXPECT_TRUE(out.isNull());
 }
+
+TEST(OverlayRenderer, ConfirmedAndPredictedPixelsOfOneClassDiffer)
+{
+    ui::OverlayRenderer r;
+    r.setColor(1, QColor(200, 40, 40));
+    const LabelMap m(6, 2, 1);                     // one class everywhere
+    std::vector<std::uint8_t> confirmed(12, 0);
+    confirmed[0] = confirmed[7] = 1;               // (0,0) and (1,1) set by a person
+    QImage alike, lighter, only;
+    r.render(m, alike, {}, &confirmed);
+    EXPECT_EQ(alike.pixel(0, 0), alike.pixel(3, 0)); // default: no difference
+
+    r.setConfirmedStyle(ui::OverlayRenderer::ConfirmedStyle::PredictedLighter);
+    r.render(m, lighter, {}, &confirmed);
+    EXPECT_EQ(lighter.pixel(0, 0), qRgb(200, 40, 40));
+    EXPECT_EQ(lighter.pixel(1, 1), qRgb(200, 40, 40));
+    const QRgb p = lighter.pixelColor(3, 0).rgba();
+    EXPECT_NE(p, lighter.pixelColor(0, 0).rgba());
+    EXPECT_NEAR(qAlpha(p), 255 * ui::OverlayRenderer::kPredictedAlpha, 1.0);
+    // Same hue: lighter, not another colour.
+    EXPECT_NEAR(qRed(p), 200, 2);
+    EXPECT_NEAR(qGreen(p), 40, 2);
+
+    r.setConfirmedStyle(ui::OverlayRenderer::ConfirmedStyle::ConfirmedOnly);
+    r.render(m, only, {}, &confirmed);
+    EXPECT_EQ(only.pixel(0, 0), qRgb(200, 40, 40));
+    EXPECT_EQ(qAlpha(only.pixel(3, 0)), 0);
+    EXPECT_EQ(qAlpha(only.pixel(5, 1)), 0);
+    // A colour set after the style follows it.
+    r.setColor(2, QColor(0, 0, 255));
+    EXPECT_EQ(r.predictedColorOf(2), 0u);
+    // Without confirmed bits (or with bits of the wrong size) every pixel counts as confirmed.
+    QImage noBits;
+    r.render(m, noBits);
+    EXPECT_EQ(noBits.pixel(3, 0), qRgb(200, 40, 40));
+    std::vector<std::uint8_t> wrong(5, 0);
+    r.render(m, noBits, {}, &wrong);
+    EXPECT_EQ(noBits.pixel(3, 0), qRgb(200, 40, 40));
+}
+
+TEST(OverlayRenderer, OutlineOfPredictedPixelsIsLighterToo)
+{
+    ui::OverlayRenderer r;
+    r.setColor(1, QColor(255, 0, 0));
+    r.setColor(2, QColor(0, 255, 0));
+    r.setOutline(true);
+    r.setConfirmedStyle(ui::OverlayRenderer::ConfirmedStyle::PredictedLighter);
+    const LabelMap m = halves(10, 2, 1, 2);
+    std::vector<std::uint8_t> confirmed(20, 0);
+    confirmed[4] = 1; // (4,0) confirmed, (4,1) predicted: both on the boundary
+    QImage out;
+    r.render(m, out, {}, &confirmed);
+    EXPECT_EQ(out.pixel(4, 0), qRgb(255, 0, 0));
+    EXPECT_LT(qAlpha(out.pixel(4, 1)), 255);
+    EXPECT_GT(qAlpha(out.pixel(4, 1)), 0);
+}

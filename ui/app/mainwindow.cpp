@@ -24,6 +24,7 @@
 #include "core/runtime/runtime.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -51,6 +52,7 @@
 #include <QUndoStack>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 
 // Resources of a static library must be registered by hand (outside any namespace).
@@ -180,6 +182,8 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
             cls = e ? e->name : tr("class %1").arg(id);
         }
         QString text = QStringLiteral("(%1, %2)  %3").arg(p.x()).arg(p.y()).arg(cls);
+        if (const ImageDocument* doc = mCanvas->document(); doc && doc->hasLabels() && doc->bounds().contains(p))
+            text += doc->isConfirmed(p.x(), p.y()) ? tr("  (confirmed)") : tr("  (predicted)");
         if (!std::isnan(score))
             text += tr("  score %1").arg(double(score), 0, 'f', 2);
         mStatusHover->setText(text);
@@ -329,6 +333,30 @@ void MainWindow::createActions()
     mOutlineAction->setShortcut(QKeySequence(Qt::Key_O));
     mOutlineAction->setObjectName(QStringLiteral("OutlineAction"));
     connect(mOutlineAction, &QAction::toggled, mCanvas, &CanvasView::setOutlineMode);
+    // Confirmed (people's) vs predicted (model's) pixels: drawn alike, predicted lighter, or confirmed only.
+    auto* confirmedMenu = view->addMenu(themedIcon("confirmed"), tr("&Confirmed vs predicted pixels"));
+    mConfirmedStyles = new QActionGroup(this);
+    mConfirmedStyles->setExclusive(true);
+    const std::pair<OverlayRenderer::ConfirmedStyle, QString> styles[] = {
+        {OverlayRenderer::ConfirmedStyle::Same, tr("Draw &alike")},
+        {OverlayRenderer::ConfirmedStyle::PredictedLighter, tr("&Predicted pixels lighter")},
+        {OverlayRenderer::ConfirmedStyle::ConfirmedOnly, tr("&Confirmed pixels only")},
+    };
+    for (const auto& [style, text] : styles) {
+        QAction* a = confirmedMenu->addAction(text);
+        a->setCheckable(true);
+        a->setData(int(style));
+        a->setChecked(style == OverlayRenderer::ConfirmedStyle::Same);
+        a->setObjectName(QStringLiteral("ConfirmedStyleAction%1").arg(int(style)));
+        mConfirmedStyles->addAction(a);
+    }
+    connect(mConfirmedStyles, &QActionGroup::triggered, this, [this](QAction* a) { setConfirmedStyle(a->data().toInt()); });
+    mConfirmedCycle = view->addAction(themedIcon("confirmed"), tr("Confirmed vs predicted: next style"));
+    mConfirmedCycle->setObjectName(QStringLiteral("ConfirmedCycleAction"));
+    mConfirmedCycle->setShortcut(QKeySequence(Qt::Key_K));
+    mConfirmedCycle->setToolTip(tr("Confirmed vs predicted pixels: alike, predicted lighter, confirmed only (K)"));
+    mConfirmedCycle->setMenu(confirmedMenu);
+    connect(mConfirmedCycle, &QAction::triggered, this, [this] { setConfirmedStyle((confirmedStyle() + 1) % 3); });
     auto* hideOverlay = view->addAction(tr("&Hide overlay"));
     hideOverlay->setCheckable(true);
     hideOverlay->setShortcut(QKeySequence(Qt::Key_H));
@@ -367,6 +395,7 @@ void MainWindow::createActions()
     tb->addAction(actual);
     tb->addSeparator();
     tb->addAction(mOutlineAction);
+    tb->addAction(mConfirmedCycle);
     auto* opacityLabel = new QLabel(tr(" Opacity "), tb);
     tb->addWidget(opacityLabel);
     mOpacity = new QSlider(Qt::Horizontal, tb);
@@ -410,6 +439,19 @@ QToolBar* MainWindow::addToolActions(const QString& title, const QList<QAction*>
 }
 
 void MainWindow::setActiveTool(Tool* tool) { mCanvas->setTool(tool); }
+
+int MainWindow::confirmedStyle() const { return int(mCanvas->confirmedStyle()); }
+
+void MainWindow::setConfirmedStyle(int style)
+{
+    style = std::clamp(style, 0, 2);
+    mCanvas->setConfirmedStyle(OverlayRenderer::ConfirmedStyle(style));
+    for (QAction* a : mConfirmedStyles->actions())
+        if (a->data().toInt() == style)
+            a->setChecked(true);
+    static const char* const names[] = {"drawn alike", "predicted pixels lighter", "confirmed pixels only"};
+    mConfirmedCycle->setStatusTip(tr("Confirmed vs predicted: %1").arg(tr(names[style])));
+}
 
 void MainWindow::openFilesDialog()
 {
@@ -882,6 +924,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("view/opacity"), mOpacity->value());
     s.setValue(QStringLiteral("view/outline"), mOutlineAction->isChecked());
+    s.setValue(QStringLiteral("view/confirmedStyle"), confirmedStyle());
     if (!mModelPath.isEmpty())
         s.setValue(QStringLiteral("model/path"), mModelPath);
     if (!mVectorsPath.isEmpty())
@@ -896,6 +939,7 @@ void MainWindow::restoreSettings()
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     mOpacity->setValue(s.value(QStringLiteral("view/opacity"), 50).toInt());
     mOutlineAction->setChecked(s.value(QStringLiteral("view/outline"), false).toBool());
+    setConfirmedStyle(s.value(QStringLiteral("view/confirmedStyle"), 0).toInt());
     // The last session's classes come back; their vectors follow when vectors are loaded.
     const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();
     if (!classes.isEmpty() && mClasses->rowCount() == 0)

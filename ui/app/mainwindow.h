@@ -91,6 +91,10 @@ public:
     QUndoGroup* undoGroup() const { return mUndoGroup; }
     ToolBox* toolBox() const { return mToolBox; }
 
+    /// How the overlay draws confirmed vs predicted pixels (View menu, K cycles; persisted).
+    int confirmedStyle() const;
+    void setConfirmedStyle(int style); ///< an OverlayRenderer::ConfirmedStyle value
+
     /// Writes / reads window geometry, last folder, display options, model, vectors and classes.
     void saveSettings() const;
     void restoreSettings();
@@ -151,6 +155,8 @@ private:
     QProgressBar* mProgress = nullptr;
     QSlider* mOpacity = nullptr;
     QAction* mOutlineAction = nullptr;
+    QActionGroup* mConfirmedStyles = nullptr; ///< alike / predicted lighter / confirmed only
+    QAction* mConfirmedCycle = nullptr;        ///< K: the next of the three
 
     QStringList mPaths;
     std::vector<ImageStatus> mStatus;

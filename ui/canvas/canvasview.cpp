@@ -222,7 +222,7 @@ void CanvasView::renderLabels(const QRect& region)
     QRect written;
     if (mDocument && mDocument->labels().width == mDocument->image().width &&
         mDocument->labels().height == mDocument->image().height && !mDocument->labels().empty())
-        written = mRenderer.render(mDocument->labels(), mOverlay, region);
+        written = mRenderer.render(mDocument->labels(), mOverlay, region, &mDocument->confirmed());
     else
         mOverlay = QImage();
     if (mOverlay.size() != before)
@@ -280,6 +280,14 @@ void CanvasView::setOutlineMode(bool outline)
     if (outline == mRenderer.outline())
         return;
     mRenderer.setOutline(outline);
+    renderLabels(QRect());
+}
+
+void CanvasView::setConfirmedStyle(OverlayRenderer::ConfirmedStyle style)
+{
+    if (style == mRenderer.confirmedStyle())
+        return;
+    mRenderer.setConfirmedStyle(style);
     renderLabels(QRect());
 }
 
@@ -386,6 +394,12 @@ void CanvasView::keyPressEvent(QKeyEvent* event)
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         mSpaceDown = true;
         updateCursor();
+        event->accept();
+        return;
+    }
+    // The active tool comes first (polygon: Enter closes, Escape abandons, Backspace drops a vertex);
+    // keys it does not use keep their usual meaning (scrolling, the window's shortcuts).
+    if (mTool && mTool->keyPress(event->key(), event->modifiers())) {
         event->accept();
         return;
     }

@@ -49,6 +49,10 @@ public:
     double overlayOpacity() const;
     void setOutlineMode(bool outline);
     bool outlineMode() const { return mRenderer.outline(); }
+    /// Confirmed (people's) vs predicted (model's) pixels: drawn alike, predicted lighter, or
+    /// confirmed only. Re-renders the overlay.
+    void setConfirmedStyle(OverlayRenderer::ConfirmedStyle style);
+    OverlayRenderer::ConfirmedStyle confirmedStyle() const { return mRenderer.confirmedStyle(); }
 
     /// The image as painted (RGB32). Pure: call it in a worker and hand the result to
     /// cacheDisplayImage() so that showing a large image costs the GUI thread no conversion.
