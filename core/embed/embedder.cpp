@@ -6,6 +6,7 @@
 #include "core/common/files.h"
 #include "core/common/json.h"
 #include "core/common/strings.h"
+#include "core/embed/attributetable.h"
 #include "core/embed/fasttextfile.h"
 
 #include <fasttext/fasttext.h>
@@ -566,6 +567,8 @@ std::shared_ptr<ClassEmbedder> ClassEmbedder::load(const fs::path& file) { retur
 
 std::shared_ptr<ClassEmbedder> ClassEmbedder::load(const fs::path& file, const EmbedderOptions& options)
 {
+    if (isAttributeTableFile(file))
+        return makeAttributeEmbedder(AttributeTable::load(file), file);
     return std::make_shared<FastTextEmbedder>(file, options);
 }
 
@@ -610,6 +613,8 @@ std::string sampledFileChecksum(const fs::path& file)
 
 VectorSpaceId vectorSpaceOfFile(const fs::path& file, int dim)
 {
+    if (isAttributeTableFile(file))
+        return AttributeTable::load(file).space(); // small: parsed whole; its own dimension
     const fs::path manifest = fs::path(file.string() + ".json");
     std::error_code ec;
     if (fs::exists(manifest, ec)) {
@@ -657,7 +662,7 @@ fs::path resolveVectorsPath(const fs::path& explicitFile)
     const fs::path p = defaultVectorsPath();
     if (p.empty())
         throw Error("no default word vectors yet: build them once with `zeromask-cli vectors build` (or "
-                    "scripts/build-default-vectors.sh), or pass --vectors FILE (a fastText .bin/.ftz)");
+                    "scripts/build-default-vectors.sh), or pass --vectors FILE (a fastText .bin/.ftz, or a class -> attribute table .csv)");
     return p;
 }
 

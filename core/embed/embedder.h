@@ -1,6 +1,7 @@
-// ClassEmbedder: class name -> one L2-normalised vector in a fastText space. Handles case, separators,
-// multi-word names, synonyms ("car; automobile"), out-of-vocabulary and misspelled words (subword
-// n-grams). Thread-safe and cached. No fastText types in this header.
+// ClassEmbedder: class name -> one L2-normalised vector in a semantic space. For a fastText space it
+// handles case, separators, multi-word names, synonyms ("car; automobile"), out-of-vocabulary and
+// misspelled words (subword n-grams); for a class -> attribute table (.csv, core/embed/attributetable.h)
+// it looks the class up in the table. Thread-safe and cached. No fastText types in this header.
 #pragma once
 #include "core/common/vectorspace.h"
 
@@ -45,7 +46,9 @@ struct EmbedderOptions {
 class ClassEmbedder {
 public:
     /// Loads a fastText .bin/.ftz (and its manifest `<file>.json` when present, for the space id; else the
-    /// id is computed from the file). Throws zm::Error naming the file and the problem.
+    /// id is computed from the file), or a class -> attribute table when isAttributeTableFile(file) (a
+    /// `.csv`, or text that reads as one; the options do not apply to it). Throws zm::Error naming the
+    /// file and the problem.
     static std::shared_ptr<ClassEmbedder> load(const std::filesystem::path& file);
     static std::shared_ptr<ClassEmbedder> load(const std::filesystem::path& file, const EmbedderOptions& options);
     virtual ~ClassEmbedder() = default;
@@ -58,7 +61,7 @@ public:
     /// Throws zm::Error for empty / whitespace-only names or names that give no usable vector.
     virtual std::vector<float> embed(const std::string& className) const = 0;
 
-    /// Nearest vocabulary words to a vector (cosine, descending).
+    /// Nearest vocabulary words to a vector (cosine, descending); for an attribute table, its classes.
     virtual std::vector<Neighbor> neighbors(const std::vector<float>& vector, int k = 10) const = 0;
 
     /// Cosine between two class names.
@@ -77,6 +80,7 @@ public:
 
 /// The vector space of a vectors file: from its manifest `<file>.json` when present (refused when the
 /// manifest does not describe this file), else name = file stem, checksum = sampledFileChecksum().
+/// An attribute table is parsed and gives its own space (and dimension; `dim` is not used).
 VectorSpaceId vectorSpaceOfFile(const std::filesystem::path& file, int dim);
 
 /// SHA-256 over the file size and samples of the file: all of it up to 16 MiB; beyond that the first
