@@ -1,4 +1,5 @@
-// `zeromask-cli embed NAME...`, `neighbors NAME`, `similarity A B`: class names in a word-vector space.
+// `zeromask-cli embed NAME...`, `neighbors NAME`, `similarity A B`: class names in a word-vector space
+// (or an attribute table's space: neighbours are then its classes).
 #include "app/cli/command.h"
 
 #include "core/common/strings.h"
@@ -26,7 +27,7 @@ zm::cli::Registrar regEmbed(40, [](CLI::App& app) {
     auto o = std::make_shared<EmbedOpts>();
     auto* cmd = app.add_subcommand("embed", "Print the class vector of each NAME (synonyms: 'car; automobile')");
     cmd->add_option("names", o->names, "Class names")->required();
-    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz (default: the built default vectors)");
+    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz or class -> attribute table .csv (default: the built default vectors)");
     cmd->add_flag("--norms", o->norms, "Print the norm (always 1) and the space instead of the values");
     cmd->add_flag("--explain", o->explain, "Show how each name was read (vocabulary words, splits, n-grams)");
     cmd->callback([o] {
@@ -60,10 +61,10 @@ struct NeighborOpts {
 
 zm::cli::Registrar regNeighbors(41, [](CLI::App& app) {
     auto o = std::make_shared<NeighborOpts>();
-    auto* cmd = app.add_subcommand("neighbors", "Nearest vocabulary words of a class name, with cosines");
+    auto* cmd = app.add_subcommand("neighbors", "Nearest vocabulary words (an attribute table: classes) of a class name, with cosines");
     cmd->add_option("name", o->name, "Class name")->required();
     cmd->add_option("-k", o->k, "How many neighbours")->check(CLI::Range(1, 1000));
-    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz (default: the built default vectors)");
+    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz or class -> attribute table .csv (default: the built default vectors)");
     cmd->callback([o] {
         const auto e = open(o->vectors);
         for (const auto& n : e->neighbors(e->embed(o->name), o->k))
@@ -80,7 +81,7 @@ zm::cli::Registrar regSimilarity(42, [](CLI::App& app) {
     auto* cmd = app.add_subcommand("similarity", "Cosine between two class names");
     cmd->add_option("a", o->a, "First class name")->required();
     cmd->add_option("b", o->b, "Second class name")->required();
-    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz (default: the built default vectors)");
+    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz or class -> attribute table .csv (default: the built default vectors)");
     cmd->callback([o] {
         const auto e = open(o->vectors);
         std::cout << zm::fmt(e->similarity(o->a, o->b), 4) << "\n";

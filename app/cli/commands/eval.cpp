@@ -70,6 +70,12 @@ void run(const EvalOpts& o)
         splitName = split.name;
     }
     std::shared_ptr<zm::ClassEmbedder> embedder;
+    auto loadVectors = [&] {
+        embedder = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
+        zm::requireSameSpace(card.vectorSpace, embedder->spaceId(), "model '" + o.model + "'");
+    };
+    if (!o.vectors.empty())
+        loadVectors(); // a file given by name must be the model's space even when the card lists every class
     auto vectorOf = [&](const std::string& name) {
         for (std::size_t i = 0; i < card.seenClasses.size() && i < card.seenVectors.size(); ++i)
             if (card.seenClasses[i] == name)
@@ -77,10 +83,8 @@ void run(const EvalOpts& o)
         for (std::size_t i = 0; i < card.unseenClasses.size() && i < card.unseenVectors.size(); ++i)
             if (card.unseenClasses[i] == name)
                 return card.unseenVectors[i];
-        if (!embedder) {
-            embedder = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
-            zm::requireSameSpace(card.vectorSpace, embedder->spaceId(), "model '" + o.model + "'");
-        }
+        if (!embedder)
+            loadVectors();
         return embedder->embed(name);
     };
     zm::ClassSet classes;
@@ -146,7 +150,7 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels whose best score is below this stay unlabelled");
     cmd->add_option("--absent", o->absent, "Classes absent from the test set: skip (nanmean, SPNet) | zero (ZS3)")
         ->capture_default_str();
-    cmd->add_option("--vectors", o->vectors, "Vectors file for classes the model card does not list");
+    cmd->add_option("--vectors", o->vectors, "Vectors (.bin/.ftz or attribute table .csv) for classes the model card does not list; must be the model's space");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]")->capture_default_str();
     cmd->add_option("--max-side", o->maxSide, "Images are resized so their longest side is at most this (0 = native)")
         ->capture_default_str();

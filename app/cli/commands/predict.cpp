@@ -84,7 +84,7 @@ void run(const PredictOpts& o)
         throw zm::Error("no model found: give --model DIR, or install the default model (scripts/setup.sh)");
     const fs::path vectors = o.vectors.empty() ? zm::defaultVectorsPath() : fs::path(o.vectors);
     if (vectors.empty())
-        throw zm::Error("no word vectors found: give --vectors FILE, or build the default vectors (scripts/setup.sh)");
+        throw zm::Error("no word vectors found: give --vectors FILE (.bin/.ftz or an attribute table .csv), or build the default vectors (scripts/setup.sh)");
 
     zm::SegmenterOptions so;
     so.device = o.device;
@@ -168,7 +168,7 @@ zm::cli::Registrar reg(50, [](CLI::App& app) {
     cmd->add_option("--export", o->exports, "voc | id | coco | preview (repeatable; default voc)");
     cmd->add_option("--out", o->out, "Output folder")->required();
     cmd->add_option("--model", o->model, "Model folder (default: the installed default model)");
-    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz word vectors (default: the default vectors)");
+    cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz word vectors or class -> attribute table .csv (default: the default vectors)");
     cmd->add_option("--gamma", o->gamma, "Calibration subtracted from seen classes (default: the model's)");
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels scoring below this stay void (default 0 = off)");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]");

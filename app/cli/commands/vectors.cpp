@@ -7,6 +7,7 @@
 #include "core/common/json.h"
 #include "core/common/progress.h"
 #include "core/common/strings.h"
+#include "core/embed/attributetable.h"
 #include "core/embed/embedder.h"
 #include "core/embed/fasttextfile.h"
 #include "core/embed/qualityreport.h"
@@ -116,10 +117,20 @@ void registerBuild(CLI::App& parent)
 void registerInfo(CLI::App& parent)
 {
     auto file = std::make_shared<std::string>();
-    auto* cmd = parent.add_subcommand("info", "Check a vectors file and print its space id and header");
-    cmd->add_option("file", *file, "fastText .bin/.ftz (default: the built default vectors)");
+    auto* cmd = parent.add_subcommand("info", "Check a vectors file (or attribute table) and print its space id and header");
+    cmd->add_option("file", *file, "fastText .bin/.ftz or class -> attribute table .csv (default: the built default vectors)");
     cmd->callback([file] {
         const fs::path p = zm::resolveVectorsPath(*file);
+        if (zm::isAttributeTableFile(p)) {
+            const zm::AttributeTable t = zm::AttributeTable::load(p);
+            std::cout << "file:       " << p.string() << " (class -> attribute table)\n"
+                      << "space:      " << t.space().str() << "\n"
+                      << "checksum:   " << t.space().checksum << "\n"
+                      << "dimension:  " << t.dim() << " attributes: " << zm::join(t.attributeNames(), ", ") << "\n"
+                      << "classes:    " << t.size() << ": " << zm::join(t.classNames(), ", ") << "\n"
+                      << "normalize:  " << zm::attributeScalingName(t.scaling()) << "\n";
+            return;
+        }
         const zm::FastTextFileInfo h = zm::inspectFastTextFile(p);
         const auto t0 = std::chrono::steady_clock::now();
         const auto e = zm::ClassEmbedder::load(p);
