@@ -29,6 +29,11 @@ void requireSameSpace(const VectorSpaceId& needed, const VectorSpaceId& loaded, 
 {
     if (needed == loaded)
         return;
+    const std::string attributes = "attributes:";
+    if (needed.name.rfind(attributes, 0) == 0) // a class -> attribute table (core/embed/attributetable.h)
+        throw Error(what + " was trained in vector space " + needed.str() + ", but the loaded vectors are " +
+                    loaded.str() + ". Load the attribute table it was trained with ('" + needed.name.substr(attributes.size()) +
+                    ".csv' with the same classes and values; `zeromask-cli vectors info FILE` shows a table's space).");
     throw Error(what + " was trained in vector space " + needed.str() + ", but the loaded vectors are " +
                 loaded.str() + ". Load the vectors '" + needed.name + "' (see `zeromask-cli vectors --help`).");
 }
