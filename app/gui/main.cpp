@@ -25,7 +25,7 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders to open."), QStringLiteral("[paths...]"));
     const QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("Model folder (card.json + weights) to load instead of the last/default one."), QStringLiteral("DIR"));
-    const QCommandLineOption vectorsOpt(QStringLiteral("vectors"), QStringLiteral("fastText vectors file to load instead of the last/default one."), QStringLiteral("FILE"));
+    const QCommandLineOption vectorsOpt(QStringLiteral("vectors"), QStringLiteral("fastText vectors (.bin/.ftz) or class -> attribute table (.csv) to load instead of the last/default one."), QStringLiteral("FILE"));
     const QCommandLineOption classOpt(QStringLiteral("class"), QStringLiteral("Add a class (repeatable; synonyms with ';')."), QStringLiteral("NAME"));
     const QCommandLineOption threadsOpt(QStringLiteral("threads"), QStringLiteral("Compute threads (default: all cores)."), QStringLiteral("N"));
     const QCommandLineOption quitOpt(QStringLiteral("quit-after"), QStringLiteral("Close after SECONDS (scripted runs, screenshots)."), QStringLiteral("SECONDS"));

@@ -58,7 +58,7 @@ ModelDialog::ModelDialog(const QString& model, const QString& vectors, QWidget* 
     });
     connect(browseVectors, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Word vectors"), QFileInfo(mVectors->text()).path(),
-                                                       tr("fastText models (*.bin *.ftz);;All files (*)"));
+                                                       tr("Class vectors (*.bin *.ftz *.csv);;fastText models (*.bin *.ftz);;Attribute tables (*.csv);;All files (*)"));
         if (!f.isEmpty())
             mVectors->setText(f);
     });
