@@ -225,7 +225,7 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_flag("--transductive", o->t.transductive, "Add the transductive unbiased loss on unlabelled images");
     cmd->add_option("--lambda", o->t.lambda, "Weight of the transductive loss")->capture_default_str();
     cmd->add_option("--unlabelled-subset", o->unlabelledSubset, "Subset of unlabelled target images (transductive)");
-    cmd->add_option("--vectors", o->vectors, "Word-vector file (.bin/.ftz; default: the installed default vectors)");
+    cmd->add_option("--vectors", o->vectors, "Word-vector file (.bin/.ftz) or class -> attribute table (.csv); default: the installed default vectors");
     cmd->add_option("--backbone", o->t.backbone, "small | mobile | resnet50 | resnet101 | a TorchScript encoder .pt")
         ->capture_default_str();
     cmd->add_option("--iterations", o->t.iterations, "Training iterations (batches)")->capture_default_str()->check(CLI::PositiveNumber);
