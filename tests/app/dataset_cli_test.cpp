@@ -1,4 +1,5 @@
 // zeromask-cli dataset / train / eval: the errors a person meets first, checked on the real binary.
+#include "core/common/json.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/testdir.h"
 
@@ -58,4 +59,31 @@ TEST(CliTrain, FromAndGenOptionsCheckTheirInput)
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("generator_steps"), std::string::npos) << r.output;
     EXPECT_FALSE(std::filesystem::exists(dir / "m" / "card.json"));
+}
+
+TEST(CliEval, NameScoresAClassWithTheVectorOfTypedText)
+{
+    zm::test::TempDir dir;
+    const std::string data = (dir / "fs").string();
+    auto r = runCli("dataset fashionscenes --out '" + data + "' --seed 3 --train 2 --test 2 --unlabelled 0 --size 96 --min-item-size 24 --max-item-size 48 --threads 1");
+    if (r.exitCode != 0 && r.output.find("dataset-fashion-mnist") != std::string::npos)
+        GTEST_SKIP() << "Fashion-MNIST not installed: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const std::string model = std::string(ZM_SOURCE_DIR) + "/models/default";
+    const std::string base = "eval --model '" + model + "' --data '" + data + "' --split fashion-unseen-2 --json '" +
+                             (dir / "e.json").string() + "'";
+    r = runCli(base + " --name sandal=flip-flop --name 'pullover=sweater; jumper'");
+    if (r.exitCode != 0 && r.output.find("no word vectors found") != std::string::npos)
+        GTEST_SKIP() << "default vectors not built here: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("class sandal scored as typed 'flip-flop'"), std::string::npos) << r.output;
+    const zm::Json j = zm::loadJsonFile(dir / "e.json");
+    EXPECT_EQ(j["typedNames"]["pullover"], "sweater; jumper");
+    // A class that is not evaluated, or a malformed pair, is refused with the reason.
+    r = runCli(base + " --name cat=kitten");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("cat"), std::string::npos) << r.output;
+    r = runCli(base + " --name sandal");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("CLASS=TEXT"), std::string::npos) << r.output;
 }

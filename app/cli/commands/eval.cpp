@@ -16,6 +16,7 @@
 #include <csignal>
 #include <iostream>
 #include <limits>
+#include <map>
 
 namespace {
 
@@ -35,6 +36,7 @@ struct EvalOpts {
     float gamma = std::numeric_limits<float>::quiet_NaN();
     float voidThreshold = 0.0f;
     int limit = 0, maxSide = 1024;
+    std::vector<std::string> names; ///< --name CLASS=TEXT: score CLASS with the vector of TEXT
 };
 
 std::string pct(double v) { return std::isnan(v) ? "n/a" : zm::fmt(100.0 * v, 2) + " %"; }
@@ -69,6 +71,20 @@ void run(const EvalOpts& o)
         unseen = split.unseen;
         splitName = split.name;
     }
+    // --name CLASS=TEXT: the data set's class CLASS is scored with the vector of TEXT, as if a person had
+    // typed TEXT (a synonym, a misspelling, "a; b"); measures what zero-shot naming really gives.
+    std::map<std::string, std::string> typed;
+    for (const auto& kv : o.names) {
+        const auto eq = kv.find('=');
+        const std::string cls = eq == std::string::npos ? "" : zm::trim(kv.substr(0, eq));
+        const std::string text = eq == std::string::npos ? "" : zm::trim(kv.substr(eq + 1));
+        if (cls.empty() || text.empty())
+            throw zm::Error("--name '" + kv + "': expected CLASS=TEXT, e.g. --name sandal=flip-flop");
+        if (std::find(seen.begin(), seen.end(), cls) == seen.end() && std::find(unseen.begin(), unseen.end(), cls) == unseen.end())
+            throw zm::Error("--name " + cls + ": not a class of this evaluation (classes: " + zm::join(seen, ", ") +
+                            (unseen.empty() ? "" : ", " + zm::join(unseen, ", ")) + ")");
+        typed[cls] = text;
+    }
     std::shared_ptr<zm::ClassEmbedder> embedder;
     auto loadVectors = [&] {
         embedder = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
@@ -77,6 +93,11 @@ void run(const EvalOpts& o)
     if (!o.vectors.empty())
         loadVectors(); // a file given by name must be the model's space even when the card lists every class
     auto vectorOf = [&](const std::string& name) {
+        if (auto it = typed.find(name); it != typed.end()) {
+            if (!embedder)
+                loadVectors();
+            return embedder->embed(it->second);
+        }
         for (std::size_t i = 0; i < card.seenClasses.size() && i < card.seenVectors.size(); ++i)
             if (card.seenClasses[i] == name)
                 return card.seenVectors[i];
@@ -114,7 +135,10 @@ void run(const EvalOpts& o)
 
     const auto& m = r.metrics;
     std::cout << "model " << o.model << " on " << data->name() << " (" << r.images << " images, split " << splitName
-              << ", gamma " << zm::fmt(r.gamma, 2) << ", device " << seg->device() << ")\n"
+              << ", gamma " << zm::fmt(r.gamma, 2) << ", device " << seg->device() << ")\n";
+    for (const auto& [cls, text] : typed)
+        std::cout << "class " << cls << " scored as typed '" << text << "'\n";
+    std::cout
               << zm::metricsTable(m) << "\n"
               << "seen mIoU:   " << pct(m.mIoUSeen) << "\n"
               << "unseen mIoU: " << pct(m.mIoUUnseen) << "\n"
@@ -131,6 +155,8 @@ void run(const EvalOpts& o)
         j["images"] = r.images;
         j["seconds"] = r.seconds;
         j["device"] = seg->device();
+        if (!typed.empty())
+            j["typedNames"] = typed;
         j["confusion"] = r.matrix.toJson();
         zm::saveJsonFile(o.json, j);
     }
@@ -151,6 +177,7 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
     cmd->add_option("--absent", o->absent, "Classes absent from the test set: skip (nanmean, SPNet) | zero (ZS3)")
         ->capture_default_str();
     cmd->add_option("--vectors", o->vectors, "Vectors (.bin/.ftz or attribute table .csv) for classes the model card does not list; must be the model's space");
+    cmd->add_option("--name", o->names, "CLASS=TEXT, repeatable: score CLASS with the vector of TEXT (e.g. sandal=flip-flop)");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]")->capture_default_str();
     cmd->add_option("--max-side", o->maxSide, "Images are resized so their longest side is at most this (0 = native)")
         ->capture_default_str();
