@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rows of docs/BENCHMARKS.md: every method on FashionScenes with the same small backbone and budget.
 # Usage: bash models/recipes/benchmarks.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   ROWs: zs3 cagnet vm zs3-st transductive oracle u4-spnet u4-zs3 (default: all)
+#   ROWs: zs3 cagnet vm zs3-st transductive oracle u4-spnet u4-zs3 u4-cagnet u4-vm u4-transductive
+#   (default: all)
 # Each row writes OUT_DIR/<row>/ (the model) and OUT_DIR/<row>.eval.json (the test-set metrics; the
 # oracle also gets oracle-u4.eval.json). A row whose eval file exists is skipped, so the script resumes.
 # The generative rows start from the SPNet model of their split (--from) so that every method shares one
@@ -12,7 +13,7 @@ build=${1:-build}
 out=${2:-${ZEROMASK_CACHE:-$HOME/.cache/zeromask}/bench}
 shift $(( $# > 2 ? 2 : $# )) || true
 rows=("$@")
-((${#rows[@]})) || rows=(zs3 cagnet vm zs3-st transductive oracle u4-spnet u4-zs3)
+((${#rows[@]})) || rows=(zs3 cagnet vm zs3-st transductive oracle u4-spnet u4-zs3 u4-cagnet u4-vm u4-transductive)
 cli="$build/app/zeromask-cli"
 data=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}/data/fashionscenes-s1
 export OMP_WAIT_POLICY=PASSIVE
@@ -77,6 +78,12 @@ for row in "${rows[@]}"; do
       "$cli" eval --model "$out/oracle" --data "$data" --split fashion-unseen-4 --gamma 0 --json "$out/oracle-u4.eval.json" > "$out/oracle-u4.eval.txt" ;;
     u4-spnet) base u4-spnet fashion-unseen-4 ;;
     u4-zs3) generative u4-zs3 u4-spnet fashion-unseen-4 zs3 ;;
+    u4-cagnet) generative u4-cagnet u4-spnet fashion-unseen-4 cagnet ;;
+    u4-vm) generative u4-vm u4-spnet fashion-unseen-4 vm ;;
+    u4-transductive)
+      [[ -f $out/u4-transductive.eval.json ]] && continue
+      train u4-transductive fashion-unseen-4 "${spnet[@]}" --transductive
+      evaluate u4-transductive fashion-unseen-4 ;;
     *) echo "unknown row '$row'" >&2; exit 2 ;;
   esac
 done
