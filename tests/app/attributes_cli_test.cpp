@@ -163,3 +163,20 @@ TEST(CliAttributes, TrainEvalPredictInAnAttributeSpace)
     EXPECT_TRUE(has(r.output, "1.0000\tzebra\n")) << r.output;
     EXPECT_TRUE(has(r.output, "\ttiger\n")) << r.output;
 }
+
+TEST(CliAttributes, GenerativeMethodTrainsAndPredictsInAnAttributeSpace)
+{
+    zm::test::TempDir dir;
+    makeData(dir / "data");
+    zm::writeFileAtomic(dir / "zoo.csv", "#! normalize = columns\nclass,stripes,legs,fur,water\nzebra,1,4,1,0\nshark,0,0,0,1\ntiger,1,4,1,0.3\n");
+    auto r = runCli("train --data " + q(dir / "data") + " --unseen tiger --method zs3 --gen generator_steps=5 --gen classifier_steps=5 --vectors " +
+                    q(dir / "zoo.csv") + " --iterations 3 --batch 2 --crop 32 --no-calibrate --device cpu --out " + q(dir / "model"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const zm::Json card = zm::loadJsonFile(dir / "model" / "card.json");
+    EXPECT_EQ(card["method"], "zs3");
+    EXPECT_EQ(card["vectorSpace"]["name"], "attributes:zoo");
+    r = runCli("predict " + q(dir / "data" / "images" / "test") + " --model " + q(dir / "model") + " --device cpu --vectors " +
+               q(dir / "zoo.csv") + " --classes 'zebra, shark; tiger' --out " + q(dir / "out"));
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_TRUE(fs::is_regular_file(dir / "out" / "voc" / "1.png")) << r.output;
+}
