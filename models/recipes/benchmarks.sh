@@ -44,6 +44,11 @@ train() { # row split [train args...]: trains (resuming if interrupted) unless t
 base() { # split-model row split
   train "$1" "$2" "${spnet[@]}"
   [[ -f $out/$1.eval.json ]] || evaluate "$1" "$2"
+  # The same model uncalibrated (gamma 0): SPNet without SPNet-C.
+  if [[ ! -f $out/$1-uncalibrated.eval.json ]]; then
+    "$cli" eval --model "$out/$1" --data "$data" --split "$2" --gamma 0 --json "$out/$1-uncalibrated.eval.json.tmp" > "$out/$1-uncalibrated.eval.txt"
+    mv "$out/$1-uncalibrated.eval.json.tmp" "$out/$1-uncalibrated.eval.json"
+  fi
 }
 generative() { # row base split method [args...]
   local row=$1 from=$2 split=$3 method=$4
