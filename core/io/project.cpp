@@ -22,6 +22,7 @@ namespace {
 constexpr const char* kProjectFile = "project.json";
 constexpr const char* kLabelMapFile = "labelmap.json";
 constexpr const char* kLockFile = "session.lock";
+constexpr const char* kExportedFile = "exported.json";
 constexpr const char* kExt = ".zma";
 
 void requireKey(const std::string& key)
@@ -105,6 +106,16 @@ std::unique_ptr<Project> Project::open(const fs::path& folder)
     p->mImagesDir = (images.is_absolute() ? images : (folder / images)).lexically_normal();
     if (fs::exists(folder / kLabelMapFile))
         p->mClasses = ClassTable::load(folder / kLabelMapFile);
+    if (fs::exists(folder / kExportedFile)) {
+        // Only a status hint: a damaged file costs the marks, not the project.
+        try {
+            const Json e = loadJsonFile(folder / kExportedFile);
+            if (e.is_object() && e.contains("images") && e["images"].is_object())
+                for (const auto& [key, when] : e["images"].items())
+                    p->mExported[key] = when.is_string() ? when.get<std::string>() : std::string();
+        } catch (const Error&) {
+        }
+    }
     p->takeLock();
     return p;
 }
@@ -270,6 +281,55 @@ std::vector<std::string> Project::annotated() const
 {
     std::lock_guard<std::mutex> g(mMutex);
     return keysIn(mFolder / "annotations");
+}
+
+void Project::writeExported(const std::map<std::string, std::string>& marks) const
+{
+    Json images = Json::object();
+    for (const auto& [key, when] : marks)
+        images[key] = when;
+    saveJsonFile(mFolder / kExportedFile, Json{{"format", "zeromask-exported"}, {"version", 1}, {"images", images}});
+}
+
+void Project::markExported(const std::vector<std::string>& keys)
+{
+    for (const auto& k : keys)
+        requireKey(k);
+    std::lock_guard<std::mutex> g(mMutex);
+    auto marks = mExported;
+    const std::string now = nowIso();
+    for (const auto& k : keys)
+        marks[k] = now;
+    writeExported(marks);
+    mExported = std::move(marks);
+}
+
+void Project::clearExported(const std::string& key)
+{
+    std::lock_guard<std::mutex> g(mMutex);
+    auto it = mExported.find(key);
+    if (it == mExported.end())
+        return;
+    auto marks = mExported;
+    marks.erase(key);
+    writeExported(marks);
+    mExported = std::move(marks);
+}
+
+bool Project::isExported(const std::string& key) const
+{
+    std::lock_guard<std::mutex> g(mMutex);
+    return mExported.count(key) > 0;
+}
+
+std::vector<std::string> Project::exported() const
+{
+    std::lock_guard<std::mutex> g(mMutex);
+    std::vector<std::string> keys;
+    for (const auto& [key, when] : mExported)
+        keys.push_back(key);
+    std::sort(keys.begin(), keys.end(), naturalLess);
+    return keys;
 }
 
 void Project::remapEverywhere(const std::map<std::uint16_t, std::uint16_t>& mapping, Progress& progress)

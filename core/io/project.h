@@ -4,6 +4,7 @@
 //   labelmap.json         the classes (ClassTable), written atomically on every change
 //   annotations/<image>.zma   saved state per image (labels, confirmed flags, prediction)
 //   autosave/<image>.zma      newer unsaved state, written by autosave() (the GUI debounces, ~1 s)
+//   exported.json         images exported since their last change (file name -> time), for the GUI's status
 //   session.lock          pid of the process that has the project open
 // Every write is atomic (temporary file + fsync + rename), so a crash or kill -9 leaves either the old or
 // the new file, never a torn one: at most the work since the last autosave is lost. Autosaves left at
@@ -71,6 +72,15 @@ public:
     /// Images with a saved annotation, natural order.
     std::vector<std::string> annotated() const;
 
+    /// Records that these images' labels were exported now (exported.json, written atomically; throws
+    /// zm::Error on failure and changes nothing). An edit after the export should call clearExported().
+    void markExported(const std::vector<std::string>& keys);
+    /// Forgets the export mark of an image (it changed since); no write when it had none.
+    void clearExported(const std::string& key);
+    bool isExported(const std::string& key) const;
+    /// Images marked exported, natural order.
+    std::vector<std::string> exported() const;
+
     /// Merges class `from` into `into` across the project: every saved and autosaved annotation
     /// relabels `from` as `into` (confirmed pixels stay confirmed), then `from` leaves the table.
     /// Each file is rewritten atomically and the table last, so an interruption leaves valid files.
@@ -89,10 +99,12 @@ private:
     std::filesystem::path annotationPath(const std::string& key) const;
     std::filesystem::path autosavePath(const std::string& key) const;
     void takeLock();
+    void writeExported(const std::map<std::string, std::string>& marks) const;
     void remapEverywhere(const std::map<std::uint16_t, std::uint16_t>& mapping, Progress& progress);
 
     std::filesystem::path mFolder, mImagesDir;
     ClassTable mClasses;
+    std::map<std::string, std::string> mExported; ///< key -> ISO time of the export
     bool mPreviousCrashed = false;
     bool mOwnsLock = false;
     int mLockedBy = 0;

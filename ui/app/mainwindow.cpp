@@ -3,6 +3,8 @@
 #include "ui/app/mainwindow.h"
 
 #include "ui/app/modeldialog.h"
+#include "ui/app/projectlocation.h"
+#include "ui/app/thumbnailcache.h"
 #include "ui/canvas/canvasview.h"
 #include "ui/document/imagedocument.h"
 #include "ui/edit/toolbox.h"
@@ -70,10 +72,9 @@ struct MainWindow::LoadResult {
 
 namespace {
 
-QIcon statusIcon(MainWindow::ImageStatus s)
+QColor statusColor(MainWindow::ImageStatus s)
 {
-    // Small coloured dots: grey = to do, blue = encoded, green = predicted, orange = edited,
-    // violet = exported, red = unreadable.
+    // Grey = to do, blue = encoded, green = predicted, orange = edited, violet = exported, red = unreadable.
     QColor c;
     switch (s) {
     case MainWindow::ImageStatus::NotPredicted: c = QColor(150, 150, 150); break;
@@ -83,13 +84,38 @@ QIcon statusIcon(MainWindow::ImageStatus s)
     case MainWindow::ImageStatus::Exported: c = QColor(145, 30, 180); break;
     case MainWindow::ImageStatus::Unreadable: c = QColor(220, 30, 40); break;
     }
-    QPixmap pm(32, 32);
+    return c;
+}
+
+/// The list item's icon: the thumbnail (when there is one) with the status dot in its corner, or
+/// the dot alone. Drawn at the device pixel ratio, so it stays sharp on HiDPI screens.
+QIcon statusIcon(MainWindow::ImageStatus s, const QImage& thumbnail, QSize box, qreal dpr)
+{
+    const QColor c = statusColor(s);
+    QPixmap pm((QSizeF(box) * dpr).toSize());
+    pm.setDevicePixelRatio(dpr);
     pm.fill(Qt::transparent);
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
+    if (thumbnail.isNull()) {
+        const qreal d = std::min(box.width(), box.height()) * 0.45;
+        p.setBrush(c);
+        p.setPen(Qt::NoPen);
+        p.drawEllipse(QRectF((box.width() - d) / 2, (box.height() - d) / 2, d, d));
+        return QIcon(pm);
+    }
+    const QSize t = thumbnail.size().scaled(box, Qt::KeepAspectRatio);
+    const QRectF r((box.width() - t.width()) / 2.0, (box.height() - t.height()) / 2.0, t.width(), t.height());
+    p.drawImage(r, thumbnail);
+    // A frame in the status colour and a dot with a white ring: readable on any photo.
+    p.setPen(QPen(c, 2));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(r.adjusted(1, 1, -1, -1));
+    const qreal d = std::max(10.0, box.height() * 0.22);
+    p.setPen(QPen(Qt::white, 1.5));
     p.setBrush(c);
-    p.setPen(Qt::NoPen);
-    p.drawEllipse(QRectF(6, 6, 20, 20));
+    p.drawEllipse(QRectF(r.right() - d - 2, r.bottom() - d - 2, d, d));
     return QIcon(pm);
 }
 
@@ -130,6 +156,13 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     mImageList = new QListWidget(this);
     mImageList->setObjectName(QStringLiteral("ImageList"));
     mImageList->setUniformItemSizes(true);
+    mImageList->setIconSize(QSize(96, 72));
+    mThumbnails = new ThumbnailCache(QSize(96, 72), this);
+    connect(mThumbnails, &ThumbnailCache::ready, this, [this](const QString& path, const QImage&) {
+        const int i = int(mPaths.indexOf(path));
+        if (i >= 0)
+            updateStatusItem(i);
+    });
     auto* imagesDock = new QDockWidget(tr("Images"), this);
     imagesDock->setObjectName(QStringLiteral("ImagesDock"));
     imagesDock->setWidget(mImageList);
@@ -164,6 +197,9 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     mStatusTimes->setObjectName(QStringLiteral("StatusTimes"));
     mStatusModel = new QLabel(this);
     mStatusModel->setObjectName(QStringLiteral("StatusModel"));
+    mStatusProject = new QLabel(this);
+    mStatusProject->setObjectName(QStringLiteral("StatusProject"));
+    mStatusProject->hide();
     mProgress = new QProgressBar(this);
     mProgress->setObjectName(QStringLiteral("BusyIndicator"));
     mProgress->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 28);
@@ -172,6 +208,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     statusBar()->addWidget(mStatusImage, 1);
     statusBar()->addWidget(mStatusHover, 1);
     statusBar()->addPermanentWidget(mProgress);
+    statusBar()->addPermanentWidget(mStatusProject);
     statusBar()->addPermanentWidget(mStatusTimes);
     statusBar()->addPermanentWidget(mStatusModel);
 
@@ -297,6 +334,7 @@ void MainWindow::createActions()
     mExportActions = new ExportActions([this] { return editContext(); }, this);
     file->addActions(mExportActions->actions());
     connect(mExportActions, &ExportActions::message, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+    connect(mExportActions, &ExportActions::exported, this, &MainWindow::markExported);
     file->addSeparator();
     file->addAction(themedIcon("chart"), tr("Open &training log..."), this, &MainWindow::openTrainingLog);
     file->addSeparator();
@@ -357,6 +395,18 @@ void MainWindow::createActions()
     mConfirmedCycle->setToolTip(tr("Confirmed vs predicted pixels: alike, predicted lighter, confirmed only (K)"));
     mConfirmedCycle->setMenu(confirmedMenu);
     connect(mConfirmedCycle, &QAction::triggered, this, [this] { setConfirmedStyle((confirmedStyle() + 1) % 3); });
+    mThumbnailsAction = view->addAction(tr("Image &thumbnails"));
+    mThumbnailsAction->setObjectName(QStringLiteral("ThumbnailsAction"));
+    mThumbnailsAction->setCheckable(true);
+    mThumbnailsAction->setChecked(true);
+    mThumbnailsAction->setToolTip(tr("Show a small preview of each image in the image list"));
+    connect(mThumbnailsAction, &QAction::toggled, this, [this](bool on) {
+        mImageList->setIconSize(on ? mThumbnails->size() : QSize(16, 16));
+        if (on)
+            mThumbnails->request(mPaths);
+        for (int i = 0; i < mPaths.size(); ++i)
+            updateStatusItem(i);
+    });
     auto* hideOverlay = view->addAction(tr("&Hide overlay"));
     hideOverlay->setCheckable(true);
     hideOverlay->setShortcut(QKeySequence(Qt::Key_H));
@@ -509,6 +559,9 @@ void MainWindow::openPaths(const QStringList& paths)
         }
     }
     openProjectFor(files);
+    statusFromProject();
+    if (mThumbnailsAction->isChecked())
+        mThumbnails->request(files);
     mCurrent = -1;
     Q_EMIT imagesOpened(files);
     if (files.isEmpty()) {
@@ -538,9 +591,67 @@ void MainWindow::setImageStatus(const QString& path, ImageStatus status)
     const int i = int(mPaths.indexOf(path));
     if (i < 0)
         return;
+    const ImageStatus before = mStatus[std::size_t(i)];
     mStatus[std::size_t(i)] = status;
     updateStatusItem(i);
+    if (!mProject || before == status || (before != ImageStatus::Exported && status != ImageStatus::Exported))
+        return;
+    // The mark lives in the project, so "exported" survives a restart and an edit clears it.
+    const std::string key = zm::Project::keyOf(path.toStdString());
+    try {
+        if (status == ImageStatus::Exported)
+            mProject->markExported({key});
+        else
+            mProject->clearExported(key);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Could not record the export status: %1").arg(QString::fromUtf8(e.what())), 8000);
+    }
 }
+
+void MainWindow::markExported(const QStringList& keys)
+{
+    std::vector<std::string> marks;
+    for (const QString& k : keys) {
+        const std::string key = k.toStdString();
+        for (int i = 0; i < mPaths.size(); ++i)
+            if (zm::Project::keyOf(mPaths[i].toStdString()) == key) {
+                mStatus[std::size_t(i)] = ImageStatus::Exported;
+                updateStatusItem(i);
+            }
+        marks.push_back(key);
+    }
+    if (!mProject || marks.empty())
+        return;
+    try {
+        mProject->markExported(marks); // one write for a whole-project export
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Could not record the export status: %1").arg(QString::fromUtf8(e.what())), 8000);
+    }
+}
+
+void MainWindow::statusFromProject()
+{
+    if (!mProject)
+        return;
+    for (int i = 0; i < mPaths.size(); ++i) {
+        ImageStatus& s = mStatus[std::size_t(i)];
+        if (s != ImageStatus::NotPredicted)
+            continue; // an open document's status is newer than the files
+        const std::string key = zm::Project::keyOf(mPaths[i].toStdString());
+        try {
+            if (mProject->isExported(key))
+                s = ImageStatus::Exported;
+            else if (mProject->hasAnnotation(key) || mProject->hasAutosave(key))
+                s = ImageStatus::Edited;
+        } catch (const std::exception&) {
+            // A file name the project cannot hold: no status from it.
+        }
+        if (s != ImageStatus::NotPredicted)
+            updateStatusItem(i);
+    }
+}
+
+void MainWindow::setWritableCheck(std::function<bool(const QString&)> check) { mWritable = std::move(check); }
 
 void MainWindow::updateStatusItem(int index)
 {
@@ -548,7 +659,10 @@ void MainWindow::updateStatusItem(int index)
     if (!item)
         return;
     const ImageStatus s = mStatus[std::size_t(index)];
-    item->setIcon(statusIcon(s));
+    const bool thumbs = mThumbnailsAction && mThumbnailsAction->isChecked();
+    item->setIcon(statusIcon(s, thumbs ? mThumbnails->cached(mPaths[index]) : QImage(), mImageList->iconSize(),
+                             mImageList->devicePixelRatioF()));
+    item->setData(Qt::AccessibleDescriptionRole, statusText(s));
     QString tip = QStringLiteral("%1\n%2").arg(mPaths[index], statusText(s));
     if (s == ImageStatus::Unreadable)
         tip += QStringLiteral("\n") + mProblems.value(mPaths[index]);
@@ -615,11 +729,11 @@ void MainWindow::imageLoaded()
         mUndoGroup->addStack(doc->undoStack());
         mAutosaver->watch(doc);
         connect(doc, &ImageDocument::edited, this, [this, doc] {
+            if (mApplyingSavedState)
+                return;
             const int k = int(mPaths.indexOf(doc->path()));
-            if (k >= 0 && mStatus[std::size_t(k)] != ImageStatus::Edited) {
-                mStatus[std::size_t(k)] = ImageStatus::Edited;
-                updateStatusItem(k);
-            }
+            if (k >= 0 && mStatus[std::size_t(k)] != ImageStatus::Edited)
+                setImageStatus(doc->path(), ImageStatus::Edited); // an exported image changed: mark dropped
         });
     }
     const int w = r.image.width, h = r.image.height;
@@ -630,12 +744,15 @@ void MainWindow::imageLoaded()
     const std::string key = zm::Project::keyOf(r.path.toStdString());
     if (fresh && mProject && mProject->hasAnnotation(key)) {
         try {
+            mApplyingSavedState = true;
             doc->setState(mProject->load(key));
+            mApplyingSavedState = false;
             if (i >= 0) {
-                mStatus[std::size_t(i)] = ImageStatus::Edited;
+                mStatus[std::size_t(i)] = mProject->isExported(key) ? ImageStatus::Exported : ImageStatus::Edited;
                 updateStatusItem(i);
             }
         } catch (const std::exception& e) {
+            mApplyingSavedState = false;
             statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
         }
     }
@@ -879,9 +996,11 @@ void MainWindow::openProjectFor(const QStringList& files)
 {
     if (files.isEmpty())
         return;
-    const std::filesystem::path dir = QFileInfo(files.front()).absolutePath().toStdString();
-    const std::filesystem::path folder = zm::Project::defaultFolder(dir);
-    if (mProject && mProject->folder() == folder)
+    const QString imagesDir = QFileInfo(files.front()).absolutePath();
+    const std::filesystem::path dir = imagesDir.toStdString();
+    // Beside the images when that folder can be written, else a per-user folder (projectlocation.h).
+    ProjectLocation where = locateProject(imagesDir, mWritable ? mWritable : WritableCheck(canWriteInto));
+    if (mProject && mProject->folder() == where.folder)
         return;
     // Finish writing into the old project before switching.
     mAutosaver->setProject(nullptr);
@@ -892,11 +1011,34 @@ void MainWindow::openProjectFor(const QStringList& files)
         }
     }
     mProject.reset();
+    mProjectFallback = false;
+    mStatusProject->hide();
     try {
-        mProject = zm::Project::openOrCreate(folder, dir);
+        mProject = zm::Project::openOrCreate(where.folder, dir);
     } catch (const std::exception& e) {
-        statusBar()->showMessage(tr("Autosave is off: %1").arg(QString::fromUtf8(e.what())), 15000);
-        return;
+        if (where.fallback) {
+            statusBar()->showMessage(tr("Autosave is off: %1").arg(QString::fromUtf8(e.what())), 15000);
+            return;
+        }
+        // The check passed but creating failed (a race, a full disk): the per-user folder, then.
+        const std::filesystem::path perUser = fallbackProjectFolder(imagesDir);
+        try {
+            mProject = zm::Project::openOrCreate(perUser, dir);
+            where = {perUser, true,
+                     tr("%1 could not be created (%2): your work is saved in %3")
+                         .arg(QString::fromStdString(where.folder.string()), QString::fromUtf8(e.what()),
+                              QString::fromStdString(perUser.string()))};
+        } catch (const std::exception& e2) {
+            statusBar()->showMessage(tr("Autosave is off: %1").arg(QString::fromUtf8(e2.what())), 15000);
+            return;
+        }
+    }
+    if (where.fallback) {
+        mProjectFallback = true;
+        mStatusProject->setText(tr("Project: per-user folder"));
+        mStatusProject->setToolTip(where.reason);
+        mStatusProject->show();
+        statusBar()->showMessage(where.reason, 20000);
     }
     mAutosaver->setProject(mProject.get());
     // The project's classes are what its labels mean: they replace the session's list.

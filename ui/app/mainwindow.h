@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 class QAction;
@@ -39,6 +40,7 @@ class ClassListModel;
 class ClassesPanel;
 class ImageDocument;
 class SegmentationController;
+class ThumbnailCache;
 class Tool;
 class ToolBox;
 
@@ -60,7 +62,8 @@ public:
     /// Shows an image: the file is read in a worker, then encoded and scored in workers.
     void showImage(int index);
     ImageStatus imageStatus(int index) const;
-    /// Exporters call this to mark an image exported.
+    /// Sets an image's status. Exported is also recorded in the project (it survives restarts) and is
+    /// what a GUI export sets; an edit after it makes the image Edited again and drops the mark.
     void setImageStatus(const QString& path, ImageStatus status);
     /// Why an image could not be read (empty when it could).
     QString imageProblem(int index) const;
@@ -101,8 +104,15 @@ public:
     /// Ctrl+S: writes the class list and every edited image's labels into the project
     /// (<image folder>/zeromask-project, zm::Project). False with the message in `error`.
     bool saveProject(QString* error = nullptr);
-    /// The open project (nullptr when none could be opened, e.g. a read-only folder: autosave is off).
+    /// The open project (nullptr when none could be opened: autosave is off).
     zm::Project* project() const { return mProject.get(); }
+    /// True when the project lives in the per-user folder because the images' folder is not writable
+    /// (see ui/app/projectlocation.h); the status bar says so.
+    bool projectIsFallback() const { return mProjectFallback; }
+    /// Tests: replaces the "can this folder be written" check used when a project is opened.
+    void setWritableCheck(std::function<bool(const QString&)> check);
+    /// Thumbnails of the image list (made in a worker, cached).
+    ThumbnailCache* thumbnails() const { return mThumbnails; }
     Autosaver* autosaver() const { return mAutosaver; }
     /// What the export/import/statistics actions work on.
     EditContext editContext() const;
@@ -130,6 +140,8 @@ private:
     void imageLoaded();
     void activateDocument(ImageDocument* doc, std::shared_ptr<const zm::Image> pixels = nullptr);
     void updateStatusItem(int index);
+    void statusFromProject();
+    void markExported(const QStringList& keys);
     void updateModelStatus();
     void updateNotice();
     void updatePrefetch();
@@ -152,6 +164,12 @@ private:
     QLabel* mStatusHover = nullptr;
     QLabel* mStatusTimes = nullptr;
     QLabel* mStatusModel = nullptr;
+    QLabel* mStatusProject = nullptr;
+    ThumbnailCache* mThumbnails = nullptr;
+    QAction* mThumbnailsAction = nullptr;
+    std::function<bool(const QString&)> mWritable;
+    bool mProjectFallback = false;
+    bool mApplyingSavedState = false; ///< loading saved work is not an edit
     QProgressBar* mProgress = nullptr;
     QSlider* mOpacity = nullptr;
     QAction* mOutlineAction = nullptr;

@@ -31,8 +31,13 @@ ExportActions::ExportActions(ContextProvider provider, QWidget* parent)
 
     connect(mExport, &QAction::triggered, this, [this] {
         ExportDialog dlg(mProvider(), mHost);
-        if (dlg.exec() == QDialog::Accepted)
+        if (dlg.exec() == QDialog::Accepted) {
             Q_EMIT message(tr("Exported %n image(s)", "", dlg.exportedImages()));
+            QStringList keys;
+            for (const std::string& k : dlg.exportedKeys())
+                keys << QString::fromStdString(k);
+            Q_EMIT exported(keys);
+        }
     });
     connect(mStats, &QAction::triggered, this, [this] {
         StatisticsDialog dlg(mProvider(), mHost);

@@ -8,6 +8,7 @@
 #include "ui/export/editcontext.h"
 
 #include <QList>
+#include <QStringList>
 #include <QObject>
 
 #include <functional>
@@ -39,6 +40,8 @@ public:
 Q_SIGNALS:
     /// A status-bar message ("Imported 1234 pixels").
     void message(const QString& text);
+    /// Labels of these images (keys: file names) were written by an export.
+    void exported(const QStringList& keys);
 
 private:
     ContextProvider mProvider;

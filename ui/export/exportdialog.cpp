@@ -102,6 +102,7 @@ zm::ExportOptions ExportDialog::options() const
 bool ExportDialog::runExport(QString* error)
 {
     mExported = 0;
+    mExportedKeys.clear();
     const zm::ExportOptions opt = options();
     const QString folder = mFolder->text().trimmed();
     auto fail = [error](const QString& m) {
@@ -123,6 +124,7 @@ bool ExportDialog::runExport(QString* error)
             return fail(QString::fromStdString(e.what()));
         }
         mExported = 1;
+        mExportedKeys = {zm::Project::keyOf(mContext.current->path().toStdString())};
         return true;
     }
     if (!mContext.project)
@@ -161,7 +163,11 @@ bool ExportDialog::runExport(QString* error)
         loop.exec();
     bar.reset();
     const QString result = f.result();
-    return result.isEmpty() ? true : fail(result);
+    if (!result.isEmpty())
+        return fail(result);
+    // exportProject writes every image with a saved annotation (all open ones were just saved).
+    mExportedKeys = project->annotated();
+    return true;
 }
 
 void ExportDialog::accept()

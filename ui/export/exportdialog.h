@@ -6,6 +6,9 @@
 
 #include <QDialog>
 
+#include <string>
+#include <vector>
+
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
@@ -26,6 +29,8 @@ public:
     bool runExport(QString* error);
     /// Images written by the last run.
     int exportedImages() const { return mExported; }
+    /// Their keys (image file names): what the main window marks "exported".
+    const std::vector<std::string>& exportedKeys() const { return mExportedKeys; }
 
     void accept() override;
 
@@ -40,6 +45,7 @@ private:
     QComboBox* mPalette;
     QLineEdit* mFolder;
     int mExported = 0;
+    std::vector<std::string> mExportedKeys;
 };
 
 } // namespace zm::ui

@@ -1,0 +1,261 @@
+// The main window's image list and project: per-image status (not yet predicted -> predicted ->
+// edited -> exported, exported kept across a restart and dropped by an edit), thumbnails, and the
+// per-user project folder when the images' folder cannot be written.
+#include "ui/app/mainwindow.h"
+#include "ui/app/projectlocation.h"
+#include "ui/app/thumbnailcache.h"
+#include "ui/document/imagedocument.h"
+#include "ui/engine/segmentationcontroller.h"
+#include "ui/export/exportdialog.h"
+#include "ui/model/classlistmodel.h"
+#include "ui/panels/classespanel.h"
+#include "tests/ui/support/uitest.h"
+
+#include "core/io/project.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QTimer>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace zm;
+using Status = zm::ui::MainWindow::ImageStatus;
+
+namespace {
+
+QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+
+struct Session {
+    std::shared_ptr<test::FakeBackend> backend = std::make_shared<test::FakeBackend>();
+    std::shared_ptr<test::FakeEmbedder> embedder = std::make_shared<test::FakeEmbedder>();
+    std::unique_ptr<ui::MainWindow> w;
+
+    explicit Session(std::function<bool(const QString&)> writable = {})
+    {
+        test::isolateSettings();
+        w = std::make_unique<ui::MainWindow>(nullptr, false);
+        w->setEmbedder(embedder);
+        w->setBackend(backend);
+        if (writable)
+            w->setWritableCheck(std::move(writable));
+    }
+    ui::ImageDocument* open(const std::filesystem::path& dir)
+    {
+        w->openPaths({qpath(dir)});
+        test::waitFor([&] { return w->currentDocument() && !w->currentDocument()->image().empty(); });
+        return w->currentDocument();
+    }
+    void typeClass(const QString& name)
+    {
+        QLineEdit* edit = w->classesPanel()->nameEdit();
+        edit->setText(name);
+        QTest::keyClick(edit, Qt::Key_Return);
+    }
+    /// File > Export labels..., this image, into `out`: the real action and dialog.
+    void exportCurrent(const std::filesystem::path& out)
+    {
+        QTimer::singleShot(0, [out] {
+            auto* dlg = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
+            ASSERT_NE(dlg, nullptr);
+            dlg->setOutputFolder(qpath(out));
+            dlg->setWholeProject(false);
+            dlg->accept();
+        });
+        w->findChild<QAction*>(QStringLiteral("ExportLabelsAction"))->trigger();
+    }
+};
+
+void twoImages(const test::TempDir& dir)
+{
+    saveImage(dir / "a.png", test::threeColourImage(40, 20));
+    saveImage(dir / "b.png", test::threeColourImage(20, 40));
+}
+
+} // namespace
+
+TEST(MainWindowProject, StatusGoesFromNotPredictedToExportedAndSurvivesRestart)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    std::uint16_t red = 0;
+    {
+        Session s;
+        s.w->thumbnails()->setDiskCacheFolder({});
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        EXPECT_EQ(s.w->imageStatus(1), Status::NotPredicted);
+        // Thumbnails arrive from the worker and become the list's icons.
+        ASSERT_TRUE(test::waitFor([&] { return !s.w->thumbnails()->cached(qpath(dir / "b.png")).isNull(); }));
+        EXPECT_EQ(s.w->thumbnails()->cached(qpath(dir / "b.png")).size(), QSize(36, 72));
+        EXPECT_FALSE(s.w->imageList()->item(1)->icon().isNull());
+        EXPECT_EQ(s.w->imageList()->item(0)->text(), QStringLiteral("a.png"));
+
+        s.typeClass(QStringLiteral("red"));
+        red = s.w->classes()->at(0).id;
+        ASSERT_TRUE(test::waitFor([&] { return s.w->imageStatus(0) == Status::Predicted; }));
+        doc->applyLabels(QRect(0, 0, 2, 2), std::vector<std::uint16_t>(4, red), std::vector<std::uint8_t>(4, 1));
+        EXPECT_EQ(s.w->imageStatus(0), Status::Edited);
+
+        s.exportCurrent(dir / "out");
+        EXPECT_TRUE(std::filesystem::exists(dir / "out" / "voc" / "a.png"));
+        EXPECT_EQ(s.w->imageStatus(0), Status::Exported);
+        ASSERT_NE(s.w->project(), nullptr);
+        EXPECT_TRUE(s.w->project()->isExported("a.png"));
+        EXPECT_FALSE(s.w->project()->isExported("b.png"));
+        // A new prediction (another class) does not make an exported image "predicted" again.
+        s.typeClass(QStringLiteral("green"));
+        ASSERT_TRUE(test::waitFor([&] { return !s.w->controller()->isBusy(); }));
+        EXPECT_EQ(s.w->imageStatus(0), Status::Exported);
+        QString error;
+        ASSERT_TRUE(s.w->saveProject(&error)) << error.toStdString();
+    }
+    {
+        // The next start: "exported" comes from the project before the image is read, and stays
+        // when its saved labels are loaded (loading is not an edit).
+        Session s;
+        s.w->thumbnails()->setDiskCacheFolder({});
+        s.w->openPaths({qpath(dir.path())});
+        EXPECT_EQ(s.w->imageStatus(0), Status::Exported);
+        EXPECT_EQ(s.w->imageStatus(1), Status::NotPredicted);
+        ASSERT_TRUE(test::waitFor([&] { return s.w->currentDocument() && !s.w->currentDocument()->labels().empty(); }));
+        ASSERT_TRUE(test::waitFor([&] { return !s.w->controller()->isBusy(); }));
+        EXPECT_EQ(s.w->imageStatus(0), Status::Exported);
+        // An edit after the export: edited again, and the mark leaves the project.
+        ui::ImageDocument* doc = s.w->currentDocument();
+        doc->applyLabels(QRect(5, 5, 1, 1), {red}, {1});
+        EXPECT_EQ(s.w->imageStatus(0), Status::Edited);
+        EXPECT_FALSE(s.w->project()->isExported("a.png"));
+        QString error;
+        ASSERT_TRUE(s.w->saveProject(&error)) << error.toStdString();
+    }
+    {
+        Session s;
+        s.w->thumbnails()->setDiskCacheFolder({});
+        s.w->openPaths({qpath(dir.path())});
+        EXPECT_EQ(s.w->imageStatus(0), Status::Edited);
+    }
+}
+
+TEST(MainWindowProject, ReadOnlyImageFolderUsesAPerUserProjectAndLosesNoWork)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    test::isolateSettings(); // the per-user folder depends on the (test) application name
+    const auto perUser = ui::fallbackProjectFolder(qpath(dir.path()));
+    std::filesystem::remove_all(perUser);
+    auto readOnly = [](const QString&) { return false; };
+    std::uint16_t red = 0;
+    {
+        Session s(readOnly);
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        ASSERT_NE(s.w->project(), nullptr);
+        EXPECT_TRUE(s.w->projectIsFallback());
+        EXPECT_EQ(s.w->project()->folder(), perUser);
+        EXPECT_EQ(std::filesystem::absolute(s.w->project()->imagesDir()).lexically_normal(),
+                  std::filesystem::absolute(dir.path()).lexically_normal());
+        EXPECT_FALSE(std::filesystem::exists(dir / "zeromask-project")); // nothing written beside the images
+        // The status bar says where the work goes.
+        auto* label = s.w->findChild<QLabel*>(QStringLiteral("StatusProject"));
+        ASSERT_NE(label, nullptr);
+        EXPECT_TRUE(label->isVisibleTo(s.w.get()));
+        EXPECT_TRUE(label->toolTip().contains(qpath(perUser)));
+        s.typeClass(QStringLiteral("red"));
+        red = s.w->classes()->at(0).id;
+        doc->applyLabels(QRect(1, 1, 3, 3), std::vector<std::uint16_t>(9, red), std::vector<std::uint8_t>(9, 1));
+        QString error;
+        ASSERT_TRUE(s.w->saveProject(&error)) << error.toStdString();
+        EXPECT_TRUE(std::filesystem::exists(perUser / "annotations" / "a.png.zma"));
+    }
+    {
+        // The same folder, still read-only: the same per-user project, the work comes back.
+        Session s(readOnly);
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        EXPECT_EQ(s.w->project()->folder(), perUser);
+        ASSERT_EQ(s.w->classes()->rowCount(), 1);
+        EXPECT_EQ(doc->labels().at(2, 2), red);
+        EXPECT_TRUE(doc->isConfirmed(2, 2));
+    }
+    {
+        // Writable again but with no project of its own: the per-user work is not abandoned.
+        Session s([](const QString&) { return true; });
+        s.open(dir.path());
+        EXPECT_EQ(s.w->project()->folder(), perUser);
+        EXPECT_TRUE(s.w->projectIsFallback());
+    }
+    std::filesystem::remove_all(perUser);
+}
+
+TEST(MainWindowProject, ReadOnlyProjectBesideTheImagesIsCopiedToThePerUserFolder)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    test::isolateSettings(); // the per-user folder depends on the (test) application name
+    const auto perUser = ui::fallbackProjectFolder(qpath(dir.path()));
+    std::filesystem::remove_all(perUser);
+    {
+        Session s; // writable: the project is made beside the images (e.g. shipped with samples)
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        EXPECT_FALSE(s.w->projectIsFallback());
+        s.typeClass(QStringLiteral("sky"));
+        doc->applyLabels(QRect(0, 0, 1, 1), {s.w->classes()->at(0).id}, {1});
+        QString error;
+        ASSERT_TRUE(s.w->saveProject(&error)) << error.toStdString();
+    }
+    ASSERT_TRUE(zm::Project::exists(dir / "zeromask-project"));
+    {
+        Session s([](const QString&) { return false; }); // now installed read-only
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        EXPECT_TRUE(s.w->projectIsFallback());
+        EXPECT_EQ(s.w->project()->folder(), perUser);
+        ASSERT_EQ(s.w->classes()->rowCount(), 1);
+        EXPECT_EQ(s.w->classes()->at(0).name, QStringLiteral("sky"));
+        EXPECT_TRUE(doc->isConfirmed(0, 0));
+    }
+    std::filesystem::remove_all(perUser);
+}
+
+TEST(MainWindowProject, RealReadOnlyFolderIsDetected)
+{
+    test::TempDir dir;
+    saveImage(dir / "a.png", test::threeColourImage(8, 8));
+    test::isolateSettings(); // the per-user folder depends on the (test) application name
+    const auto perUser = ui::fallbackProjectFolder(qpath(dir.path()));
+    std::filesystem::remove_all(perUser);
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+    const bool writableAnyway = ui::canWriteInto(qpath(dir.path()));
+    if (writableAnyway) {
+        ::chmod(dir.path().c_str(), 0755);
+        GTEST_SKIP() << "permissions do not stop this user (root): the injected check covers the logic";
+    }
+    {
+        Session s;
+        s.open(dir.path());
+        EXPECT_TRUE(s.w->projectIsFallback());
+        EXPECT_EQ(s.w->project()->folder(), perUser);
+    }
+    ::chmod(dir.path().c_str(), 0755);
+    std::filesystem::remove_all(perUser);
+}
+
+TEST(ProjectLocation, StableFolderPerImagesPath)
+{
+    test::TempDir a, b;
+    EXPECT_EQ(ui::fallbackProjectFolder(qpath(a.path())), ui::fallbackProjectFolder(qpath(a.path() / ".")));
+    EXPECT_NE(ui::fallbackProjectFolder(qpath(a.path())), ui::fallbackProjectFolder(qpath(b.path())));
+    EXPECT_TRUE(ui::canWriteInto(qpath(a.path())));
+    EXPECT_FALSE(ui::canWriteInto(qpath(a.path() / "missing")));
+    const ui::ProjectLocation here = ui::locateProject(qpath(a.path()));
+    EXPECT_FALSE(here.fallback);
+    EXPECT_EQ(here.folder.filename(), "zeromask-project");
+    EXPECT_TRUE(here.reason.isEmpty());
+}

@@ -1,0 +1,141 @@
+// ThumbnailCache implementation.
+#include "ui/app/thumbnailcache.h"
+
+#include "ui/canvas/canvasview.h"
+
+#include "core/io/image_io.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace zm::ui {
+
+ThumbnailCache::ThumbnailCache(QSize size, QObject* parent)
+    : QObject(parent), mSize(size), mWatcher(new QFutureWatcher<Result>(this))
+{
+    mMemory.setMaxCost(64 * 1024); // 64 MiB: ~2,000 thumbnails of 96x72
+    mPool.setMaxThreadCount(1);
+    mPool.setThreadPriority(QThread::LowestPriority);
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (!cache.isEmpty())
+        mDiskFolder = cache + QStringLiteral("/thumbnails");
+    connect(mWatcher, &QFutureWatcher<Result>::finished, this, &ThumbnailCache::finished);
+}
+
+ThumbnailCache::~ThumbnailCache()
+{
+    mQueue.clear();
+    mPool.waitForDone(); // the job in flight runs in this pool (a watcher with no future would wait forever)
+}
+
+QString ThumbnailCache::keyOf(const QString& path)
+{
+    const QFileInfo fi(path);
+    return QStringLiteral("%1|%2|%3").arg(fi.absoluteFilePath()).arg(fi.lastModified().toMSecsSinceEpoch()).arg(fi.size());
+}
+
+QImage ThumbnailCache::cached(const QString& path) const
+{
+    const QImage* img = mMemory.object(keyOf(path));
+    return img ? *img : QImage();
+}
+
+void ThumbnailCache::request(const QStringList& paths)
+{
+    mQueue.clear();
+    for (const QString& p : paths)
+        if (!mMemory.contains(keyOf(p)))
+            mQueue.push_back(p);
+    startNext();
+}
+
+QImage ThumbnailCache::makeThumbnail(const QString& path, QSize box, QString* error)
+{
+    QImageReader reader(path);
+    reader.setAutoTransform(true); // EXIF orientation
+    QImage img;
+    const QSize full = reader.size();
+    if (full.isValid()) {
+        // Decode at about twice the box (JPEG scales in the decoder), then scale smoothly. The box is
+        // made square first: a 90-degree EXIF rotation swaps width and height after decoding.
+        const int side = std::max(box.width(), box.height()) * 2;
+        if (full.width() > side || full.height() > side)
+            reader.setScaledSize(full.scaled(side, side, Qt::KeepAspectRatio));
+    }
+    if (!reader.read(&img) || img.isNull()) {
+        // Formats or bit depths Qt's plugins do not read: core's reader (OpenCV), at full size.
+        try {
+            img = toQImage(zm::loadImageRgb(path.toStdString()));
+        } catch (const std::exception& e) {
+            if (error)
+                *error = QString::fromUtf8(e.what());
+            return {};
+        }
+    }
+    if (img.isNull()) {
+        if (error)
+            *error = QObject::tr("cannot read %1").arg(path);
+        return {};
+    }
+    return img.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_RGB32);
+}
+
+void ThumbnailCache::startNext()
+{
+    if (mRunning)
+        return;
+    while (!mQueue.empty()) {
+        const QString path = mQueue.front();
+        mQueue.pop_front();
+        const QString key = keyOf(path);
+        if (mMemory.contains(key))
+            continue;
+        mRunning = true;
+        mWatcher->setFuture(QtConcurrent::run(&mPool, [path, key, size = mSize, disk = mDiskFolder] {
+            Result r;
+            r.path = path;
+            r.key = key;
+            QString file;
+            if (!disk.isEmpty()) {
+                const QByteArray h = QCryptographicHash::hash((key + QStringLiteral("|%1x%2").arg(size.width()).arg(size.height())).toUtf8(),
+                                                              QCryptographicHash::Sha1);
+                file = disk + QLatin1Char('/') + QString::fromLatin1(h.toHex()) + QStringLiteral(".png");
+                if (QFileInfo::exists(file) && r.image.load(file))
+                    return r;
+            }
+            r.image = makeThumbnail(path, size, &r.error);
+            r.decoded = true;
+            if (!r.image.isNull() && !file.isEmpty() && QDir().mkpath(disk)) {
+                // Best effort: a cache that cannot be written only costs decoding again next time.
+                QSaveFile out(file);
+                if (out.open(QIODevice::WriteOnly) && r.image.save(&out, "PNG"))
+                    out.commit();
+            }
+            return r;
+        }));
+        return;
+    }
+}
+
+void ThumbnailCache::finished()
+{
+    mRunning = false;
+    Result r = mWatcher->future().takeResult();
+    if (r.decoded)
+        ++mDecoded;
+    if (r.image.isNull()) {
+        Q_EMIT failed(r.path, r.error);
+    } else {
+        mMemory.insert(r.key, new QImage(r.image), std::max<qsizetype>(1, r.image.sizeInBytes() / 1024));
+        Q_EMIT ready(r.path, r.image);
+    }
+    startNext();
+}
+
+} // namespace zm::ui

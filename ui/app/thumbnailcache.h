@@ -1,0 +1,72 @@
+// ThumbnailCache: small previews of image files for the image list, made in a worker (one low-priority
+// thread, so they never compete much with encoding) and cached in memory and on disk. A file's cache
+// key is its absolute path, modification time and size, so an edited file gets a new thumbnail.
+//
+//   connect(cache, &ThumbnailCache::ready, this, [](const QString& path, const QImage& thumb) { ... });
+//   cache->request(paths);          // in order; replaces the previous queue
+//   QImage t = cache->cached(path); // null until ready
+#pragma once
+#include <QCache>
+#include <QFutureWatcher>
+#include <QImage>
+#include <QObject>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+#include <QThreadPool>
+
+#include <deque>
+
+namespace zm::ui {
+
+class ThumbnailCache : public QObject {
+    Q_OBJECT
+public:
+    /// `size`: the box thumbnails fit in (aspect kept). Disk cache: QStandardPaths::CacheLocation/thumbnails.
+    explicit ThumbnailCache(QSize size = QSize(96, 72), QObject* parent = nullptr);
+    ~ThumbnailCache() override; ///< waits for the thumbnail being made
+
+    QSize size() const { return mSize; }
+    /// Folder for cached thumbnail files; empty turns the disk cache off.
+    void setDiskCacheFolder(const QString& folder) { mDiskFolder = folder; }
+    QString diskCacheFolder() const { return mDiskFolder; }
+
+    /// Queues the files that have no thumbnail in memory yet, in this order, replacing what was
+    /// queued before (opening another folder drops the old queue). Results arrive as ready()/failed().
+    void request(const QStringList& paths);
+    /// The thumbnail if it is in memory (null otherwise; request() it).
+    QImage cached(const QString& path) const;
+    bool isIdle() const { return mQueue.empty() && !mRunning; }
+    /// Thumbnails decoded from image files (not from the disk cache): tests see what was cached.
+    int decodedCount() const { return mDecoded; }
+
+    /// Reads `path` scaled to fit `size` (JPEG decodes at reduced size; EXIF orientation applied;
+    /// formats Qt cannot read go through core's reader). Pure: runs in the worker. Null + `error`.
+    static QImage makeThumbnail(const QString& path, QSize size, QString* error);
+    /// The cache key of a file (absolute path + modification time + size).
+    static QString keyOf(const QString& path);
+
+Q_SIGNALS:
+    void ready(const QString& path, const QImage& thumbnail);
+    void failed(const QString& path, const QString& error);
+
+private:
+    struct Result {
+        QString path, key, error;
+        QImage image;
+        bool decoded = false;
+    };
+    void startNext();
+    void finished();
+
+    QSize mSize;
+    QString mDiskFolder;
+    QCache<QString, QImage> mMemory; ///< by key; cost in KiB
+    std::deque<QString> mQueue;
+    QThreadPool mPool;
+    QFutureWatcher<Result>* mWatcher;
+    bool mRunning = false;
+    int mDecoded = 0;
+};
+
+} // namespace zm::ui
