@@ -265,6 +265,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
         updateNotice();
     });
     connect(mClassesPanel, &ClassesPanel::selectionChanged, this, [this](int) { updateNotice(); });
+    connect(mClassesPanel, &ClassesPanel::regionActivated, mCanvas, &CanvasView::showRegion);
     connect(mClasses, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateNotice);
 
     mAutosaver = new Autosaver(this);

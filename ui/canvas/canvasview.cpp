@@ -8,11 +8,13 @@
 
 #include <QGraphicsItem>
 #include <QGraphicsPixmapItem>
+#include <QGraphicsRectItem>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -281,6 +283,32 @@ void CanvasView::setOutlineMode(bool outline)
         return;
     mRenderer.setOutline(outline);
     renderLabels(QRect());
+}
+
+void CanvasView::showRegion(const QRect& region)
+{
+    if (!hasImage() || region.isEmpty())
+        return;
+    if (!mRegionMark) {
+        mRegionMark = new QGraphicsRectItem;
+        QPen pen(QColor(255, 255, 255), 2, Qt::DashLine);
+        pen.setCosmetic(true); // the same width at any zoom
+        mRegionMark->setPen(pen);
+        mRegionMark->setZValue(10);
+        mScene->addItem(mRegionMark);
+        mRegionTimer = new QTimer(this);
+        mRegionTimer->setSingleShot(true);
+        connect(mRegionTimer, &QTimer::timeout, this, [this] { mRegionMark->hide(); });
+    }
+    mRegionMark->setRect(QRectF(region));
+    mRegionMark->show();
+    mRegionTimer->start(2500);
+    // Zoom out when the region does not fit, then centre it.
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    if (region.width() > visible.width() || region.height() > visible.height())
+        fitInView(QRectF(region).adjusted(-10, -10, 10, 10), Qt::KeepAspectRatio);
+    centerOn(QRectF(region).center());
+    Q_EMIT zoomChanged(zoom());
 }
 
 void CanvasView::setConfirmedStyle(OverlayRenderer::ConfirmedStyle style)

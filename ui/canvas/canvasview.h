@@ -11,6 +11,9 @@
 #include <QGraphicsView>
 #include <QPointer>
 
+class QGraphicsRectItem;
+class QTimer;
+
 
 namespace zm::ui {
 
@@ -49,6 +52,8 @@ public:
     double overlayOpacity() const;
     void setOutlineMode(bool outline);
     bool outlineMode() const { return mRenderer.outline(); }
+    /// Brings a region (image pixels) into view and outlines it for a moment (suggested void regions).
+    void showRegion(const QRect& region);
     /// Confirmed (people's) vs predicted (model's) pixels: drawn alike, predicted lighter, or
     /// confirmed only. Re-renders the overlay.
     void setConfirmedStyle(OverlayRenderer::ConfirmedStyle style);
@@ -91,6 +96,8 @@ private:
     QPointF imagePos(const QPoint& viewPos) const;
 
     QGraphicsScene* mScene;
+    QGraphicsRectItem* mRegionMark = nullptr;
+    QTimer* mRegionTimer = nullptr;
     ImageItem* mImageItem;
     QList<QPair<QString, QImage>> mDisplayCache; ///< most recent last
     OverlayItem* mOverlayItem;

@@ -4,6 +4,7 @@
 #include "ui/engine/segmentationcontroller.h"
 
 #include "ui/document/imagedocument.h"
+#include "ui/engine/voidregions.h"
 #include "ui/model/classlistmodel.h"
 
 #include "core/common/error.h"
@@ -443,29 +444,45 @@ void SegmentationController::scoreFinished()
     updateBusy();
 }
 
-void SegmentationController::suggestForVoid(int count)
+void SegmentationController::suggestForVoid(int wordsPerRegion, int maxRegions, double minShare)
 {
+    using Result = QList<VoidRegionSuggestion>;
     if (!mBackend || !mEmbedder || !mEncoding || !mDocument || mDocument->labels().empty()) {
-        Q_EMIT suggestions({});
+        Q_EMIT voidSuggestions({});
         return;
     }
-    auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher] {
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
         watcher->deleteLater();
-        Q_EMIT suggestions(watcher->result());
+        Q_EMIT voidSuggestions(watcher->result());
     });
     watcher->setFuture(QtConcurrent::run([backend = mBackend, embedder = mEmbedder, enc = mEncoding,
-                                          labels = mDocument->labels(), count] {
-        QStringList words;
-        try {
-            const std::vector<float> v = backend->regionEmbedding(*enc, labels, zm::LabelMap::kVoid);
-            if (!v.empty())
-                for (const zm::Neighbor& n : embedder->neighbors(v, count))
-                    words << QString::fromStdString(n.word);
-        } catch (const std::exception&) {
-            // No suggestion is a valid answer.
+                                          labels = mDocument->labels(), wordsPerRegion, maxRegions, minShare] {
+        Result out;
+        const double pixels = double(labels.width) * labels.height;
+        const int minArea = std::max(64, int(std::ceil(minShare * pixels)));
+        const LabelRegions found = largeRegions(labels, zm::LabelMap::kVoid, minArea, maxRegions);
+        for (std::size_t k = 0; k < found.regions.size(); ++k) {
+            const LabelRegion& r = found.regions[k];
+            VoidRegionSuggestion s;
+            s.bounds = QRect(QPoint(r.left, r.top), QPoint(r.right, r.bottom));
+            s.centroid = QPointF(r.cx, r.cy);
+            s.area = r.area;
+            s.share = r.area / pixels;
+            try {
+                const std::vector<float> v = backend->regionEmbedding(*enc, found.map, std::uint16_t(k));
+                if (!v.empty())
+                    for (const zm::Neighbor& n : embedder->neighbors(v, wordsPerRegion)) {
+                        s.words << QString::fromStdString(n.word);
+                        s.cosines << n.cosine;
+                    }
+            } catch (const std::exception&) {
+                // A region the model cannot describe (e.g. smaller than a feature cell) has no words.
+            }
+            if (!s.words.isEmpty())
+                out << s;
         }
-        return words;
+        return out;
     }));
 }
 

@@ -9,6 +9,8 @@
 #include "ui/engine/backend.h"
 
 #include <QElapsedTimer>
+#include <QList>
+#include <QRect>
 #include <QFutureWatcher>
 #include <QHash>
 #include <QObject>
@@ -30,6 +32,17 @@ namespace zm::ui {
 
 class ClassListModel;
 class ImageDocument;
+
+/// One large void region of the current prediction and the vocabulary words nearest to what the
+/// model sees there (its mean projected feature).
+struct VoidRegionSuggestion {
+    QRect bounds;         ///< in image pixels
+    QPointF centroid;
+    int area = 0;         ///< pixels
+    double share = 0;     ///< of the image
+    QStringList words;    ///< nearest first
+    QList<float> cosines; ///< one per word
+};
 
 class SegmentationController : public QObject {
     Q_OBJECT
@@ -75,8 +88,11 @@ public:
     /// Rescore now (classes/options changed); coalesced.
     void requestScore();
 
-    /// Proposes vocabulary words for the void part of the current prediction (async: suggestions()).
-    void suggestForVoid(int count = 8);
+    /// Proposes names for each large void region of the current prediction (4-connected regions of at
+    /// least `minShare` of the image and 64 pixels, largest first, at most `maxRegions`): the
+    /// `wordsPerRegion` vocabulary words nearest to each region's mean projected feature. Runs in a
+    /// worker; the answer arrives as voidSuggestions() (empty when there is nothing to suggest).
+    void suggestForVoid(int wordsPerRegion = 5, int maxRegions = 5, double minShare = 0.01);
 
     static QString keyFor(const QString& path);
 
@@ -87,7 +103,7 @@ Q_SIGNALS:
     /// A prediction was applied to `document` (score time in ms).
     void scored(zm::ui::ImageDocument* document, double milliseconds);
     void failed(const QString& message);
-    void suggestions(const QStringList& words);
+    void voidSuggestions(const QList<zm::ui::VoidRegionSuggestion>& regions);
     /// Background encoding of an image finished (status "encoded" in the image list).
     void prefetched(const QString& path);
 

@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -130,12 +131,14 @@ ClassesPanel::ClassesPanel(ClassListModel* model, SegmentationController* contro
     mSuggest = new QPushButton(tr("Suggest names for void regions"), this);
     mSuggest->setObjectName(QStringLiteral("SuggestButton"));
     mSuggest->setToolTip(tr("Proposes vocabulary words close to what the model sees in the unlabelled pixels."));
-    mSuggestions = new QListWidget(this);
+    mSuggestions = new QTreeWidget(this);
     mSuggestions->setObjectName(QStringLiteral("SuggestList"));
-    mSuggestions->setFlow(QListView::LeftToRight);
-    mSuggestions->setWrapping(true);
-    mSuggestions->setMaximumHeight(mSuggestions->fontMetrics().height() * 4);
-    mSuggestions->setToolTip(tr("Click a word to add it as a class"));
+    mSuggestions->setColumnCount(2);
+    mSuggestions->setHeaderLabels({tr("Void region / word"), tr("Cosine")});
+    mSuggestions->setRootIsDecorated(true);
+    mSuggestions->setUniformRowHeights(true);
+    mSuggestions->setMaximumHeight(mSuggestions->fontMetrics().height() * 12);
+    mSuggestions->setToolTip(tr("Click a word to add it as a class; click a region to see it on the canvas"));
     mSuggestions->hide();
 
     auto* layout = new QVBoxLayout(this);
@@ -190,21 +193,57 @@ ClassesPanel::ClassesPanel(ClassListModel* model, SegmentationController* contro
         mSuggest->setText(tr("Looking..."));
         mController->suggestForVoid();
     });
-    connect(mController, &SegmentationController::suggestions, this, [this](const QStringList& words) {
-        mSuggest->setEnabled(true);
-        mSuggest->setText(tr("Suggest names for void regions"));
-        mSuggestions->clear();
-        mSuggestions->addItems(words);
-        if (words.isEmpty())
-            mSuggestions->addItem(tr("(no suggestion: needs a model, vectors and void pixels)"));
-        mSuggestions->setVisible(true);
-    });
-    connect(mSuggestions, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-        if (item->text().startsWith(QLatin1Char('(')))
+    connect(mController, &SegmentationController::voidSuggestions, this,
+            [this](const QList<VoidRegionSuggestion>& regions) {
+                mSuggest->setEnabled(true);
+                mSuggest->setText(tr("Suggest names for void regions"));
+                mSuggestions->clear();
+                for (int k = 0; k < regions.size(); ++k) {
+                    const VoidRegionSuggestion& r = regions[k];
+                    auto* top = new QTreeWidgetItem(mSuggestions);
+                    top->setText(0, tr("Region %1: %2 % of the image").arg(k + 1).arg(r.share * 100.0, 0, 'f', r.share < 0.1 ? 1 : 0));
+                    top->setToolTip(0, tr("%1 pixels around (%2, %3); words nearest to what the model sees there")
+                                           .arg(r.area)
+                                           .arg(qRound(r.centroid.x()))
+                                           .arg(qRound(r.centroid.y())));
+                    top->setData(0, Qt::UserRole, r.bounds);
+                    top->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+                    for (int i = 0; i < r.words.size(); ++i) {
+                        auto* word = new QTreeWidgetItem(top);
+                        word->setText(0, r.words[i]);
+                        word->setText(1, QString::number(double(r.cosines.value(i)), 'f', 2));
+                        word->setData(0, Qt::UserRole + 1, r.words[i]);
+                        word->setToolTip(0, tr("Add \"%1\" as a class").arg(r.words[i]));
+                    }
+                    top->setExpanded(k < 3);
+                }
+                if (regions.isEmpty()) {
+                    auto* none = new QTreeWidgetItem(mSuggestions);
+                    none->setText(0, tr("(no suggestion: needs a model, vectors and large void regions)"));
+                    none->setFlags(Qt::ItemIsEnabled);
+                }
+                mSuggestions->resizeColumnToContents(1);
+                mSuggestions->setVisible(true);
+            });
+    connect(mSuggestions, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
+        const QString word = item->data(0, Qt::UserRole + 1).toString();
+        if (word.isEmpty()) {
+            const QRect bounds = item->data(0, Qt::UserRole).toRect();
+            if (bounds.isValid())
+                Q_EMIT regionActivated(bounds);
             return;
-        const std::uint16_t id = mController->addClass(item->text());
+        }
+        if (item->parent())
+            Q_EMIT regionActivated(item->parent()->data(0, Qt::UserRole).toRect());
+        const std::uint16_t id = mController->addClass(word);
         selectId(id);
         Q_EMIT classAdded(id);
+        // The region is named now: say so and fold it (deleting items inside their click signal is unsafe).
+        if (QTreeWidgetItem* region = item->parent()) {
+            region->setText(1, tr("added"));
+            region->setToolTip(1, tr("\"%1\" was added as a class").arg(word));
+            region->setExpanded(false);
+        }
     });
     connect(mList, &QListView::customContextMenuRequested, this, [this](const QPoint& pos) {
         if (!mList->indexAt(pos).isValid())

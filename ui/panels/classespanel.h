@@ -3,6 +3,7 @@
 // rename (re-embeds), delete, a bias slider, its nearest vocabulary words and a warning when two
 // classes nearly coincide. Global: calibration (gamma), void threshold, "suggest" for void regions.
 #pragma once
+#include <QRect>
 #include <QWidget>
 
 #include <cstdint>
@@ -11,6 +12,8 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QListWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 class QPushButton;
 class QSlider;
 class QToolButton;
@@ -35,11 +38,17 @@ public:
     void setNotice(const QString& text);
     /// Called when a model is loaded: the gamma slider starts at the model's calibration.
     void setModelGamma(float gamma);
+    /// "Suggest": one row per large void region (largest first) with its nearest words as children;
+    /// clicking a word adds it as a class, clicking a region shows it (regionActivated).
+    QTreeWidget* suggestions() const { return mSuggestions; }
+    QPushButton* suggestButton() const { return mSuggest; }
 
 Q_SIGNALS:
     void classAdded(std::uint16_t id);
     /// The selected class changed (editing tools paint with it); -1 when none.
     void selectionChanged(int id);
+    /// A suggested void region was clicked: the canvas shows it (image pixels).
+    void regionActivated(const QRect& bounds);
 
 private:
     void addFromEdit();
@@ -67,7 +76,7 @@ private:
     QSlider* mVoid;
     QLabel* mVoidValue;
     QPushButton* mSuggest;
-    QListWidget* mSuggestions;
+    QTreeWidget* mSuggestions;
     float mModelGamma = 0.0f;
 };
 
