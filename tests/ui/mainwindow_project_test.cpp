@@ -259,3 +259,37 @@ TEST(ProjectLocation, StableFolderPerImagesPath)
     EXPECT_EQ(here.folder.filename(), "zeromask-project");
     EXPECT_TRUE(here.reason.isEmpty());
 }
+
+TEST(MainWindowProject, ClassListReachesTheProjectWithoutSaving)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    Session s;
+    ui::ImageDocument* doc = s.open(dir.path());
+    ASSERT_NE(doc, nullptr);
+    const auto labelmap = dir / "zeromask-project" / "labelmap.json";
+    auto onDisk = [&] { return std::filesystem::exists(labelmap) ? zm::ClassTable::load(labelmap) : zm::ClassTable(); };
+    s.typeClass(QStringLiteral("red"));
+    s.typeClass(QStringLiteral("blue; sky"));
+    // No Ctrl+S: the project's label map follows the list by itself (debounced), so autosaved labels
+    // never carry ids the project does not know, even after a crash.
+    ASSERT_TRUE(test::waitFor([&] { return onDisk().size() == 2; }));
+    const std::uint16_t sky = s.w->classes()->at(1).id;
+    ASSERT_NE(onDisk().find(sky), nullptr);
+    EXPECT_EQ(onDisk().find(sky)->name, "blue");
+    EXPECT_EQ(onDisk().find(sky)->synonyms, std::vector<std::string>{"sky"});
+    EXPECT_EQ(onDisk().model.value("name", std::string()), "fake colour model");
+    EXPECT_TRUE(onDisk().vectorSpace.valid());
+    // Rename, recolour and delete follow too; ids are never reused.
+    s.w->controller()->renameClass(sky, QStringLiteral("azure"));
+    s.w->classes()->setColor(sky, QColor(1, 2, 3));
+    ASSERT_TRUE(test::waitFor([&] { return onDisk().find(sky) && onDisk().find(sky)->name == "azure"; }));
+    ASSERT_TRUE(test::waitFor([&] { return onDisk().find(sky)->color == zm::Rgb{1, 2, 3}; }));
+    const std::uint16_t red = s.w->classes()->at(0).id;
+    s.w->classes()->removeClass(red);
+    ASSERT_TRUE(test::waitFor([&] { return onDisk().size() == 1; }));
+    EXPECT_EQ(onDisk().find(red), nullptr);
+    EXPECT_GT(onDisk().nextId(), sky);
+    // The in-memory project table is the same one.
+    EXPECT_TRUE(s.w->project()->classes() == onDisk());
+}

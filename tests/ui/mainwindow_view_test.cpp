@@ -85,13 +85,15 @@ TEST(MainWindowView, ConfirmedStyleShowsPeoplesPixelsDifferentlyAndPersists)
     EXPECT_EQ(qAlpha(f.w->canvas()->overlayImage().pixel(30, 10)), 0);
     EXPECT_GT(qAlpha(f.w->canvas()->overlayImage().pixel(21, 6)), 0);
 
-    // Persisted in the settings and restored by the next window.
+    // Persisted in the settings and restored by the next window (with the thumbnails switch).
+    f.w->findChild<QAction*>(QStringLiteral("ThumbnailsAction"))->setChecked(false);
     f.w->saveSettings();
     EXPECT_EQ(QSettings().value(QStringLiteral("view/confirmedStyle")).toInt(), int(Style::ConfirmedOnly));
     f.w.reset();
     ui::MainWindow again(nullptr, false);
     EXPECT_EQ(again.confirmedStyle(), int(Style::ConfirmedOnly));
     EXPECT_EQ(again.canvas()->confirmedStyle(), Style::ConfirmedOnly);
+    EXPECT_FALSE(again.findChild<QAction*>(QStringLiteral("ThumbnailsAction"))->isChecked());
     // K wraps around to "alike".
     again.findChild<QAction*>(QStringLiteral("ConfirmedCycleAction"))->trigger();
     EXPECT_EQ(again.confirmedStyle(), int(Style::Same));

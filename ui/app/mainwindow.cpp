@@ -25,6 +25,7 @@
 #include "core/io/project.h"
 #include "core/runtime/runtime.h"
 
+#include <QAbstractItemModel>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -268,6 +269,19 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     connect(mClassesPanel, &ClassesPanel::regionActivated, mCanvas, &CanvasView::showRegion);
     connect(mClasses, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateNotice);
 
+    // With a project open, its class table (labelmap.json) is the one source of truth for what label
+    // ids mean: every change of the list is written there (debounced), not only on Ctrl+S, so an
+    // autosave or a crash never leaves labels whose ids the project does not know. The settings
+    // keep a copy only as the starting list for folders without a project.
+    mClassSync = new QTimer(this);
+    mClassSync->setSingleShot(true);
+    mClassSync->setInterval(250);
+    connect(mClassSync, &QTimer::timeout, this, &MainWindow::syncProjectClasses);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(mClasses, signal, mClassSync, qOverload<>(&QTimer::start));
+    connect(mClasses, &QAbstractItemModel::dataChanged, mClassSync, qOverload<>(&QTimer::start));
+    connect(mClasses, &QAbstractItemModel::modelReset, mClassSync, qOverload<>(&QTimer::start));
+
     mAutosaver = new Autosaver(this);
     connect(mAutosaver, &Autosaver::failed, this, [this](const QString& m) {
         statusBar()->showMessage(tr("Autosave failed (your work stays in memory): %1").arg(m), 15000);
@@ -304,7 +318,8 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
-    // Pending autosaves are written into the project before it closes.
+    // The class list, then pending autosaves, are written into the project before it closes.
+    syncProjectClasses();
     mAutosaver->setProject(nullptr);
     delete mAutosaver;
     // Documents first: the canvas and the controller hold pointers to them.
@@ -959,15 +974,48 @@ bool MainWindow::saveProject(QString* error)
     saveSettings();
     if (!mProject)
         return true; // nothing open (or a read-only folder): the classes live in the settings
+    mClassSync->stop();
     try {
-        mProject->setClasses(mClasses->toClassTable(mController->embedder() ? mController->embedder()->spaceId()
-                                                                            : zm::VectorSpaceId{}));
+        const zm::ClassTable table = projectClassTable();
+        if (!(table == mProject->classes()))
+            mProject->setClasses(table);
     } catch (const std::exception& e) {
         if (error)
             *error = QString::fromUtf8(e.what());
         return false;
     }
     return mAutosaver->saveAll(error);
+}
+
+zm::ClassTable MainWindow::projectClassTable() const
+{
+    zm::ClassTable table =
+        mClasses->toClassTable(mController->embedder() ? mController->embedder()->spaceId() : zm::VectorSpaceId{});
+    // What the list does not know is kept from the project's table: the vector space when no vectors
+    // are loaded, and the model that made the predictions (the loaded one, else the recorded one).
+    const zm::ClassTable current = mProject ? mProject->classes() : zm::ClassTable();
+    if (!table.vectorSpace.valid())
+        table.vectorSpace = current.vectorSpace;
+    if (mController->backend())
+        table.model = {{"name", mController->backend()->modelName().toStdString()}, {"path", mModelPath.toStdString()}};
+    else
+        table.model = current.model;
+    return table;
+}
+
+void MainWindow::syncProjectClasses()
+{
+    mClassSync->stop();
+    if (!mProject)
+        return;
+    try {
+        const zm::ClassTable table = projectClassTable();
+        if (!(table == mProject->classes()))
+            mProject->setClasses(table);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Could not save the class list into the project: %1").arg(QString::fromUtf8(e.what())),
+                                 10000);
+    }
 }
 
 ImageDocument* MainWindow::documentForKey(const std::string& key) const
@@ -1003,14 +1051,9 @@ void MainWindow::openProjectFor(const QStringList& files)
     ProjectLocation where = locateProject(imagesDir, mWritable ? mWritable : WritableCheck(canWriteInto));
     if (mProject && mProject->folder() == where.folder)
         return;
-    // Finish writing into the old project before switching.
+    // Finish writing into the old project (classes, then pending autosaves) before switching.
+    syncProjectClasses();
     mAutosaver->setProject(nullptr);
-    if (mProject) {
-        try {
-            mProject->setClasses(mClasses->toClassTable());
-        } catch (const std::exception&) {
-        }
-    }
     mProject.reset();
     mProjectFallback = false;
     mStatusProject->hide();
@@ -1046,13 +1089,8 @@ void MainWindow::openProjectFor(const QStringList& files)
     const zm::ClassTable table = mProject->classes();
     if (!table.empty())
         mClasses->fromClassTable(table, [this](const QString& n, QString* p) { return mController->embed(n, p); });
-    else if (mClasses->rowCount() > 0) {
-        try {
-            mProject->setClasses(mClasses->toClassTable());
-        } catch (const std::exception& e) {
-            statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
-        }
-    }
+    else if (mClasses->rowCount() > 0)
+        syncProjectClasses(); // a new project starts with the session's classes
     if (!mProject->recoverable().empty())
         QTimer::singleShot(0, this, [this] {
             if (mProject)
@@ -1068,6 +1106,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("view/opacity"), mOpacity->value());
     s.setValue(QStringLiteral("view/outline"), mOutlineAction->isChecked());
     s.setValue(QStringLiteral("view/confirmedStyle"), confirmedStyle());
+    s.setValue(QStringLiteral("view/thumbnails"), mThumbnailsAction->isChecked());
     if (!mModelPath.isEmpty())
         s.setValue(QStringLiteral("model/path"), mModelPath);
     if (!mVectorsPath.isEmpty())
@@ -1083,6 +1122,7 @@ void MainWindow::restoreSettings()
     mOpacity->setValue(s.value(QStringLiteral("view/opacity"), 50).toInt());
     mOutlineAction->setChecked(s.value(QStringLiteral("view/outline"), false).toBool());
     setConfirmedStyle(s.value(QStringLiteral("view/confirmedStyle"), 0).toInt());
+    mThumbnailsAction->setChecked(s.value(QStringLiteral("view/thumbnails"), true).toBool());
     // The last session's classes come back; their vectors follow when vectors are loaded.
     const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();
     if (!classes.isEmpty() && mClasses->rowCount() == 0)

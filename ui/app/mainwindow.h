@@ -19,11 +19,13 @@ class QMenu;
 class QProgressBar;
 class QSlider;
 class QToolBar;
+class QTimer;
 class QUndoGroup;
 template <typename T> class QFutureWatcher;
 
 namespace zm {
 class ClassEmbedder;
+class ClassTable;
 class Project;
 struct Image;
 }
@@ -141,6 +143,8 @@ private:
     void activateDocument(ImageDocument* doc, std::shared_ptr<const zm::Image> pixels = nullptr);
     void updateStatusItem(int index);
     void statusFromProject();
+    void syncProjectClasses();
+    zm::ClassTable projectClassTable() const;
     void markExported(const QStringList& keys);
     void updateModelStatus();
     void updateNotice();
@@ -170,6 +174,7 @@ private:
     std::function<bool(const QString&)> mWritable;
     bool mProjectFallback = false;
     bool mApplyingSavedState = false; ///< loading saved work is not an edit
+    QTimer* mClassSync = nullptr;     ///< debounces writing the class list into the project
     QProgressBar* mProgress = nullptr;
     QSlider* mOpacity = nullptr;
     QAction* mOutlineAction = nullptr;
