@@ -4,7 +4,8 @@
 //   2. Opening an image -> first overlay (real model when --model/--vectors are given).
 //   3. The longest event-loop stall while an image is encoded and scored in the background
 //      (a 1 ms QTimer records the gaps between its ticks).
-// Usage: bench_gui [--model DIR --vectors FILE] [--reps N] [--size WxH] [--stall-size WxH]
+// Usage: bench_gui [--model DIR --vectors FILE] [--reps N] [--size WxH] [--stall-size WxH] [--no-thumbnails]
+// (--no-thumbnails: the image list's thumbnails off, to see what making them in the background costs)
 // Without a model it uses the test suite's colour model (tests/ui/support/fakes.h): the figures
 // then measure the GUI's own cost (embedding, scoring hand-off, overlay, repaint).
 #include "ui/app/mainwindow.h"
@@ -20,6 +21,7 @@
 #include "core/io/image_io.h"
 #include "core/runtime/runtime.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -155,6 +157,7 @@ int main(int argc, char** argv)
 
     QString model, vectors;
     int reps = 30, w = 1024, h = 768, sw = 4000, sh = 3000;
+    bool thumbnails = true;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--model") && i + 1 < argc)
             model = QString::fromLocal8Bit(argv[++i]);
@@ -166,8 +169,11 @@ int main(int argc, char** argv)
             parseSize(argv[++i], w, h);
         else if (!std::strcmp(argv[i], "--stall-size") && i + 1 < argc)
             parseSize(argv[++i], sw, sh);
+        else if (!std::strcmp(argv[i], "--no-thumbnails"))
+            thumbnails = false;
         else {
-            std::fprintf(stderr, "usage: bench_gui [--model DIR --vectors FILE] [--reps N] [--size WxH] [--stall-size WxH]\n");
+            std::fprintf(stderr, "usage: bench_gui [--model DIR --vectors FILE] [--reps N] [--size WxH] [--stall-size WxH] "
+                                 "[--no-thumbnails]\n");
             return 2;
         }
     }
@@ -203,6 +209,9 @@ int main(int argc, char** argv)
     saveImage(dir / "big.png", sceneImage(sw, sh, 2));
 
     ui::MainWindow win(nullptr, false);
+    if (auto* a = win.findChild<QAction*>(QStringLiteral("ThumbnailsAction")))
+        a->setChecked(thumbnails);
+    std::printf("image list thumbnails: %s\n", thumbnails ? "on" : "off");
     win.resize(1280, 800);
     win.show();
     (void)QTest::qWaitForWindowExposed(&win);
@@ -322,6 +331,26 @@ int main(int argc, char** argv)
         std::printf("GUI thread, %dx%d: show image %.1f ms, paint %.1f ms, apply prediction + overlay %.1f ms, "
                     "paint with overlay %.1f ms, outline overlay %.1f ms\n",
                     sw, sh, setImageMs, paintMs, predMs, paint2Ms, outlineMs);
+        // Whole-overlay renders per confirmed-vs-predicted style (half the image confirmed by a person),
+        // best of 5: the per-pixel table choice must not make the overlay noticeably slower.
+        {
+            const QRect top(0, 0, sw, sh / 2);
+            const std::size_t n = std::size_t(top.width()) * top.height();
+            doc.applyLabels(top, std::vector<std::uint16_t>(n, std::uint16_t(3)), std::vector<std::uint8_t>(n, 1));
+            using S = ui::OverlayRenderer::ConfirmedStyle;
+            double best[3] = {1e9, 1e9, 1e9};
+            for (int rep = 0; rep < 5; ++rep)
+                for (S style : {S::Same, S::PredictedLighter, S::ConfirmedOnly}) {
+                    canvas->setConfirmedStyle(style == S::Same ? S::ConfirmedOnly : S::Same); // force a change
+                    t.restart();
+                    canvas->setConfirmedStyle(style);
+                    best[int(style)] = std::min(best[int(style)], t.nsecsElapsed() / 1e6);
+                }
+            canvas->setConfirmedStyle(S::Same);
+            std::printf("GUI thread, %dx%d: full overlay render, alike %.1f ms, predicted lighter %.1f ms, "
+                        "confirmed only %.1f ms (best of 5)\n",
+                        sw, sh, best[0], best[1], best[2]);
+        }
         canvas->setDocument(nullptr);
     }
     return 0;
