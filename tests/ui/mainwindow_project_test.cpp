@@ -21,6 +21,8 @@
 #include <QTimer>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -292,4 +294,26 @@ TEST(MainWindowProject, ClassListReachesTheProjectWithoutSaving)
     EXPECT_GT(onDisk().nextId(), sky);
     // The in-memory project table is the same one.
     EXPECT_TRUE(s.w->project()->classes() == onDisk());
+}
+
+TEST(MainWindowProject, UnreadableFileIsMarkedBeforeItIsShown)
+{
+    test::TempDir dir;
+    saveImage(dir / "a.png", test::threeColourImage(16, 16));
+    {
+        std::ofstream(dir / "b.png") << "this is not a PNG";
+    }
+    Session s;
+    s.w->thumbnails()->setDiskCacheFolder({});
+    s.open(dir.path());
+    EXPECT_EQ(s.w->currentIndex(), 0);
+    // The preview worker finds out first: red, with the reason, and never pre-encoded.
+    ASSERT_TRUE(test::waitFor([&] { return s.w->imageStatus(1) == Status::Unreadable; }));
+    EXPECT_FALSE(s.w->imageProblem(1).isEmpty());
+    EXPECT_TRUE(s.w->imageList()->item(1)->toolTip().contains(s.w->imageProblem(1)));
+    // Showing it still reports it, and the next image still opens.
+    s.w->showImage(1);
+    ASSERT_TRUE(test::waitFor([&] { return s.w->currentDocument() == nullptr; }));
+    s.w->showImage(0);
+    ASSERT_TRUE(test::waitFor([&] { return s.w->currentDocument() != nullptr; }));
 }

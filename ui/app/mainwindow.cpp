@@ -133,6 +133,8 @@ QString statusText(MainWindow::ImageStatus s)
     return {};
 }
 
+constexpr QSize kThumbnailBox(96, 72); ///< logical pixels
+
 QIcon themedIcon(const char* name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))); }
 
 } // namespace
@@ -157,12 +159,25 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     mImageList = new QListWidget(this);
     mImageList->setObjectName(QStringLiteral("ImageList"));
     mImageList->setUniformItemSizes(true);
-    mImageList->setIconSize(QSize(96, 72));
-    mThumbnails = new ThumbnailCache(QSize(96, 72), this);
+    mImageList->setIconSize(kThumbnailBox);
+    // Made at the screen's pixel density, so they stay sharp on HiDPI screens.
+    const qreal dpr = std::max<qreal>(1.0, qApp->devicePixelRatio());
+    mThumbnails = new ThumbnailCache((QSizeF(kThumbnailBox) * dpr).toSize(), this);
     connect(mThumbnails, &ThumbnailCache::ready, this, [this](const QString& path, const QImage&) {
         const int i = int(mPaths.indexOf(path));
         if (i >= 0)
             updateStatusItem(i);
+    });
+    // A file that cannot even be previewed cannot be opened either (the previews fall back on the same
+    // reader): it is marked unreadable, with the reason, before anyone tries to show it.
+    connect(mThumbnails, &ThumbnailCache::failed, this, [this](const QString& path, const QString& error) {
+        const int i = int(mPaths.indexOf(path));
+        if (i < 0 || mStatus[std::size_t(i)] != ImageStatus::NotPredicted || documentFor(path))
+            return;
+        mProblems[path] = error;
+        mStatus[std::size_t(i)] = ImageStatus::Unreadable;
+        updateStatusItem(i);
+        updatePrefetch();
     });
     auto* imagesDock = new QDockWidget(tr("Images"), this);
     imagesDock->setObjectName(QStringLiteral("ImagesDock"));
@@ -417,7 +432,7 @@ void MainWindow::createActions()
     mThumbnailsAction->setChecked(true);
     mThumbnailsAction->setToolTip(tr("Show a small preview of each image in the image list"));
     connect(mThumbnailsAction, &QAction::toggled, this, [this](bool on) {
-        mImageList->setIconSize(on ? mThumbnails->size() : QSize(16, 16));
+        mImageList->setIconSize(on ? kThumbnailBox : QSize(16, 16));
         if (on)
             mThumbnails->request(mPaths);
         for (int i = 0; i < mPaths.size(); ++i)
