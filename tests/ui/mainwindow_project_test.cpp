@@ -11,6 +11,7 @@
 #include "ui/panels/classespanel.h"
 #include "tests/ui/support/uitest.h"
 
+#include "core/common/error.h"
 #include "core/io/project.h"
 
 #include <QAction>
@@ -316,4 +317,32 @@ TEST(MainWindowProject, UnreadableFileIsMarkedBeforeItIsShown)
     ASSERT_TRUE(test::waitFor([&] { return s.w->currentDocument() == nullptr; }));
     s.w->showImage(0);
     ASSERT_TRUE(test::waitFor([&] { return s.w->currentDocument() != nullptr; }));
+}
+
+TEST(ProjectExportMarks, MarkClearReopenAndDamagedFile)
+{
+    test::TempDir dir;
+    saveImage(dir / "a.png", test::threeColourImage(8, 8));
+    const auto folder = dir / "zeromask-project";
+    {
+        auto p = zm::Project::openOrCreate(folder, dir.path());
+        EXPECT_TRUE(p->exported().empty());
+        p->markExported({"a.png", "b10.png", "b2.png"});
+        p->clearExported("a.png");
+        p->clearExported("never-exported.png"); // nothing to do, no write, no error
+        EXPECT_FALSE(p->isExported("a.png"));
+        EXPECT_EQ(p->exported(), (std::vector<std::string>{"b2.png", "b10.png"})); // natural order
+        EXPECT_THROW(p->markExported({"../escape.png"}), zm::Error);
+    }
+    {
+        auto p = zm::Project::open(folder);
+        EXPECT_TRUE(p->isExported("b10.png"));
+        EXPECT_FALSE(p->isExported("a.png"));
+    }
+    // The marks are a status hint: a damaged file costs the marks, never the project.
+    std::ofstream(folder / "exported.json") << "{ not json";
+    auto p = zm::Project::open(folder);
+    EXPECT_TRUE(p->exported().empty());
+    p->markExported({"a.png"});
+    EXPECT_TRUE(zm::Project::open(folder)->isExported("a.png"));
 }
