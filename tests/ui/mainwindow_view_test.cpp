@@ -12,7 +12,9 @@
 #include <QAction>
 #include <QLineEdit>
 #include <QSettings>
+#include <QMenu>
 #include <QTest>
+#include <QToolButton>
 #include <gtest/gtest.h>
 
 using namespace zm;
@@ -76,6 +78,18 @@ TEST(MainWindowView, ConfirmedStyleShowsPeoplesPixelsDifferentlyAndPersists)
     EXPECT_EQ(f.w->canvas()->confirmedStyle(), Style::PredictedLighter);
     EXPECT_GT(qAlpha(overlay.pixel(21, 6)), qAlpha(overlay.pixel(30, 10)));
     EXPECT_GT(qAlpha(overlay.pixel(30, 10)), 0);
+
+    // The toolbar button cycles too; its arrow opens the three choices.
+    auto* button = f.w->findChild<QToolButton*>(QStringLiteral("ConfirmedStyleButton"));
+    ASSERT_NE(button, nullptr);
+    ASSERT_NE(button->menu(), nullptr);
+    EXPECT_GE(button->menu()->actions().size(), 3);
+    button->click();
+    EXPECT_EQ(f.w->confirmedStyle(), int(Style::ConfirmedOnly));
+    button->click();
+    EXPECT_EQ(f.w->confirmedStyle(), int(Style::Same));
+    button->click();
+    EXPECT_EQ(f.w->confirmedStyle(), int(Style::PredictedLighter));
 
     // The View menu's radio action sets a style directly.
     auto* only = f.w->findChild<QAction*>(QStringLiteral("ConfirmedStyleAction%1").arg(int(Style::ConfirmedOnly)));

@@ -51,6 +51,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QUndoGroup>
 #include <QUndoStack>
 #include <QtConcurrent/QtConcurrentRun>
@@ -420,11 +421,11 @@ void MainWindow::createActions()
         mConfirmedStyles->addAction(a);
     }
     connect(mConfirmedStyles, &QActionGroup::triggered, this, [this](QAction* a) { setConfirmedStyle(a->data().toInt()); });
-    mConfirmedCycle = view->addAction(themedIcon("confirmed"), tr("Confirmed vs predicted: next style"));
+    confirmedMenu->addSeparator();
+    mConfirmedCycle = confirmedMenu->addAction(themedIcon("confirmed"), tr("&Next style"));
     mConfirmedCycle->setObjectName(QStringLiteral("ConfirmedCycleAction"));
     mConfirmedCycle->setShortcut(QKeySequence(Qt::Key_K));
     mConfirmedCycle->setToolTip(tr("Confirmed vs predicted pixels: alike, predicted lighter, confirmed only (K)"));
-    mConfirmedCycle->setMenu(confirmedMenu);
     connect(mConfirmedCycle, &QAction::triggered, this, [this] { setConfirmedStyle((confirmedStyle() + 1) % 3); });
     mThumbnailsAction = view->addAction(tr("Image &thumbnails"));
     mThumbnailsAction->setObjectName(QStringLiteral("ThumbnailsAction"));
@@ -476,7 +477,14 @@ void MainWindow::createActions()
     tb->addAction(actual);
     tb->addSeparator();
     tb->addAction(mOutlineAction);
-    tb->addAction(mConfirmedCycle);
+    // One button: a click cycles the style, its arrow opens the three choices.
+    auto* confirmedButton = new QToolButton(tb);
+    confirmedButton->setObjectName(QStringLiteral("ConfirmedStyleButton"));
+    confirmedButton->setDefaultAction(mConfirmedCycle);
+    confirmedButton->setMenu(confirmedMenu);
+    confirmedButton->setPopupMode(QToolButton::MenuButtonPopup);
+    confirmedButton->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    tb->addWidget(confirmedButton);
     auto* opacityLabel = new QLabel(tr(" Opacity "), tb);
     tb->addWidget(opacityLabel);
     mOpacity = new QSlider(Qt::Horizontal, tb);
