@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -198,11 +199,18 @@ AttributeTable AttributeTable::parse(const std::string& text, const std::string&
                                    "; names are compared without case, spaces and punctuation)"));
         std::vector<float> v;
         for (std::size_t i = 1; i < fields.size(); ++i) {
-            const char* s = fields[i].c_str();
-            char* end = nullptr;
-            errno = 0;
-            const double x = std::strtod(s, &end);
-            if (fields[i].empty() || end == s || *end != '\0' || errno == ERANGE || !std::isfinite(x) ||
+            // from_chars: locale-independent ("0.5" stays 0.5 under de_DE, which the GUI's Qt locale sets),
+            // and tiny values underflow to 0 instead of being refused.
+            const std::string& f = fields[i];
+            const char* b = f.data() + (!f.empty() && f[0] == '+' ? 1 : 0);
+            double x = 0.0;
+            const auto [end, ec] = std::from_chars(b, f.data() + f.size(), x);
+            // Out of range with a negative exponent is an underflow (from_chars leaves x unchanged: 0).
+            const bool tiny = ec == std::errc::result_out_of_range &&
+                              (f.find("e-") != std::string::npos || f.find("E-") != std::string::npos);
+            if (tiny)
+                x = 0.0;
+            if (f.empty() || (ec != std::errc() && !tiny) || end != f.data() + f.size() || !std::isfinite(x) ||
                 std::fabs(x) > 3.0e38)
                 throw Error(where + ": value '" + fields[i] + "' of attribute '" + t.mAttributes[i - 1] +
                             "' is not a finite number");

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <clocale>
 #include <cmath>
 
 using namespace zm;
@@ -147,4 +148,25 @@ TEST(AttributeTable, LoadsFromFile)
     EXPECT_EQ(t.space().name, "attributes:zoo");
     EXPECT_TRUE(has(t.source(), "zoo.csv"));
     EXPECT_THROW(AttributeTable::load(dir / "missing.csv"), Error);
+}
+
+TEST(AttributeTable, DecimalsParseUnderAnyNumberLocaleAndTinyValuesAreZero)
+{
+    // The GUI runs with the user's locale (Qt sets it); a comma-decimal locale must not change "0.5".
+    const char* commaLocales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "C.UTF-8"};
+    std::string previous = std::setlocale(LC_NUMERIC, nullptr);
+    bool switched = false;
+    for (const char* l : commaLocales)
+        if (std::setlocale(LC_NUMERIC, l)) {
+            switched = std::string(l) != "C.UTF-8";
+            break;
+        }
+    const auto t = AttributeTable::parse("class,a,b\ncat,0.5,+1.25e1\ndog,1e-320,-2.5\n", "attrs.csv", AttributeScaling::None);
+    std::setlocale(LC_NUMERIC, previous.c_str());
+    EXPECT_EQ(t.vector("cat"), (std::vector<float>{0.5f, 12.5f}));
+    EXPECT_EQ(t.vector("dog"), (std::vector<float>{0.0f, -2.5f}));
+    EXPECT_TRUE(has(errorOf("class,a\ncat,1e400\n"), "not a finite number"));
+    EXPECT_TRUE(has(errorOf("class,a\ncat,0,5\n"), "attrs.csv"));
+    if (!switched)
+        GTEST_SKIP() << "no comma-decimal locale installed: parsed under the C locale only";
 }
