@@ -2,6 +2,7 @@
 // left out), and the controller proposing words per region from a synthetic feature map (the fake
 // colour model: a pixel's feature is its unit RGB vector).
 #include "ui/engine/voidregions.h"
+#include "ui/canvas/canvasview.h"
 #include "ui/engine/segmentationcontroller.h"
 #include "ui/document/imagedocument.h"
 #include "ui/model/classlistmodel.h"
@@ -10,6 +11,7 @@
 
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTest>
 #include <QTreeWidget>
 #include <gtest/gtest.h>
 
@@ -18,6 +20,25 @@ using namespace zm::ui;
 
 namespace {
 constexpr auto V = LabelMap::kVoid;
+
+/// 60x40: red everywhere except a green block (600 px) and a blue block (300 px), far apart, and a
+/// green speck of 4 px (too small to suggest anything for).
+Image suggestImage()
+{
+    Image img(60, 40, 3);
+    auto paint = [&](int x0, int y0, int x1, int y1, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+        for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x) {
+                std::uint8_t* p = img.row(y) + x * 3;
+                p[0] = r, p[1] = g, p[2] = b;
+            }
+    };
+    paint(0, 0, 60, 40, 220, 10, 10);
+    paint(2, 2, 32, 22, 10, 200, 10);
+    paint(40, 20, 55, 40, 10, 10, 230);
+    paint(50, 2, 52, 4, 10, 200, 10);
+    return img;
+}
 } // namespace
 
 TEST(VoidRegions, LargestFirstFourConnectedAndSmallOnesLeftOut)
@@ -63,20 +84,7 @@ TEST(VoidRegions, LargestFirstFourConnectedAndSmallOnesLeftOut)
 TEST(VoidRegions, ControllerSuggestsNamesPerRegionAndThePanelAddsOne)
 {
     test::isolateSettings();
-    // 60x40 image: red everywhere except a green block (600 px) and a blue block (300 px), far apart,
-    // and a green speck of 4 px (too small to suggest anything for).
-    Image img(60, 40, 3);
-    auto paint = [&](int x0, int y0, int x1, int y1, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
-        for (int y = y0; y < y1; ++y)
-            for (int x = x0; x < x1; ++x) {
-                std::uint8_t* p = img.row(y) + x * 3;
-                p[0] = r, p[1] = g, p[2] = b;
-            }
-    };
-    paint(0, 0, 60, 40, 220, 10, 10);
-    paint(2, 2, 32, 22, 10, 200, 10);
-    paint(40, 20, 55, 40, 10, 10, 230);
-    paint(50, 2, 52, 4, 10, 200, 10);
+    const Image img = suggestImage();
 
     ClassListModel classes;
     SegmentationController c(&classes);
@@ -132,4 +140,75 @@ TEST(VoidRegions, ControllerSuggestsNamesPerRegionAndThePanelAddsOne)
     const std::uint16_t blueId = classes.at(1).id;
     ASSERT_TRUE(test::waitFor([&] { return doc.labels().at(45, 30) == blueId && !c.isBusy(); }));
     EXPECT_EQ(doc.labels().at(10, 10), V); // the green region is still unnamed
+}
+
+TEST(VoidRegions, SwitchingImagesDropsPendingAndShownSuggestions)
+{
+    test::isolateSettings();
+    ClassListModel classes;
+    SegmentationController c(&classes);
+    c.setBackend(std::make_shared<test::FakeBackend>());
+    c.setEmbedder(std::make_shared<test::FakeEmbedder>());
+    c.setVoidThreshold(0.9f);
+    ImageDocument a(QStringLiteral("a.png")), b(QStringLiteral("b.png"));
+    a.setImage(suggestImage());
+    b.setImage(suggestImage());
+    c.setCurrent(&a, QStringLiteral("a.png|1"));
+    c.addClass(QStringLiteral("red"));
+    ASSERT_TRUE(test::waitFor([&] { return !a.predicted().empty() && !c.isBusy(); }));
+
+    ClassesPanel panel(&classes, &c);
+    QTreeWidget* tree = panel.suggestions();
+    QSignalSpy answers(&c, &SegmentationController::voidSuggestions);
+    QSignalSpy dropped(&c, &SegmentationController::voidSuggestionsDropped);
+
+    // Pending: the person asks on image A, then moves to B before the answer comes. A's regions are
+    // never listed beside B, and the button is usable again.
+    panel.suggestButton()->click();
+    EXPECT_FALSE(panel.suggestButton()->isEnabled());
+    c.setCurrent(&b, QStringLiteral("b.png|1"));
+    ASSERT_TRUE(dropped.wait(10000));
+    EXPECT_EQ(answers.count(), 0);
+    EXPECT_EQ(tree->topLevelItemCount(), 0);
+    EXPECT_TRUE(tree->isHidden());
+    EXPECT_TRUE(panel.suggestButton()->isEnabled());
+
+    // Shown: B's answer is listed; going back to A clears and hides it.
+    ASSERT_TRUE(test::waitFor([&] { return !b.predicted().empty() && !c.isBusy(); }));
+    panel.suggestButton()->click();
+    ASSERT_TRUE(test::waitFor([&] { return tree->topLevelItemCount() == 2; }));
+    EXPECT_FALSE(tree->isHidden());
+    c.setCurrent(&a, QStringLiteral("a.png|1"));
+    EXPECT_EQ(tree->topLevelItemCount(), 0);
+    EXPECT_TRUE(tree->isHidden());
+    EXPECT_TRUE(panel.suggestButton()->isEnabled());
+
+    // A newer request supersedes an older one on the same image: only the last answer arrives.
+    ASSERT_TRUE(test::waitFor([&] { return !c.isBusy(); }));
+    answers.clear();
+    dropped.clear();
+    c.suggestForVoid();
+    c.suggestForVoid();
+    ASSERT_TRUE(answers.wait(10000));
+    QTest::qWait(100);
+    EXPECT_EQ(answers.count(), 1);
+    EXPECT_EQ(dropped.count(), 0);
+}
+
+TEST(VoidRegions, CanvasForgetsTheRegionMarkOnAnotherImage)
+{
+    ImageDocument a(QStringLiteral("a.png")), b(QStringLiteral("b.png"));
+    a.setImage(suggestImage());
+    b.setImage(suggestImage());
+    CanvasView canvas;
+    canvas.resize(200, 150);
+    canvas.setDocument(&a);
+    canvas.showRegion(QRect(2, 2, 30, 20));
+    EXPECT_TRUE(canvas.isRegionShown());
+    canvas.setDocument(&b);
+    EXPECT_FALSE(canvas.isRegionShown());
+    canvas.showRegion(QRect(2, 2, 30, 20));
+    EXPECT_TRUE(canvas.isRegionShown());
+    canvas.setDocument(nullptr);
+    EXPECT_FALSE(canvas.isRegionShown());
 }

@@ -147,6 +147,7 @@ void CanvasView::setDocument(ImageDocument* document)
         return;
     if (mDocument)
         disconnect(mDocument, nullptr, this, nullptr);
+    hideRegion(); // a region marked on the previous image means nothing on this one
     mDocument = document;
     if (mTool)
         mTool->setDocument(document);
@@ -239,6 +240,7 @@ void CanvasView::renderLabels(const QRect& region)
 
 void CanvasView::clear()
 {
+    hideRegion();
     mDocument = nullptr;
     mImageItem->setImage(QImage());
     mOverlay = QImage();
@@ -283,6 +285,16 @@ void CanvasView::setOutlineMode(bool outline)
         return;
     mRenderer.setOutline(outline);
     renderLabels(QRect());
+}
+
+bool CanvasView::isRegionShown() const { return mRegionMark && mRegionMark->isVisible(); }
+
+void CanvasView::hideRegion()
+{
+    if (mRegionTimer)
+        mRegionTimer->stop();
+    if (mRegionMark)
+        mRegionMark->hide();
 }
 
 void CanvasView::showRegion(const QRect& region)

@@ -54,6 +54,9 @@ public:
     bool outlineMode() const { return mRenderer.outline(); }
     /// Brings a region (image pixels) into view and outlines it for a moment (suggested void regions).
     void showRegion(const QRect& region);
+    /// Removes that outline now (also done when another document is shown).
+    void hideRegion();
+    bool isRegionShown() const;
     /// Confirmed (people's) vs predicted (model's) pixels: drawn alike, predicted lighter, or
     /// confirmed only. Re-renders the overlay.
     void setConfirmedStyle(OverlayRenderer::ConfirmedStyle style);

@@ -232,8 +232,11 @@ std::shared_ptr<const zm::Image> SegmentationController::currentPixels()
 void SegmentationController::setCurrent(ImageDocument* document, const QString& key, std::shared_ptr<const zm::Image> pixels)
 {
     ++mGeneration;
+    const bool otherImage = document != mDocument.data() || key != mKey;
     mDocument = document;
     mKey = key;
+    if (otherImage)
+        Q_EMIT currentChanged(document);
     mPixels = std::move(pixels);
     mEncoding = nullptr;
     if (!mBackend || !mDocument || mDocument->image().empty()) {
@@ -447,15 +450,25 @@ void SegmentationController::scoreFinished()
 void SegmentationController::suggestForVoid(int wordsPerRegion, int maxRegions, double minShare)
 {
     using Result = QList<VoidRegionSuggestion>;
+    const quint64 request = ++mSuggestRequest; // any answer still being made is superseded
     if (!mBackend || !mEmbedder || !mEncoding || !mDocument || mDocument->labels().empty()) {
         Q_EMIT voidSuggestions({});
         return;
     }
+    // The answer belongs to this image: a switch (or a newer request) while the worker runs makes it
+    // stale, and a stale answer is dropped, never shown beside another image.
     auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        Q_EMIT voidSuggestions(watcher->result());
-    });
+    connect(watcher, &QFutureWatcher<Result>::finished, this,
+            [this, watcher, request, generation = mGeneration, doc = mDocument.data(), key = mKey] {
+                watcher->deleteLater();
+                if (request != mSuggestRequest)
+                    return; // a newer request answers instead
+                if (generation != mGeneration || doc != mDocument.data() || key != mKey) {
+                    Q_EMIT voidSuggestionsDropped();
+                    return;
+                }
+                Q_EMIT voidSuggestions(watcher->result());
+            });
     watcher->setFuture(QtConcurrent::run([backend = mBackend, embedder = mEmbedder, enc = mEncoding,
                                           labels = mDocument->labels(), wordsPerRegion, maxRegions, minShare] {
         Result out;

@@ -91,7 +91,8 @@ public:
     /// Proposes names for each large void region of the current prediction (4-connected regions of at
     /// least `minShare` of the image and 64 pixels, largest first, at most `maxRegions`): the
     /// `wordsPerRegion` vocabulary words nearest to each region's mean projected feature. Runs in a
-    /// worker; the answer arrives as voidSuggestions() (empty when there is nothing to suggest).
+    /// worker; the answer arrives as voidSuggestions() (empty when there is nothing to suggest), or as
+    /// voidSuggestionsDropped() when the current image changed meanwhile (a stale answer is never shown).
     void suggestForVoid(int wordsPerRegion = 5, int maxRegions = 5, double minShare = 0.01);
 
     static QString keyFor(const QString& path);
@@ -104,6 +105,10 @@ Q_SIGNALS:
     void scored(zm::ui::ImageDocument* document, double milliseconds);
     void failed(const QString& message);
     void voidSuggestions(const QList<zm::ui::VoidRegionSuggestion>& regions);
+    /// The answer of suggestForVoid() was dropped: the current image changed while it was made.
+    void voidSuggestionsDropped();
+    /// setCurrent() switched to another image (or none): what was shown for the previous one is stale.
+    void currentChanged(zm::ui::ImageDocument* document);
     /// Background encoding of an image finished (status "encoded" in the image list).
     void prefetched(const QString& path);
 
@@ -152,6 +157,7 @@ private:
     std::shared_ptr<const zm::Image> mPixels;
     EncodingPtr mEncoding;
     quint64 mGeneration = 0;
+    quint64 mSuggestRequest = 0; ///< the latest suggestForVoid() call; older answers are dropped
 
     QThreadPool mEncodePool;
     QThreadPool mScorePool;

@@ -225,6 +225,10 @@ ClassesPanel::ClassesPanel(ClassListModel* model, SegmentationController* contro
                 mSuggestions->resizeColumnToContents(1);
                 mSuggestions->setVisible(true);
             });
+    // Suggestions describe one image: another image (or a stale answer dropped by the controller)
+    // clears them and ends "Looking...".
+    connect(mController, &SegmentationController::currentChanged, this, &ClassesPanel::clearSuggestions);
+    connect(mController, &SegmentationController::voidSuggestionsDropped, this, &ClassesPanel::clearSuggestions);
     connect(mSuggestions, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
         const QString word = item->data(0, Qt::UserRole + 1).toString();
         if (word.isEmpty()) {
@@ -284,6 +288,14 @@ void ClassesPanel::setModelGamma(float gamma)
     mModelGamma = gamma;
     if (mGammaAuto->isChecked())
         mGamma->setValue(int(std::lround(gamma * 100)));
+}
+
+void ClassesPanel::clearSuggestions()
+{
+    mSuggest->setEnabled(true);
+    mSuggest->setText(tr("Suggest names for void regions"));
+    mSuggestions->clear();
+    mSuggestions->setVisible(false);
 }
 
 void ClassesPanel::addFromEdit()

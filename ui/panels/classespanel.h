@@ -42,6 +42,9 @@ public:
     /// clicking a word adds it as a class, clicking a region shows it (regionActivated).
     QTreeWidget* suggestions() const { return mSuggestions; }
     QPushButton* suggestButton() const { return mSuggest; }
+    /// Empties and hides the suggestion list and ends a pending "Looking..." (done by itself when the
+    /// controller switches to another image or drops a stale answer).
+    void clearSuggestions();
 
 Q_SIGNALS:
     void classAdded(std::uint16_t id);
