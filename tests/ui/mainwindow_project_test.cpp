@@ -227,6 +227,104 @@ TEST(MainWindowProject, ReadOnlyProjectBesideTheImagesIsCopiedToThePerUserFolder
     std::filesystem::remove_all(perUser);
 }
 
+TEST(MainWindowProject, PerUserWorkIsKeptWhenTheFolderBecomesWritableAgain)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    test::isolateSettings(); // the per-user folder depends on the (test) application name
+    const auto perUser = ui::fallbackProjectFolder(qpath(dir.path()));
+    std::filesystem::remove_all(perUser);
+    {
+        Session s; // writable: a project beside the images (shipped with the samples)
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        s.typeClass(QStringLiteral("sky"));
+        doc->applyLabels(QRect(0, 0, 1, 1), {s.w->classes()->at(0).id}, {1});
+        QString error;
+        ASSERT_TRUE(s.w->saveProject(&error)) << error.toStdString();
+    }
+    std::uint16_t sky = 0;
+    {
+        Session s([](const QString&) { return false; }); // read-only: copied to the per-user folder
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        ASSERT_EQ(s.w->project()->folder(), perUser);
+        sky = s.w->classes()->at(0).id;
+        doc->applyLabels(QRect(3, 3, 2, 2), std::vector<std::uint16_t>(4, sky), std::vector<std::uint8_t>(4, 1));
+        QString error;
+        ASSERT_TRUE(s.w->saveProject(&error)) << error.toStdString();
+    }
+    {
+        // Writable again, and the folder has its own (older) project: the per-user one, which holds the
+        // work done meanwhile, stays in use, and the status bar says so.
+        Session s([](const QString&) { return true; });
+        ui::ImageDocument* doc = s.open(dir.path());
+        ASSERT_NE(doc, nullptr);
+        EXPECT_EQ(s.w->project()->folder(), perUser);
+        EXPECT_TRUE(s.w->projectIsFallback());
+        EXPECT_TRUE(doc->isConfirmed(3, 3));
+        EXPECT_EQ(doc->labels().at(4, 4), sky);
+        auto* label = s.w->findChild<QLabel*>(QStringLiteral("StatusProject"));
+        ASSERT_NE(label, nullptr);
+        EXPECT_TRUE(label->isVisibleTo(s.w.get()));
+        EXPECT_TRUE(label->toolTip().contains(qpath(perUser)));
+        EXPECT_TRUE(label->toolTip().contains(qpath(dir / "zeromask-project"))) << label->toolTip().toStdString();
+    }
+    // A per-user project without labels does not hide the folder's own project.
+    std::filesystem::remove_all(perUser / "annotations");
+    std::filesystem::remove_all(perUser / "autosave");
+    const ui::ProjectLocation here = ui::locateProject(qpath(dir.path()), [](const QString&) { return true; });
+    EXPECT_FALSE(here.fallback);
+    EXPECT_EQ(here.folder.filename(), "zeromask-project");
+    std::filesystem::remove_all(perUser);
+}
+
+TEST(ProjectLocation, CopyToThePerUserFolderIsAllOrNothing)
+{
+    test::TempDir from, to;
+    std::filesystem::create_directories(from / "annotations");
+    std::filesystem::create_directories(from / "autosave");
+    auto write = [](const std::filesystem::path& p, const std::string& text) {
+        std::ofstream(p, std::ios::binary) << text;
+    };
+    auto read = [](const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    write(from / "labelmap.json", "{\"classes\": []}");
+    write(from / "annotations" / "a.png.zma", std::string(4096, 'a'));
+    write(from / "autosave" / "b.png.zma", std::string(100, 'b'));
+    const auto target = to / "projects" / "images-0123";
+
+    // A file that cannot be read (a dangling link stands for an I/O error, even for root): the copy
+    // fails, says why, and leaves nothing behind, neither at the target nor beside it.
+    std::filesystem::create_symlink(from / "missing.zma", from / "annotations" / "c.png.zma");
+    std::string error;
+    EXPECT_FALSE(ui::seedFrom(from.path(), target, &error));
+    EXPECT_FALSE(error.empty());
+    EXPECT_FALSE(std::filesystem::exists(target));
+    EXPECT_FALSE(std::filesystem::exists(target.string() + ".partial"));
+    std::filesystem::remove(from / "annotations" / "c.png.zma");
+
+    // An interrupted earlier copy (truncated file, no project made) is replaced, not kept.
+    std::filesystem::create_directories(target / "annotations");
+    write(target / "annotations" / "a.png.zma", "aa");
+    std::filesystem::create_directories(target.string() + ".partial");
+    ASSERT_TRUE(ui::seedFrom(from.path(), target, &error)) << error;
+    EXPECT_EQ(read(target / "annotations" / "a.png.zma"), std::string(4096, 'a'));
+    EXPECT_EQ(read(target / "autosave" / "b.png.zma"), std::string(100, 'b'));
+    EXPECT_EQ(read(target / "labelmap.json"), "{\"classes\": []}");
+    EXPECT_FALSE(std::filesystem::exists(target / "project.json"));
+    EXPECT_FALSE(std::filesystem::exists(target.string() + ".partial"));
+
+    // A project already there is never overwritten.
+    write(target / "project.json", "{}");
+    if (zm::Project::exists(target)) {
+        EXPECT_FALSE(ui::seedFrom(from.path(), target, &error));
+        EXPECT_TRUE(std::filesystem::exists(target / "annotations" / "a.png.zma"));
+    }
+}
+
 TEST(MainWindowProject, RealReadOnlyFolderIsDetected)
 {
     test::TempDir dir;

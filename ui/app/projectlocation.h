@@ -3,12 +3,15 @@
 // read-only share, a DVD) a per-user folder: QStandardPaths::AppDataLocation/projects/<name>-<hash>,
 // where <hash> is a stable hash of the images folder's absolute path, so the same folder always finds
 // its work again. A read-only project beside the images is copied there the first time (its classes
-// and labels are the starting point), and work already in the per-user folder is never abandoned.
+// and labels are the starting point; all or nothing), and work already in the per-user folder is never
+// abandoned: once it holds labels (saved or autosaved) it stays in use even when the images' folder
+// becomes writable again, whether or not that folder has a project of its own (the status bar says so).
 #pragma once
 #include <QString>
 
 #include <filesystem>
 #include <functional>
+#include <string>
 
 namespace zm::ui {
 
@@ -25,6 +28,14 @@ bool canWriteInto(const QString& folder);
 
 /// The per-user project folder for `imagesDir` (not created).
 std::filesystem::path fallbackProjectFolder(const QString& imagesDir);
+
+/// Copies a read-only project's work (class table, saved and autosaved labels, export marks) into
+/// `to`, which must not be a project yet; project.json and the session lock are not copied (the new
+/// project gets its own, pointing at the images by absolute path). All or nothing: the copy is made in
+/// a sibling folder (`to`.partial) and renamed into place only when every file was copied, so an
+/// interrupted or failed copy never leaves truncated labels behind; files are overwritten, never
+/// skipped. False + `error` on failure, with nothing left at `to` or beside it.
+bool seedFrom(const std::filesystem::path& from, const std::filesystem::path& to, std::string* error = nullptr);
 
 /// Decides where the project of `imagesDir` lives (see above). Creates nothing except, when falling
 /// back for the first time from a read-only project, the per-user copy of it.
