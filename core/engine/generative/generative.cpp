@@ -44,6 +44,7 @@ void forEachField(GenerativeOptions& o, F&& f)
     f("unseen_weight", o.unseenWeight);
     f("virtual_classes", o.virtualClasses);
     f("max_real_pixels", o.maxRealPixels);
+    f("keep_spnet_gamma", o.keepSpnetGamma);
     f("latent_dim", o.latentDim);
     f("cagnet_hidden", o.cagnetHidden);
     f("discriminator_hidden", o.discriminatorHidden);

@@ -58,6 +58,10 @@ struct GenerativeOptions {
     /// training vectors): teaches the class-vector -> classifier map to generalise to names typed later.
     int virtualClasses = 4;
     int maxRealPixels = 4096;   ///< real pixels sampled per classifier step (CPU budget)
+    /// Keep the SPNet stage's calibration gamma (found on held-out seen-val images, SPNet-C) in the card
+    /// instead of 0. Generated unseen features reduce the seen bias but, on a weak backbone, do not remove
+    /// it (docs/BENCHMARKS.md); this applies the bias correction that was chosen without test data.
+    bool keepSpnetGamma = false;
 
     // ---- CaGNet ----
     /// Contextual latent size; 0 = the feature dim as in CaGNet (600). 32 by default: the module's

@@ -87,9 +87,13 @@ void runHook(PostTrainContext& ctx, GenerativeOptions o)
     // Generated unseen features replace SPNet-C's calibration in these methods; the classifier's
     // logits are used as they are (no cosine scale).
     summary["logitScale"] = 1.0;
-    summary["gammaNote"] = "gamma 0: generated unseen features counter the seen bias; calibrate on held-out data if needed";
+    if (o.keepSpnetGamma) {
+        summary["gammaNote"] = "gamma of the SPNet stage (SPNet-C, held-out seen-val) kept: keep_spnet_gamma";
+    } else {
+        summary["gammaNote"] = "gamma 0: generated unseen features counter the seen bias; calibrate on held-out data if needed";
+        ctx.card.gamma = 0.0f;
+    }
     ctx.card.training["generative"] = summary;
-    ctx.card.gamma = 0.0f;
     log.write(Json{{"event", "generative-done"}, {"summary", summary}});
 }
 

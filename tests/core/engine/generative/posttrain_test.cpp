@@ -133,4 +133,29 @@ TEST_F(EngineTest, FinishedSpnetModelResumedWithAGenerativeMethodKeepsItsBackbon
     EXPECT_EQ(ModelCard::load(dir / "spnet" / "card.json").method, "spnet");
 }
 
+TEST_F(EngineTest, GenerativeCardGammaIsZeroUnlessTheSpnetGammaIsKept)
+{
+    ShapesDataset data(8, 64, {"background", "red", "green", "blue", "pink"});
+    TrainingData td;
+    td.labelled = &data;
+    td.split.name = "shapes-test";
+    td.split.seen = {"background", "red", "green", "blue"};
+    td.split.unseen = {"pink"};
+    td.classVectors = randomVectors(5, 16);
+    td.space = testSpace();
+    for (const bool keep : {false, true}) {
+        auto g = tinyGenerative();
+        g.keepSpnetGamma = keep;
+        generative::registerGenerativeMethods(g);
+        TempDir dir;
+        NullProgress progress;
+        auto options = tinyTraining(dir / "m", "zs3");
+        options.gamma = 0.3f; // the SPNet stage's gamma (calibration off in the tiny run)
+        const auto r = trainModel(td, options, progress);
+        EXPECT_NEAR(r.card.gamma, keep ? 0.3f : 0.0f, 1e-6) << keep;
+        EXPECT_NEAR(ModelCard::load(dir / "m" / "card.json").gamma, keep ? 0.3f : 0.0f, 1e-6) << keep;
+        EXPECT_EQ(r.card.training["generative"]["options"]["keep_spnet_gamma"], keep);
+    }
+}
+
 } // namespace zm::test
