@@ -145,6 +145,47 @@ TEST(MainWindowProject, StatusGoesFromNotPredictedToExportedAndSurvivesRestart)
     }
 }
 
+TEST(MainWindowProject, DotOnlyItemsShareIconsAndEvictedThumbnailsAreAskedForAgain)
+{
+    test::TempDir dir, cache;
+    QStringList paths;
+    for (int k = 0; k < 6; ++k) {
+        const auto p = dir / ("img" + std::to_string(k) + ".png");
+        saveImage(p, test::threeColourImage(40, 20));
+        paths << qpath(p);
+    }
+    Session s;
+    ui::ThumbnailCache* thumbs = s.w->thumbnails();
+    thumbs->setDiskCacheFolder(qpath(cache.path()));
+    // 96x48 RGB32 thumbnails cost 18 KiB each: two fit.
+    thumbs->setMemoryBudget(40);
+    auto* list = s.w->findChild<QListWidget*>(QStringLiteral("ImageList"));
+    ASSERT_NE(list, nullptr);
+    s.w->openPaths({qpath(dir.path())});
+    // No thumbnail yet: every item shows the dot of its status, one icon shared by all of them.
+    ASSERT_EQ(list->count(), 6);
+    EXPECT_EQ(list->item(1)->icon().cacheKey(), list->item(5)->icon().cacheKey());
+    ASSERT_TRUE(test::waitFor([&] { return thumbs->isIdle() && !s.w->controller()->isBusy(); }));
+    EXPECT_NE(list->item(1)->icon().cacheKey(), list->item(5)->icon().cacheKey()); // thumbnails now
+
+    // Thumbnails evicted from memory since they were shown: a status change shows the dot for a
+    // moment, asks for the thumbnail again (from the disk cache) and shows it with the new status.
+    QStringList evicted;
+    for (const QString& p : paths)
+        if (thumbs->cached(p).isNull())
+            evicted << p;
+    ASSERT_GE(evicted.size(), 2);
+    const int decoded = thumbs->decodedCount();
+    const int a = int(paths.indexOf(evicted[0])), b = int(paths.indexOf(evicted[1]));
+    s.w->setImageStatus(evicted[0], Status::Exported);
+    s.w->setImageStatus(evicted[1], Status::Exported);
+    const qint64 dot = list->item(a)->icon().cacheKey();
+    EXPECT_EQ(dot, list->item(b)->icon().cacheKey()); // one shared dot icon per status
+    ASSERT_TRUE(test::waitFor([&] { return list->item(a)->icon().cacheKey() != dot && list->item(b)->icon().cacheKey() != dot; }));
+    EXPECT_EQ(thumbs->decodedCount(), decoded); // from the disk cache, not decoded again
+    EXPECT_EQ(s.w->imageStatus(a), Status::Exported);
+}
+
 TEST(MainWindowProject, ReadOnlyImageFolderUsesAPerUserProjectAndLosesNoWork)
 {
     test::TempDir dir;

@@ -164,10 +164,10 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     // Made at the screen's pixel density, so they stay sharp on HiDPI screens.
     const qreal dpr = std::max<qreal>(1.0, qApp->devicePixelRatio());
     mThumbnails = new ThumbnailCache((QSizeF(kThumbnailBox) * dpr).toSize(), this);
-    connect(mThumbnails, &ThumbnailCache::ready, this, [this](const QString& path, const QImage&) {
+    connect(mThumbnails, &ThumbnailCache::ready, this, [this](const QString& path, const QImage& thumbnail) {
         const int i = int(mPaths.indexOf(path));
         if (i >= 0)
-            updateStatusItem(i);
+            updateStatusItem(i, thumbnail);
     });
     // A file that cannot even be previewed cannot be opened either (the previews fall back on the same
     // reader): it is marked unreadable, with the reason, before anyone tries to show it.
@@ -586,6 +586,7 @@ void MainWindow::openPaths(const QStringList& paths)
     mPaths = files;
     mStatus.assign(std::size_t(files.size()), ImageStatus::NotPredicted);
     mProblems.clear();
+    mThumbnailShown.clear();
     {
         const QSignalBlocker block(mImageList);
         mImageList->clear();
@@ -692,15 +693,32 @@ void MainWindow::statusFromProject()
 
 void MainWindow::setWritableCheck(std::function<bool(const QString&)> check) { mWritable = std::move(check); }
 
-void MainWindow::updateStatusItem(int index)
+void MainWindow::updateStatusItem(int index, const QImage& fresh)
 {
     QListWidgetItem* item = mImageList->item(index);
     if (!item)
         return;
     const ImageStatus s = mStatus[std::size_t(index)];
+    const QString& path = mPaths[index];
     const bool thumbs = mThumbnailsAction && mThumbnailsAction->isChecked();
-    item->setIcon(statusIcon(s, thumbs ? mThumbnails->cached(mPaths[index]) : QImage(), mImageList->iconSize(),
-                             mImageList->devicePixelRatioF()));
+    const QImage thumbnail = !thumbs ? QImage() : !fresh.isNull() ? fresh : mThumbnails->cached(path);
+    if (!thumbnail.isNull()) {
+        mThumbnailShown.insert(path);
+        item->setIcon(statusIcon(s, thumbnail, mImageList->iconSize(), mImageList->devicePixelRatioF()));
+    } else {
+        // A thumbnail shown before but evicted from the memory cache since: asked for again (from the
+        // disk cache), it replaces the dot when it comes back instead of being lost for good.
+        if (thumbs && s != ImageStatus::Unreadable && mThumbnailShown.contains(path))
+            mThumbnails->requestFirst(path);
+        // Dot-only items share one icon per status: no pixmap per item.
+        const QSize box = mImageList->iconSize();
+        const qreal dpr = mImageList->devicePixelRatioF();
+        const QString key = QStringLiteral("%1|%2x%3|%4").arg(int(s)).arg(box.width()).arg(box.height()).arg(dpr);
+        auto it = mDotIcons.find(key);
+        if (it == mDotIcons.end())
+            it = mDotIcons.insert(key, statusIcon(s, QImage(), box, dpr));
+        item->setIcon(*it);
+    }
     item->setData(Qt::AccessibleDescriptionRole, statusText(s));
     QString tip = QStringLiteral("%1\n%2").arg(mPaths[index], statusText(s));
     if (s == ImageStatus::Unreadable)

@@ -3,6 +3,9 @@
 // ImageDocument per visited image (their undo history survives switching images).
 #pragma once
 #include <QHash>
+#include <QIcon>
+#include <QImage>
+#include <QSet>
 #include <QMainWindow>
 #include <QPointer>
 #include <QStringList>
@@ -141,7 +144,8 @@ private:
     void next(int delta);
     void imageLoaded();
     void activateDocument(ImageDocument* doc, std::shared_ptr<const zm::Image> pixels = nullptr);
-    void updateStatusItem(int index);
+    /// Redraws an image list item (status dot, thumbnail); `fresh` is a thumbnail just made for it.
+    void updateStatusItem(int index, const QImage& fresh = QImage());
     void statusFromProject();
     void syncProjectClasses();
     zm::ClassTable projectClassTable() const;
@@ -184,6 +188,8 @@ private:
     QStringList mPaths;
     std::vector<ImageStatus> mStatus;
     QHash<QString, QString> mProblems; ///< path -> why it could not be read
+    QSet<QString> mThumbnailShown;     ///< paths whose list item got a thumbnail (asked again if evicted)
+    QHash<QString, QIcon> mDotIcons;   ///< one shared icon per status (and size) for dot-only items
     QHash<QString, ImageDocument*> mDocuments;
     int mCurrent = -1;
     QFutureWatcher<LoadResult>* mLoader = nullptr;

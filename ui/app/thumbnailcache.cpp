@@ -19,7 +19,10 @@ namespace zm::ui {
 ThumbnailCache::ThumbnailCache(QSize size, QObject* parent)
     : QObject(parent), mSize(size), mWatcher(new QFutureWatcher<Result>(this))
 {
-    mMemory.setMaxCost(64 * 1024); // 64 MiB: ~2,000 thumbnails of 96x72
+    // 64 MiB (cost in KiB): about 2,400 thumbnails of 96x72 RGB32 (27 KiB), about 600 at twice the
+    // pixel density (192x144, 108 KiB). The list items keep their own icons; what leaves this cache
+    // is asked for again (from the disk cache) when an item must be redrawn.
+    mMemory.setMaxCost(64 * 1024);
     mPool.setMaxThreadCount(1);
     mPool.setThreadPriority(QThread::LowestPriority);
     const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
@@ -52,6 +55,14 @@ void ThumbnailCache::request(const QStringList& paths)
     for (const QString& p : paths)
         if (!mMemory.contains(keyOf(p)))
             mQueue.push_back(p);
+    startNext();
+}
+
+void ThumbnailCache::requestFirst(const QString& path)
+{
+    if (mMemory.contains(keyOf(path)))
+        return;
+    mQueue.push_front(path); // a second entry later in the queue is skipped once this one is cached
     startNext();
 }
 

@@ -34,8 +34,14 @@ public:
     /// Queues the files that have no thumbnail in memory yet, in this order, replacing what was
     /// queued before (opening another folder drops the old queue). Results arrive as ready()/failed().
     void request(const QStringList& paths);
+    /// Queues one file first, keeping the rest of the queue: a thumbnail that was shown but has left
+    /// the memory cache since (the disk cache makes it cheap). Nothing when it is in memory.
+    void requestFirst(const QString& path);
     /// The thumbnail if it is in memory (null otherwise; request() it).
     QImage cached(const QString& path) const;
+    /// Memory cache budget in KiB (default 64 MiB); the least recently used thumbnails leave first.
+    void setMemoryBudget(int kib) { mMemory.setMaxCost(kib); }
+    int memoryBudget() const { return int(mMemory.maxCost()); }
     bool isIdle() const { return mQueue.empty() && !mRunning; }
     /// Thumbnails decoded from image files (not from the disk cache): tests see what was cached.
     int decodedCount() const { return mDecoded; }
