@@ -88,3 +88,56 @@ TEST(ThumbnailCache, NewRequestReplacesTheQueue)
     EXPECT_LE(cache.decodedCount(), 2); // at most the one already running, plus the new one
     EXPECT_FALSE(cache.cached(many.back()).isNull());
 }
+
+TEST(ThumbnailCache, DiskCacheIsPrunedLeastRecentlyUsedFirst)
+{
+    test::TempDir dir;
+    const auto now = std::filesystem::file_time_type::clock::now();
+    for (int i = 0; i < 5; ++i) {
+        const auto p = dir / ("t" + std::to_string(i) + ".png");
+        std::ofstream(p, std::ios::binary) << std::string(1000, char('a' + i));
+        std::filesystem::last_write_time(p, now - std::chrono::hours(10 - i)); // t0 oldest
+    }
+    std::ofstream(dir / "notes.txt") << std::string(5000, 'x'); // not a thumbnail: left alone
+    EXPECT_EQ(ui::ThumbnailCache::pruneDiskCache(qpath(dir.path()), 10000), 0); // fits
+    EXPECT_EQ(ui::ThumbnailCache::pruneDiskCache(qpath(dir.path()), 2500), 3);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_FALSE(std::filesystem::exists(dir / ("t" + std::to_string(i) + ".png"))) << i;
+    EXPECT_TRUE(std::filesystem::exists(dir / "t3.png"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "t4.png"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "notes.txt"));
+    EXPECT_EQ(ui::ThumbnailCache::pruneDiskCache(qpath(dir / "missing"), 0), 0);
+
+    // A cache hit marks its file as used: when the budget holds one file, that one stays.
+    test::TempDir images;
+    saveImage(images / "a.png", test::threeColourImage(40, 20));
+    saveImage(images / "b.png", test::threeColourImage(20, 40));
+    const QString a = qpath(images / "a.png"), b = qpath(images / "b.png");
+    const QString folder = qpath(images / "cache");
+    {
+        ui::ThumbnailCache cache(QSize(96, 72));
+        cache.setDiskCacheFolder(folder);
+        cache.request({a, b});
+        ASSERT_TRUE(test::waitFor([&] { return cache.isIdle(); }));
+    }
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(images / "cache"))
+        files.push_back(e.path());
+    ASSERT_EQ(files.size(), 2u);
+    for (const auto& f : files)
+        std::filesystem::last_write_time(f, now - std::chrono::hours(5));
+    {
+        ui::ThumbnailCache cache(QSize(96, 72));
+        cache.setDiskCacheFolder(folder);
+        cache.request({b});
+        ASSERT_TRUE(test::waitFor([&] { return cache.isIdle(); }));
+        EXPECT_EQ(cache.decodedCount(), 0);
+    }
+    const qint64 largest = std::max(std::filesystem::file_size(files[0]), std::filesystem::file_size(files[1]));
+    EXPECT_EQ(ui::ThumbnailCache::pruneDiskCache(folder, largest), 1);
+    ui::ThumbnailCache cache(QSize(96, 72));
+    cache.setDiskCacheFolder(folder);
+    cache.request({b});
+    ASSERT_TRUE(test::waitFor([&] { return cache.isIdle(); }));
+    EXPECT_EQ(cache.decodedCount(), 0); // b's file survived
+}

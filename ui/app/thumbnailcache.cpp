@@ -8,11 +8,14 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace zm::ui {
 
@@ -29,6 +32,10 @@ ThumbnailCache::ThumbnailCache(QSize size, QObject* parent)
     if (!cache.isEmpty())
         mDiskFolder = cache + QStringLiteral("/thumbnails");
     connect(mWatcher, &QFutureWatcher<Result>::finished, this, &ThumbnailCache::finished);
+    // The disk cache would otherwise grow for ever (every folder ever opened): trimmed once per start,
+    // in the worker (one thread, so before any thumbnail is read or written there).
+    if (!mDiskFolder.isEmpty())
+        (void)QtConcurrent::run(&mPool, [folder = mDiskFolder] { pruneDiskCache(folder, kDiskBudget); });
 }
 
 ThumbnailCache::~ThumbnailCache()
@@ -64,6 +71,28 @@ void ThumbnailCache::requestFirst(const QString& path)
         return;
     mQueue.push_front(path); // a second entry later in the queue is skipped once this one is cached
     startNext();
+}
+
+int ThumbnailCache::pruneDiskCache(const QString& folder, qint64 budget)
+{
+    QFileInfoList files = QDir(folder).entryInfoList({QStringLiteral("*.png")}, QDir::Files | QDir::NoSymLinks);
+    qint64 total = 0;
+    for (const QFileInfo& f : files)
+        total += f.size();
+    if (total <= budget)
+        return 0;
+    std::sort(files.begin(), files.end(),
+              [](const QFileInfo& a, const QFileInfo& b) { return a.lastModified() < b.lastModified(); });
+    int removed = 0;
+    for (const QFileInfo& f : files) {
+        if (total <= budget)
+            break;
+        if (QFile::remove(f.absoluteFilePath())) {
+            total -= f.size();
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 QImage ThumbnailCache::makeThumbnail(const QString& path, QSize box, QString* error)
@@ -117,8 +146,13 @@ void ThumbnailCache::startNext()
                 const QByteArray h = QCryptographicHash::hash((key + QStringLiteral("|%1x%2").arg(size.width()).arg(size.height())).toUtf8(),
                                                               QCryptographicHash::Sha1);
                 file = disk + QLatin1Char('/') + QString::fromLatin1(h.toHex()) + QStringLiteral(".png");
-                if (QFileInfo::exists(file) && r.image.load(file))
+                if (QFileInfo::exists(file) && r.image.load(file)) {
+                    // Used now: the last to go when the cache is pruned.
+                    QFile f(file);
+                    if (f.open(QIODevice::ReadWrite))
+                        f.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
                     return r;
+                }
             }
             r.image = makeThumbnail(path, size, &r.error);
             r.decoded = true;

@@ -22,11 +22,19 @@ namespace zm::ui {
 class ThumbnailCache : public QObject {
     Q_OBJECT
 public:
-    /// `size`: the box thumbnails fit in (aspect kept). Disk cache: QStandardPaths::CacheLocation/thumbnails.
+    /// `size`: the box thumbnails fit in (aspect kept). Disk cache: QStandardPaths::CacheLocation/thumbnails,
+    /// pruned to kDiskBudget in the worker first.
     explicit ThumbnailCache(QSize size = QSize(96, 72), QObject* parent = nullptr);
     ~ThumbnailCache() override; ///< waits for the thumbnail being made
 
     QSize size() const { return mSize; }
+    /// The disk cache's size budget: at start-up (in the worker, before any thumbnail) the least
+    /// recently used files beyond it are deleted.
+    static constexpr qint64 kDiskBudget = 256LL * 1024 * 1024;
+    /// Deletes the least recently used thumbnail files (*.png, by modification time, which a cache
+    /// hit refreshes) of `folder` until the rest fit in `budget` bytes. Returns how many were deleted.
+    /// Pure file work: runs in the worker.
+    static int pruneDiskCache(const QString& folder, qint64 budget);
     /// Folder for cached thumbnail files; empty turns the disk cache off.
     void setDiskCacheFolder(const QString& folder) { mDiskFolder = folder; }
     QString diskCacheFolder() const { return mDiskFolder; }
