@@ -311,6 +311,8 @@ void Trainer::buildOrResume()
         LoadedModel m = loadModel(mOpt.outDir, mData.space);
         mNet = m.net;
         mCard = m.card;
+        if (!mOpt.modelName.empty()) // a name given now (e.g. train --from) names the continued model
+            mCard.name = mOpt.modelName;
     } else {
         if (fs::exists(cardFile))
             throw fileError(mOpt.outDir.string(), "already holds a model; use --resume to continue it or choose another --out");

@@ -120,8 +120,10 @@ TEST_F(EngineTest, FinishedSpnetModelResumedWithAGenerativeMethodKeepsItsBackbon
         std::filesystem::copy_file(dir / "spnet" / f, dir / "zs3" / f);
     auto options = tinyTraining(dir / "zs3", "zs3");
     options.resume = true;
+    options.modelName = "zs3 on the spnet backbone";
     const auto zs3 = trainModel(td, options, progress);
     EXPECT_EQ(zs3.card.method, "zs3");
+    EXPECT_EQ(ModelCard::load(dir / "zs3" / "card.json").name, "zs3 on the spnet backbone");
     EXPECT_TRUE(std::filesystem::exists(dir / "zs3" / generative::kGenerativeModelFile));
     // No further SPNet iteration ran: the backbone's weights are the source model's.
     const auto a = loadModel(dir / "spnet", testSpace()), b = loadModel(dir / "zs3", testSpace());
