@@ -2,7 +2,8 @@
 """Prints the rows of docs/BENCHMARKS.md from the eval JSON files that models/recipes/benchmarks.sh writes.
 
 Usage: python3 scripts/benchmark-table.py [BENCH_DIR]   (default: ~/.cache/zeromask/bench)
-One markdown row per ROW.eval.json: seen / unseen mIoU, hIoU, pixel accuracy, the IoU of each unseen class,
+One markdown row per ROW.eval.json (ROW-uncalibrated: that model at gamma 0; ROW-spnet-gamma: a generative
+model evaluated with the gamma of the SPNet model it started from): seen / unseen mIoU, hIoU, pixel accuracy, the IoU of each unseen class,
 and the training time (ROW.seconds; a generative row adds the time of the SPNet model it starts from).
 """
 import json
@@ -37,7 +38,10 @@ for row in rows:
     unseen = ", ".join(f"{c['name']} {pct(c['iou'])}" for c in j["classes"] if c["role"] == "unseen")
     own = seconds(row)
     base = BASES.get(row)
-    if own is None:
+    same = next((row[: -len(sfx)] for sfx in ("-uncalibrated", "-spnet-gamma") if row.endswith(sfx)), None)
+    if own is None and same:
+        time = f"= {same} (eval only)"
+    elif own is None:
         time = "?"
     elif base and seconds(base) is not None:
         time = f"{(own + seconds(base)) / 60:.0f} min ({own / 60:.0f} + {seconds(base) / 60:.0f} SPNet)"
