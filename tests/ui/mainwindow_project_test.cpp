@@ -60,14 +60,14 @@ struct Session {
         edit->setText(name);
         QTest::keyClick(edit, Qt::Key_Return);
     }
-    /// File > Export labels..., this image, into `out`: the real action and dialog.
-    void exportCurrent(const std::filesystem::path& out)
+    /// File > Export labels..., this image (or the whole project), into `out`: the real action and dialog.
+    void exportCurrent(const std::filesystem::path& out, bool wholeProject = false)
     {
-        QTimer::singleShot(0, [out] {
+        QTimer::singleShot(0, [out, wholeProject] {
             auto* dlg = qobject_cast<ui::ExportDialog*>(QApplication::activeModalWidget());
             ASSERT_NE(dlg, nullptr);
             dlg->setOutputFolder(qpath(out));
-            dlg->setWholeProject(false);
+            dlg->setWholeProject(wholeProject);
             dlg->accept();
         });
         w->findChild<QAction*>(QStringLiteral("ExportLabelsAction"))->trigger();
@@ -184,6 +184,49 @@ TEST(MainWindowProject, DotOnlyItemsShareIconsAndEvictedThumbnailsAreAskedForAga
     ASSERT_TRUE(test::waitFor([&] { return list->item(a)->icon().cacheKey() != dot && list->item(b)->icon().cacheKey() != dot; }));
     EXPECT_EQ(thumbs->decodedCount(), decoded); // from the disk cache, not decoded again
     EXPECT_EQ(s.w->imageStatus(a), Status::Exported);
+}
+
+TEST(MainWindowProject, WholeProjectExportMarksTheAnnotatedImagesThatExist)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    saveImage(dir / "c.png", test::threeColourImage(20, 20));
+    saveImage(dir / "gone.png", test::threeColourImage(20, 20));
+    std::uint16_t red = 0;
+    {
+        // Labels saved for a.png, c.png and gone.png; b.png has none.
+        Session s;
+        s.w->thumbnails()->setDiskCacheFolder({});
+        ASSERT_NE(s.open(dir.path()), nullptr);
+        s.typeClass(QStringLiteral("red"));
+        red = s.w->classes()->at(0).id;
+        for (const char* key : {"a.png", "c.png", "gone.png"}) {
+            zm::AnnotationState st;
+            st.labels = zm::LabelMap(20, 20, red);
+            st.confirmed.assign(400, 1);
+            if (std::string(key) == "a.png") {
+                st.labels = zm::LabelMap(40, 20, red);
+                st.confirmed.assign(800, 1);
+            }
+            s.w->project()->save(key, st);
+        }
+    }
+    std::filesystem::remove(dir / "gone.png"); // its image file is deleted; its annotation stays
+    Session s;
+    s.w->thumbnails()->setDiskCacheFolder({});
+    ASSERT_NE(s.open(dir.path()), nullptr);
+    ASSERT_EQ(s.w->imageCount(), 3);
+    ASSERT_TRUE(s.w->project()->hasAnnotation("gone.png"));
+    s.exportCurrent(dir / "out", true);
+    EXPECT_TRUE(std::filesystem::exists(dir / "out" / "voc" / "a.png"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "out" / "voc" / "c.png"));
+    EXPECT_EQ(s.w->imageStatus(0), Status::Exported); // a.png
+    EXPECT_NE(s.w->imageStatus(1), Status::Exported); // b.png: nothing to export
+    EXPECT_EQ(s.w->imageStatus(2), Status::Exported); // c.png
+    EXPECT_TRUE(s.w->project()->isExported("a.png"));
+    EXPECT_FALSE(s.w->project()->isExported("b.png"));
+    EXPECT_TRUE(s.w->project()->isExported("c.png"));
+    EXPECT_FALSE(s.w->project()->isExported("gone.png")); // not written, so not marked
 }
 
 TEST(MainWindowProject, ReadOnlyImageFolderUsesAPerUserProjectAndLosesNoWork)

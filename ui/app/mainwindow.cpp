@@ -650,15 +650,20 @@ void MainWindow::setImageStatus(const QString& path, ImageStatus status)
 
 void MainWindow::markExported(const QStringList& keys)
 {
+    // One pass over the list, then one look-up per key: a whole-project export of 10,000 images
+    // must not cost keys x images comparisons on the GUI thread.
+    QMultiHash<QString, int> indexOf;
+    indexOf.reserve(mPaths.size());
+    for (int i = 0; i < mPaths.size(); ++i)
+        indexOf.insert(QFileInfo(mPaths[i]).fileName(), i); // zm::Project::keyOf: the file name
     std::vector<std::string> marks;
+    marks.reserve(std::size_t(keys.size()));
     for (const QString& k : keys) {
-        const std::string key = k.toStdString();
-        for (int i = 0; i < mPaths.size(); ++i)
-            if (zm::Project::keyOf(mPaths[i].toStdString()) == key) {
-                mStatus[std::size_t(i)] = ImageStatus::Exported;
-                updateStatusItem(i);
-            }
-        marks.push_back(key);
+        for (auto it = indexOf.constFind(k); it != indexOf.cend() && it.key() == k; ++it) {
+            mStatus[std::size_t(*it)] = ImageStatus::Exported;
+            updateStatusItem(*it);
+        }
+        marks.push_back(k.toStdString());
     }
     if (!mProject || marks.empty())
         return;

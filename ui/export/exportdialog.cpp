@@ -148,6 +148,13 @@ bool ExportDialog::runExport(QString* error)
     QFuture<QString> f = QtConcurrent::run([project, out, opt, &progress, this]() -> QString {
         try {
             mExported = zm::exportProject(*project, out, opt, progress).images;
+            // What exportProject wrote: the project's images (files present now) with a saved
+            // annotation. An annotation whose image file is gone was not exported and is not marked.
+            // Listed here, in the worker, not on the GUI thread.
+            mExportedKeys.clear();
+            for (const auto& image : project->images())
+                if (const std::string key = zm::Project::keyOf(image); project->hasAnnotation(key))
+                    mExportedKeys.push_back(key);
             return {};
         } catch (const zm::Cancelled&) {
             return tr("Export cancelled.");
@@ -165,8 +172,6 @@ bool ExportDialog::runExport(QString* error)
     const QString result = f.result();
     if (!result.isEmpty())
         return fail(result);
-    // exportProject writes every image with a saved annotation (all open ones were just saved).
-    mExportedKeys = project->annotated();
     return true;
 }
 
