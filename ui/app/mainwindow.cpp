@@ -790,9 +790,8 @@ void MainWindow::imageLoaded()
         mDocuments.insert(r.path, doc);
         mUndoGroup->addStack(doc->undoStack());
         mAutosaver->watch(doc);
+        // Loading saved work (setState) emits no edited(): only people's changes reach this.
         connect(doc, &ImageDocument::edited, this, [this, doc] {
-            if (mApplyingSavedState)
-                return;
             const int k = int(mPaths.indexOf(doc->path()));
             if (k >= 0 && mStatus[std::size_t(k)] != ImageStatus::Edited)
                 setImageStatus(doc->path(), ImageStatus::Edited); // an exported image changed: mark dropped
@@ -806,15 +805,12 @@ void MainWindow::imageLoaded()
     const std::string key = zm::Project::keyOf(r.path.toStdString());
     if (fresh && mProject && mProject->hasAnnotation(key)) {
         try {
-            mApplyingSavedState = true;
             doc->setState(mProject->load(key));
-            mApplyingSavedState = false;
             if (i >= 0) {
                 mStatus[std::size_t(i)] = mProject->isExported(key) ? ImageStatus::Exported : ImageStatus::Edited;
                 updateStatusItem(i);
             }
         } catch (const std::exception& e) {
-            mApplyingSavedState = false;
             statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
         }
     }

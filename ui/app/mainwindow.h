@@ -177,7 +177,6 @@ private:
     QAction* mThumbnailsAction = nullptr;
     std::function<bool(const QString&)> mWritable;
     bool mProjectFallback = false;
-    bool mApplyingSavedState = false; ///< loading saved work is not an edit
     QTimer* mClassSync = nullptr;     ///< debounces writing the class list into the project
     QProgressBar* mProgress = nullptr;
     QSlider* mOpacity = nullptr;

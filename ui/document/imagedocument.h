@@ -65,7 +65,8 @@ public:
     zm::AnnotationState state() const;
     /// Loads a stored state (project annotation, recovered autosave): not an undo step; clears the undo
     /// history and marks the document saved. Throws zm::Error naming the document when the size differs
-    /// from the image's (before the image is set, the state's size is taken).
+    /// from the image's (before the image is set, the state's size is taken). Emits labelsChanged()
+    /// but never edited(): loading is not an edit (the main window's status and the autosaver rely on it).
     void setState(const zm::AnnotationState& state);
 
     /// Counts every change of labels or confirmed bits (edits, undo, redo, restore); prediction

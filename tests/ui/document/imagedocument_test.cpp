@@ -72,3 +72,26 @@ TEST(ImageDocument, SignalsRegionAndRejectsBadInput)
     EXPECT_THROW(doc.applyLabels(QRect(0, 0, 2, 1), {1}, {1}), zm::Error);
     EXPECT_THROW(doc.setPrediction(filled(5, 4, 0), {}), zm::Error);
 }
+
+TEST(ImageDocument, LoadingAStateIsNotAnEdit)
+{
+    // The main window marks an image "edited" (and drops its export mark) on edited(); loading saved
+    // work must not look like an edit, so setState emits labelsChanged only.
+    ImageDocument doc(QStringLiteral("load.png"));
+    doc.setImage(zm::Image(4, 3, 3));
+    zm::AnnotationState st;
+    st.labels = filled(4, 3, 2);
+    st.confirmed.assign(12, 1);
+    QSignalSpy edited(&doc, &ImageDocument::edited);
+    QSignalSpy changed(&doc, &ImageDocument::labelsChanged);
+    const auto revision = doc.revision();
+    doc.setState(st);
+    EXPECT_EQ(edited.count(), 0);
+    EXPECT_EQ(changed.count(), 1);
+    EXPECT_FALSE(doc.isModified());
+    EXPECT_GT(doc.revision(), revision);
+    EXPECT_EQ(doc.labels().at(3, 2), 2);
+    // A person's change afterwards is one.
+    doc.applyLabels(QRect(0, 0, 1, 1), {1}, {1});
+    EXPECT_EQ(edited.count(), 1);
+}
