@@ -180,7 +180,9 @@ TEST(MainWindow, RenamingReEmbedsAndHidingHidesTheOverlay)
 TEST(MainWindow, SwitchingImagesWhileEncodingShowsNoStaleResult)
 {
     Fixture f;
-    f.backend->encodeDelayMs = 400;
+    // Long enough that the switch below always lands while "a" is still encoding, even on a loaded
+    // machine (with 400 ms a descheduled GUI thread let "a" finish first and nothing was cancelled).
+    f.backend->encodeDelayMs = 2500;
     Image a = test::threeColourImage(32, 16);
     Image b(32, 16, 3);
     for (std::size_t i = 0; i < b.pixels.size(); i += 3)
@@ -205,6 +207,7 @@ TEST(MainWindow, SwitchingImagesWhileEncodingShowsNoStaleResult)
     EXPECT_EQ(f.w->currentDocument(), docB);
     EXPECT_GE(f.backend->cancelledCount, 1);
     // Rapid switching does not crash and ends on a correct prediction.
+    f.backend->encodeDelayMs = 200;
     for (int i = 0; i < 6; ++i)
         f.w->showImage(i % 2);
     ASSERT_TRUE(test::waitFor([&] { return !f.w->controller()->isBusy() && f.w->currentIndex() == 1; }, 20000));

@@ -28,7 +28,7 @@ public:
     std::atomic<int> encodeCount{0};
     std::atomic<int> scoreCount{0};
     std::atomic<int> cancelledCount{0};
-    int encodeDelayMs = 0;
+    std::atomic<int> encodeDelayMs{0}; ///< read by worker threads; tests change it between phases
 
     QString modelName() const override { return QStringLiteral("fake colour model"); }
     QString device() const override { return QStringLiteral("cpu"); }
@@ -39,7 +39,8 @@ public:
     ui::EncodingPtr encode(const Image& image, Progress* progress) const override
     {
         const auto t0 = std::chrono::steady_clock::now();
-        while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(encodeDelayMs)) {
+        const int delayMs = encodeDelayMs.load();
+        while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(delayMs)) {
             if (progress && progress->cancelled()) {
                 const_cast<std::atomic<int>&>(cancelledCount)++;
                 throw Cancelled();
