@@ -140,8 +140,10 @@ int main(int argc, char** argv)
     benchmark::Initialize(&n, args.data());
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
-    // The source tree, from this file's own path (bench/engine.cpp).
-    const fs::path script = fs::path(__FILE__).parent_path().parent_path() / "scripts" / "bench_engine_python.py";
+    // The source tree, compiled in (a relative __FILE__ would depend on the working folder).
+    const fs::path script = fs::path(ZM_SOURCE_DIR) / "scripts" / "bench_engine_python.py";
+    if (runPython && !(fs::exists(python) && fs::exists(script)))
+        std::cout << "\n(PyTorch comparison skipped: " << (fs::exists(python) ? script.string() : python) << " not found)\n";
     if (runPython && fs::exists(python) && fs::exists(script)) {
         // Same model architecture, input size and thread count in PyTorch eager, for the C++/Python ratio.
         const std::string cmd = "'" + python + "' '" + script.string() + "' --threads " + std::to_string(at::get_num_threads()) +
