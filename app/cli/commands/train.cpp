@@ -104,10 +104,13 @@ void run(TrainOpts& o)
         if (eq == std::string::npos || eq == 0)
             throw zm::Error("--gen '" + kv + "': expected key=value (keys: docs/GENERATIVE.md)");
         const std::string key = zm::trim(kv.substr(0, eq)), value = zm::trim(kv.substr(eq + 1));
+        if (key == "method" || key == "seed" || key == "self_train") // these have their own options
+            throw zm::Error("--gen " + key + ": use --" + (key == "self_train" ? std::string("self-train") : key) + " instead");
         if (!genJson.contains(key)) {
             std::vector<std::string> keys;
             for (auto it = genJson.begin(); it != genJson.end(); ++it)
-                keys.push_back(it.key());
+                if (it.key() != "method" && it.key() != "seed" && it.key() != "self_train")
+                    keys.push_back(it.key());
             throw zm::Error("--gen: unknown key '" + key + "'; keys: " + zm::join(keys, ", "));
         }
         const zm::Json v = zm::Json::parse(value, nullptr, false);
