@@ -52,6 +52,19 @@ TrainerOptions tinyTraining(const std::filesystem::path& out, const std::string&
     return o;
 }
 
+/// Four seen shape colours and one unseen ("pink"), random 16-d class vectors.
+TrainingData shapesTrainingData(ShapesDataset& data)
+{
+    TrainingData td;
+    td.labelled = &data;
+    td.split.name = "shapes-test";
+    td.split.seen = {"background", "red", "green", "blue"};
+    td.split.unseen = {"pink"};
+    td.classVectors = randomVectors(5, 16);
+    td.space = testSpace();
+    return td;
+}
+
 } // namespace
 
 TEST_F(EngineTest, GenerativeMethodsTrainThroughTheEngineTrainer)
@@ -62,13 +75,7 @@ TEST_F(EngineTest, GenerativeMethodsTrainThroughTheEngineTrainer)
         EXPECT_NE(std::find(methods.begin(), methods.end(), m), methods.end()) << m;
 
     ShapesDataset data(8, 64, {"background", "red", "green", "blue", "pink"});
-    TrainingData td;
-    td.labelled = &data;
-    td.split.name = "shapes-test";
-    td.split.seen = {"background", "red", "green", "blue"};
-    td.split.unseen = {"pink"};
-    td.classVectors = randomVectors(5, 16);
-    td.space = testSpace();
+    const TrainingData td = shapesTrainingData(data);
     for (const std::string method : {"zs3", "cagnet", "vm"}) {
         TempDir dir;
         NullProgress progress;
@@ -104,13 +111,7 @@ TEST_F(EngineTest, FinishedSpnetModelResumedWithAGenerativeMethodKeepsItsBackbon
 {
     generative::registerGenerativeMethods(tinyGenerative());
     ShapesDataset data(8, 64, {"background", "red", "green", "blue", "pink"});
-    TrainingData td;
-    td.labelled = &data;
-    td.split.name = "shapes-test";
-    td.split.seen = {"background", "red", "green", "blue"};
-    td.split.unseen = {"pink"};
-    td.classVectors = randomVectors(5, 16);
-    td.space = testSpace();
+    const TrainingData td = shapesTrainingData(data);
     TempDir dir;
     NullProgress progress;
     const auto spnet = trainModel(td, tinyTraining(dir / "spnet", "spnet"), progress);
@@ -138,13 +139,7 @@ TEST_F(EngineTest, FinishedSpnetModelResumedWithAGenerativeMethodKeepsItsBackbon
 TEST_F(EngineTest, GenerativeCardGammaIsZeroUnlessTheSpnetGammaIsKept)
 {
     ShapesDataset data(8, 64, {"background", "red", "green", "blue", "pink"});
-    TrainingData td;
-    td.labelled = &data;
-    td.split.name = "shapes-test";
-    td.split.seen = {"background", "red", "green", "blue"};
-    td.split.unseen = {"pink"};
-    td.classVectors = randomVectors(5, 16);
-    td.space = testSpace();
+    const TrainingData td = shapesTrainingData(data);
     for (const bool keep : {false, true}) {
         auto g = tinyGenerative();
         g.keepSpnetGamma = keep;
