@@ -384,15 +384,6 @@ public:
         return how;
     }
 
-    float similarity(const std::string& a, const std::string& b) const override
-    {
-        const auto va = embed(a), vb = embed(b);
-        double s = 0;
-        for (std::size_t i = 0; i < va.size(); ++i)
-            s += double(va[i]) * vb[i];
-        return float(s);
-    }
-
     std::vector<Neighbor> neighbors(const std::vector<float>& query, int k) const override
     {
         if (int(query.size()) != dim())

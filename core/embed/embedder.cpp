@@ -183,15 +183,6 @@ public:
         return how;
     }
 
-    float similarity(const std::string& a, const std::string& b) const override
-    {
-        const auto va = embed(a), vb = embed(b);
-        double s = 0;
-        for (int i = 0; i < mDim; ++i)
-            s += double(va[i]) * vb[i];
-        return static_cast<float>(s);
-    }
-
     std::vector<Neighbor> neighbors(const std::vector<float>& query, int k) const override
     {
         if (static_cast<int>(query.size()) != mDim)
@@ -562,6 +553,15 @@ private:
 };
 
 } // namespace
+
+float ClassEmbedder::similarity(const std::string& a, const std::string& b) const
+{
+    const auto va = embed(a), vb = embed(b);
+    double s = 0;
+    for (std::size_t i = 0; i < va.size() && i < vb.size(); ++i)
+        s += double(va[i]) * vb[i];
+    return static_cast<float>(s);
+}
 
 std::shared_ptr<ClassEmbedder> ClassEmbedder::load(const fs::path& file) { return load(file, EmbedderOptions{}); }
 

@@ -64,8 +64,8 @@ public:
     /// Nearest vocabulary words to a vector (cosine, descending); for an attribute table, its classes.
     virtual std::vector<Neighbor> neighbors(const std::vector<float>& vector, int k = 10) const = 0;
 
-    /// Cosine between two class names.
-    virtual float similarity(const std::string& a, const std::string& b) const = 0;
+    /// Cosine between two class names: the dot product of their embed() vectors (unit length by contract).
+    virtual float similarity(const std::string& a, const std::string& b) const;
 
     /// Whether a single word is in the vocabulary (after normalisation).
     virtual bool inVocabulary(const std::string& word) const = 0;
