@@ -113,30 +113,101 @@ __attribute__((optimize("O3", "no-trapping-math"), target_clones("avx2", "defaul
         out[x] = wa * a[x] + wb * b[x];
 }
 
-} // namespace
 
-void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
+// 8 floats, one AVX register in the x86-64-v3 clone (two SSE registers in the default one). The psABI
+// note GCC prints for passing such a type by value does not apply: these helpers are always inlined.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float v8 __attribute__((vector_size(32)));
+
+__attribute__((always_inline)) inline v8 load8(const float* p)
 {
-    const auto scores = logitsIn.to(at::kFloat).contiguous();
-    const int k = int(scores.size(0)), h = int(scores.size(1)), w = int(scores.size(2));
+    v8 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+__attribute__((always_inline)) inline void store8(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
+
+/// out[k][x] = bias[k] + sum_d weight[k][d] * feature[d][x] for x < n, where feature row d starts at
+/// f + d * planeStride. Blocks of 4 classes x 16 pixels stay in registers while d runs.
+__attribute__((optimize("O3"), target_clones("arch=x86-64-v3", "default"))) void linearRow(
+    const float* __restrict f, std::size_t planeStride, int d, const float* __restrict weight,
+    const float* __restrict bias, int k, int n, float* __restrict out)
+{
+    int c = 0;
+    for (; c + 4 <= k; c += 4) {
+        const float* w0 = weight + std::size_t(c) * d;
+        const float* w1 = w0 + d;
+        const float* w2 = w1 + d;
+        const float* w3 = w2 + d;
+        int x = 0;
+        for (; x + 16 <= n; x += 16) {
+            v8 a0 = v8{} + bias[c], b0 = a0, a1 = v8{} + bias[c + 1], b1 = a1;
+            v8 a2 = v8{} + bias[c + 2], b2 = a2, a3 = v8{} + bias[c + 3], b3 = a3;
+            for (int j = 0; j < d; ++j) {
+                const float* fj = f + std::size_t(j) * planeStride + x;
+                const v8 lo = load8(fj), hi = load8(fj + 8);
+                a0 += w0[j] * lo, b0 += w0[j] * hi;
+                a1 += w1[j] * lo, b1 += w1[j] * hi;
+                a2 += w2[j] * lo, b2 += w2[j] * hi;
+                a3 += w3[j] * lo, b3 += w3[j] * hi;
+            }
+            float* o = out + std::size_t(c) * n + x;
+            store8(o, a0), store8(o + 8, b0);
+            store8(o + n, a1), store8(o + n + 8, b1);
+            store8(o + 2 * n, a2), store8(o + 2 * n + 8, b2);
+            store8(o + 3 * n, a3), store8(o + 3 * n + 8, b3);
+        }
+        for (int cc = c; cc < c + 4; ++cc)
+            for (int xx = x; xx < n; ++xx) {
+                float a = bias[cc];
+                for (int j = 0; j < d; ++j)
+                    a += weight[std::size_t(cc) * d + j] * f[std::size_t(j) * planeStride + xx];
+                out[std::size_t(cc) * n + xx] = a;
+            }
+    }
+    for (; c < k; ++c) {
+        float* o = out + std::size_t(c) * n;
+        for (int x = 0; x < n; ++x)
+            o[x] = bias[c];
+        for (int j = 0; j < d; ++j) {
+            const float wj = weight[std::size_t(c) * d + j];
+            const float* fj = f + std::size_t(j) * planeStride;
+            for (int x = 0; x < n; ++x)
+                o[x] += wj * fj[x];
+        }
+    }
+}
+
+#pragma GCC diagnostic pop
+
+/// The row loop shared by both entry points. sourceRow(r, buffer, scratch) returns the K logits of
+/// source row r as a pointer p with class c's row at p + c * classStride (either into the logits tensor
+/// or into `buffer`, K x w floats owned by the calling thread, which also owns `scratch`).
+template <class SourceRow>
+void upsampleRows(int k, int h, int w, std::size_t classStride, const SourceRow& sourceRow, const UpsampleArgmax& p,
+                  std::uint16_t* labels, float* confidence)
+{
     const int W = p.outWidth, H = p.outHeight;
     if (k < 1 || int(p.offset.size()) != k || int(p.labelOf.size()) != k)
         throw Error("upsampleArgmax: " + std::to_string(k) + " score planes but " + std::to_string(p.offset.size()) +
                     " offsets / " + std::to_string(p.labelOf.size()) + " labels");
-    const float* src = scores.data_ptr<float>();
     const Taps tx = makeTaps(W, w, p.scaleX), ty = makeTaps(H, h, p.scaleY);
+    (void)h;
 
     at::parallel_for(0, H, 32, [&](int64_t y0, int64_t y1) {
         // slot[i][class][x]: horizontally interpolated source row cached[i].
-        std::vector<float> rows(std::size_t(2) * k * W);
+        std::vector<float> rows(std::size_t(2) * k * W), source(std::size_t(k) * w), scratch;
         float* slot[2] = {rows.data(), rows.data() + std::size_t(k) * W};
         int cached[2] = {-1, -1};
         std::vector<float> best(W), mx(W), sum(W), v(std::size_t(k) * W);
         std::vector<std::int32_t> win32(W, 0);
         auto fill = [&](int i, int r) {
+            const float* row = sourceRow(r, source.data(), scratch);
             float* dst = slot[i];
             for (int c = 0; c < k; ++c) {
-                const float* s = src + (std::size_t(c) * h + r) * w;
+                const float* s = row + std::size_t(c) * classStride;
                 float* o = dst + std::size_t(c) * W;
                 for (int x = 0; x < W; ++x)
                     o[x] = s[tx.i0[x]] + tx.l[x] * (s[tx.i1[x]] - s[tx.i0[x]]);
@@ -166,6 +237,50 @@ void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::ui
                 std::copy(best.begin(), best.end(), confidence + std::size_t(y) * W);
         }
     });
+}
+
+} // namespace
+
+void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
+{
+    const auto scores = logitsIn.to(at::kCPU, at::kFloat).contiguous();
+    const int k = int(scores.size(0)), h = int(scores.size(1)), w = int(scores.size(2));
+    const float* src = scores.data_ptr<float>();
+    upsampleRows(
+        k, h, w, std::size_t(h) * w, [&](int r, float*, std::vector<float>&) { return src + std::size_t(r) * w; }, p,
+        labels, confidence);
+}
+
+void linearUpsampleArgmax(const at::Tensor& featuresIn, const at::Tensor& weightsIn, const at::Tensor& biasIn,
+                          const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
+{
+    const auto features = featuresIn.to(at::kCPU, at::kFloat).contiguous();
+    const auto weights = weightsIn.to(at::kCPU, at::kFloat).contiguous();
+    if (features.dim() != 3 || weights.dim() != 2 || weights.size(1) != features.size(0))
+        throw Error("linearUpsampleArgmax: weights " + std::to_string(weights.dim() == 2 ? weights.size(1) : -1) +
+                    "-d, features " + std::to_string(features.dim() == 3 ? features.size(0) : -1) + "-d");
+    const int d = int(features.size(0)), h = int(features.size(1)), w = int(features.size(2)), k = int(weights.size(0));
+    const auto bias = biasIn.defined() ? biasIn.to(at::kCPU, at::kFloat).contiguous().view({-1}) : at::zeros({k}, at::kFloat);
+    if (bias.numel() != k)
+        throw Error("linearUpsampleArgmax: " + std::to_string(bias.numel()) + " biases for " + std::to_string(k) + " classes");
+    const float* f = features.data_ptr<float>();
+    const float* wt = weights.data_ptr<float>();
+    const float* b = bias.data_ptr<float>();
+    const std::size_t plane = std::size_t(h) * w;
+    upsampleRows(
+        k, h, w, std::size_t(w),
+        [&](int r, float* buffer, std::vector<float>& rowCopy) {
+            // The D rows of feature row r lie one feature plane apart; when the plane size is a multiple
+            // of 4 KiB they all fall into the same L1 cache set and evict each other. A copy whose row
+            // stride is skewed by 64 bytes spreads them over the sets.
+            const std::size_t stride = (std::size_t(w) + 15) / 16 * 16 + 16;
+            rowCopy.resize(stride * d);
+            for (int j = 0; j < d; ++j)
+                std::memcpy(rowCopy.data() + stride * j, f + std::size_t(j) * plane + std::size_t(r) * w, sizeof(float) * w);
+            linearRow(rowCopy.data(), stride, d, wt, b, k, w, buffer);
+            return static_cast<const float*>(buffer);
+        },
+        p, labels, confidence);
 }
 
 } // namespace zm

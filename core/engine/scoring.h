@@ -33,4 +33,10 @@ struct UpsampleArgmax {
 /// offset, argmax label and its calibrated score (row-major). `confidence` may be null.
 void upsampleArgmax(const at::Tensor& logits, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence);
 
+/// The same for linear class scores, logits = weights[K,D] . features[D,h,w] + bias[K], computed row by
+/// row inside the parallel loop (no [K,h,w] logits tensor, and the product runs on every thread where a
+/// BLAS call would run on one). CPU float tensors; `bias` may be undefined (zero).
+void linearUpsampleArgmax(const at::Tensor& features, const at::Tensor& weights, const at::Tensor& bias,
+                          const UpsampleArgmax& p, std::uint16_t* labels, float* confidence);
+
 } // namespace zm

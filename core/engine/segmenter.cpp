@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <list>
+#include <tuple>
 #include <mutex>
 #include <unordered_map>
 
@@ -145,7 +146,11 @@ public:
         ScoreResult r;
         r.labels = LabelMap(f.imageWidth, f.imageHeight);
         r.confidence.assign(std::size_t(f.imageWidth) * f.imageHeight, 0.0f);
-        at::Tensor logits;
+        // Class scores are linear in the features for SPNet (scale * unit class vectors . embedding) and
+        // for the generative classifiers except vm: those go through the fused row kernel; vm's
+        // non-linear decoder gives logits at feature resolution first.
+        at::Tensor logits, weights, bias;
+        const at::Tensor* source = &f.embedding;
         if (!rows.empty()) {
             const at::Tensor m = normalizedRows(vectorsToTensor(rows, dim, "score"));
             if (mGenerative) {
@@ -153,11 +158,17 @@ public:
                     throw Error("this feature map was encoded by another model; encode the image again");
                 torch::NoGradGuard ng;
                 const auto dev = torch::Device(mDevice);
-                logits = mGenerative->logits(f.features.unsqueeze(0).to(dev), m.to(dev)).squeeze(0).to(at::kCPU, at::kFloat);
-                if (!std::isnan(options.temperature))
-                    logits = logits * options.temperature;
+                const double t = std::isnan(options.temperature) ? 1.0 : options.temperature;
+                if (mGenerative->isLinear() && f.features.device().is_cpu()) {
+                    std::tie(weights, bias) = mGenerative->classifierWeights(m.to(dev));
+                    weights = weights.to(at::kCPU, at::kFloat) * t;
+                    bias = bias.to(at::kCPU, at::kFloat) * t;
+                    source = &f.features;
+                } else {
+                    logits = mGenerative->logits(f.features.unsqueeze(0).to(dev), m.to(dev)).squeeze(0).to(at::kCPU, at::kFloat) * t;
+                }
             } else {
-                logits = classLogits(f.embedding, m, scale);
+                weights = m * scale;
             }
             p.outWidth = f.imageWidth;
             p.outHeight = f.imageHeight;
@@ -166,13 +177,23 @@ public:
             if (options.voidThreshold > 0)
                 p.voidThreshold = options.voidThreshold;
             p.voidLabel = LabelMap::kVoid;
-            upsampleArgmax(logits, p, r.labels.ids.data(), r.confidence.data());
+            if (logits.defined())
+                upsampleArgmax(logits, p, r.labels.ids.data(), r.confidence.data());
+            else
+                linearUpsampleArgmax(*source, weights, bias, p, r.labels.ids.data(), r.confidence.data());
         }
         if (options.keepProbabilities) {
             r.probWidth = features.featureWidth();
             r.probHeight = features.featureHeight();
             const std::size_t plane = std::size_t(r.probWidth) * r.probHeight;
             r.probabilities.assign(plane * classes.size(), 0.0f);
+            if (!logits.defined() && weights.defined()) {
+                const auto& src = *source;
+                logits = at::matmul(weights, src.reshape({src.size(0), -1}).to(at::kFloat));
+                if (bias.defined())
+                    logits += bias.unsqueeze(1);
+                logits = logits.view({weights.size(0), src.size(1), src.size(2)});
+            }
             const at::Tensor probs = logits.defined() ? at::softmax(logits, 0).contiguous() : at::Tensor();
             for (std::size_t k = 0; k < p.labelOf.size(); ++k) {
                 const float* src = probs[int64_t(k)].contiguous().data_ptr<float>();

@@ -16,6 +16,8 @@
 #include <torch/nn/functional/upsampling.h>
 
 #include <fstream>
+#include <functional>
+#include <numeric>
 
 namespace zm::test {
 
@@ -174,6 +176,50 @@ TEST_F(EngineTest, FusedUpsampleSoftmaxArgmaxMatchesAten)
             mismatches += labels[i] != 10 + idx[y][x].item<int64_t>();
         }
     EXPECT_EQ(mismatches, 0);
+}
+
+// The fused linear path (class product computed per source row, blocks of 4 classes x 16 pixels plus
+// remainders) gives what upsampleArgmax gives on logits from an ATen matmul, on sizes that exercise
+// every remainder: 7 classes (4 + 3), source width 37 (2 x 16 + 5), one and several threads.
+TEST_F(EngineTest, LinearFusedScoringMatchesLogitsPath)
+{
+    const auto features = torch::randn({11, 13, 37});
+    const auto weights = torch::randn({7, 11});
+    const auto bias = torch::randn({7});
+    UpsampleArgmax p;
+    p.outWidth = 150;
+    p.outHeight = 53;
+    p.scaleX = 37.0 / 150;
+    p.scaleY = 13.0 / 53;
+    for (int k = 0; k < 7; ++k) {
+        p.offset.push_back(k % 3 == 0 ? -0.15f : 0.0f);
+        p.labelOf.push_back(std::uint16_t(k));
+    }
+    const auto logits = (at::matmul(weights, features.view({11, -1})) + bias.unsqueeze(1)).view({7, 13, 37});
+    const std::size_t n = std::size_t(p.outWidth) * p.outHeight;
+    std::vector<std::uint16_t> want(n), got(n);
+    std::vector<float> wantConf(n), gotConf(n);
+    upsampleArgmax(logits, p, want.data(), wantConf.data());
+    const int saved = at::get_num_threads();
+    for (int threads : {1, 2}) {
+        at::set_num_threads(threads);
+        linearUpsampleArgmax(features, weights, bias, p, got.data(), gotConf.data());
+        int mismatches = 0;
+        float worst = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            mismatches += got[i] != want[i];
+            worst = std::max(worst, std::abs(gotConf[i] - wantConf[i]));
+        }
+        // Summation order differs (FMA, blocks), so allow a near-tie to flip; there are none by chance.
+        EXPECT_LE(mismatches, 2) << threads << " threads";
+        EXPECT_LT(worst, 1e-4f) << threads << " threads";
+    }
+    at::set_num_threads(saved);
+    // No bias = zero bias.
+    linearUpsampleArgmax(features, weights, at::Tensor(), p, got.data(), nullptr);
+    upsampleArgmax(at::matmul(weights, features.view({11, -1})).view({7, 13, 37}), p, want.data(), nullptr);
+    EXPECT_LE(std::inner_product(got.begin(), got.end(), want.begin(), 0, std::plus<>(), std::not_equal_to<>()), 2);
+    EXPECT_THROW(linearUpsampleArgmax(features, torch::randn({7, 10}), bias, p, got.data(), nullptr), Error);
 }
 
 TEST_F(EngineTest, SaveLoadRoundTripGivesIdenticalOutputs)
