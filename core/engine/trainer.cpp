@@ -254,6 +254,10 @@ void Trainer::setupClasses()
             mSeenTrain.push_back(s);
     if (mSeenTrain.empty())
         throw Error("split '" + sp.name + "': every seen class is a seen-val class; nothing is left to train on");
+    if (mOpt.transductive && !(mOpt.transductiveThreshold > 0 && mOpt.transductiveThreshold <= 1))
+        throw Error("the transductive threshold must be in (0, 1], not " + std::to_string(mOpt.transductiveThreshold));
+    if (mOpt.transductive && !(mOpt.transductiveWarmup >= 0 && mOpt.transductiveWarmup < 1))
+        throw Error("the transductive warm-up must be a fraction in [0, 1), not " + std::to_string(mOpt.transductiveWarmup));
     if (mOpt.transductive && mUnseen.empty())
         throw Error("the transductive loss needs unseen classes; split '" + sp.name + "' has none");
     if (!mOpt.calibrate || mSeenVal.empty())
@@ -596,6 +600,8 @@ TrainingResult Trainer::run()
                           {"flip", mOpt.flip},
                           {"transductive", mOpt.transductive},
                           {"lambda", mOpt.lambda},
+                          {"transductiveThreshold", mOpt.transductiveThreshold},
+                          {"transductiveWarmup", mOpt.transductiveWarmup},
                           {"calibrate", mOpt.calibrate},
                           {"calibrationFraction", mOpt.calibrationFraction},
                           {"seed", mOpt.seed},
@@ -619,7 +625,7 @@ TrainingResult Trainer::run()
     const int switchAt = mPhase == 1 ? std::max(1, int(std::lround(mOpt.iterations * mOpt.calibrationFraction))) : -1;
     const auto t0 = std::chrono::steady_clock::now();
     const double secondsBefore = mSeconds;
-    double lossSum = 0, ceSum = 0, tdSum = 0, accSum = 0;
+    double lossSum = 0, ceSum = 0, tdSum = 0, accSum = 0, selectedSum = 0;
     int lossCount = 0;
     int it = mStartIteration;
     try {
@@ -639,23 +645,54 @@ TrainingResult Trainer::run()
             setLearningRate(lr);
 
             Batch batch = makeBatch(mTrainIdx, cache, lut, true);
-            auto m = classMatrix(seenIds).to(mDevice);
-            auto emb = mNet->forward(batch.images);
+            // With the transductive loss, the labelled cross-entropy is taken over every class the
+            // target loss knows (seen, then the hidden seen-val classes in phase 1, then unseen), as
+            // in QFSL-style transductive training: a softmax over seen classes only would leave the
+            // unseen logits free on labelled pixels, and the target loss is then met by making every
+            // pixel of every image unseen while the seen classes keep their order (what collapsed
+            // FashionScenes to "all pullover"). Labels index the seen prefix, which is unchanged.
+            const bool transductiveNow = mOpt.transductive && it >= int(std::lround(mOpt.iterations * mOpt.transductiveWarmup));
+            std::vector<int> all = seenIds;
+            std::vector<int64_t> unseenIdx;
+            if (transductiveNow) {
+                if (mPhase == 1)
+                    for (int c : mSeen)
+                        if (std::find(seenIds.begin(), seenIds.end(), c) == seenIds.end())
+                            all.push_back(c);
+                all.insert(all.end(), mUnseen.begin(), mUnseen.end());
+                for (std::size_t k = seenIds.size(); k < all.size(); ++k)
+                    unseenIdx.push_back(int64_t(k));
+            }
+            auto m = classMatrix(all).to(mDevice);
+            // Labelled and target images go through the network as one batch: with two forward passes
+            // BatchNorm would normalise each set by its own batch statistics, and the network can then
+            // tell the sets apart by them (seen on labelled, unseen on target images) and fall between
+            // the two at inference, where the running statistics mix both.
+            Batch target;
+            at::Tensor emb, targetEmb;
+            if (transductiveNow) {
+                target = makeBatch(targetPool, *targetCache, {}, false);
+                const int64_t nl = batch.images.size(0);
+                auto both = mNet->forward(at::cat({batch.images, target.images}, 0));
+                emb = both.narrow(0, 0, nl);
+                targetEmb = both.narrow(0, nl, both.size(0) - nl);
+            } else {
+                emb = mNet->forward(batch.images);
+            }
             auto logits = SegNetImpl::logits(emb, m, mNet->mHead.scale());
             auto up = resizeBilinear(logits, batch.labels.size(1), batch.labels.size(2));
             const bool anyLabel = batch.labels.ge(0).any().item<bool>();
             auto ce = anyLabel ? seenCrossEntropy(up, batch.labels) : (up.sum() * 0.0);
             auto loss = ce;
             torch::Tensor td;
-            if (mOpt.transductive) {
-                Batch target = makeBatch(targetPool, *targetCache, {}, false);
-                std::vector<int> all = seenIds;
-                all.insert(all.end(), mUnseen.begin(), mUnseen.end());
-                std::vector<int64_t> unseenIdx;
-                for (std::size_t k = seenIds.size(); k < all.size(); ++k)
-                    unseenIdx.push_back(int64_t(k));
-                auto tl = SegNetImpl::logits(mNet->forward(target.images), classMatrix(all).to(mDevice), mNet->mHead.scale());
-                td = transductiveLoss(tl, unseenIdx);
+            if (transductiveNow) {
+                // The target loss pushes towards the classes the model must not be biased against:
+                // the unseen ones and, while phase 1 simulates zero-shot for the gamma search, the
+                // hidden seen-val classes too (target images hold them unlabelled, as they hold unseen).
+                auto tl = SegNetImpl::logits(targetEmb, m, mNet->mHead.scale());
+                double selected = 1.0;
+                td = transductiveLoss(tl, unseenIdx, mOpt.transductiveThreshold, &selected);
+                selectedSum += selected;
                 loss = loss + mOpt.lambda * td;
             }
             mOptim->zero_grad();
@@ -678,10 +715,12 @@ TrainingResult Trainer::run()
                 Json line{{"iteration", it + 1}, {"epoch", double(it + 1) * mOpt.batchSize / std::max<std::size_t>(1, mTrainIdx.size())},
                           {"loss", lossSum / lossCount}, {"ce", ceSum / lossCount}, {"pixelAccuracy", accSum / lossCount},
                           {"lr", lr}, {"phase", mPhase}, {"seconds", mSeconds}};
-                if (mOpt.transductive)
+                if (mOpt.transductive) {
                     line["transductive"] = tdSum / lossCount;
+                    line["transductiveSelected"] = selectedSum / lossCount;
+                }
                 mLog->write(line);
-                lossSum = ceSum = tdSum = accSum = 0;
+                lossSum = ceSum = tdSum = accSum = selectedSum = 0;
                 lossCount = 0;
             }
             mProgress.update(double(it + 1) / mOpt.iterations,

@@ -38,6 +38,11 @@ struct TrainerOptions {
 
     bool transductive = false;        ///< Liu et al.'s unbiased loss on unlabelled images
     double lambda = 0.5;              ///< its weight
+    /// Only target pixels whose largest seen-class probability is below this take part (1 = every
+    /// pixel, Liu et al.'s loss as published). See docs/ENGINE.md on why FashionScenes needs < 1.
+    double transductiveThreshold = 1.0;
+    /// Fraction of the iterations trained without the target loss first (0 = from the start).
+    double transductiveWarmup = 0.0;
 
     /// SPNet-C: hold out images, train the first `calibrationFraction` of the iterations with the
     /// split's seen-val classes hidden, pick the gamma that maximises hIoU(seen, seen-val) on the

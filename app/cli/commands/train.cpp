@@ -76,6 +76,8 @@ void startFrom(TrainOpts& o, bool copy)
     o.t.seed = t.value("seed", o.t.seed);
     o.t.transductive = t.value("transductive", o.t.transductive);
     o.t.lambda = t.value("lambda", o.t.lambda);
+    o.t.transductiveThreshold = t.value("transductiveThreshold", o.t.transductiveThreshold);
+    o.t.transductiveWarmup = t.value("transductiveWarmup", o.t.transductiveWarmup);
     if (t.contains("heldOutImages")) // the held-out images are excluded from training: the same set again
         o.t.calibrationImages = t.value("heldOutImages", o.t.calibrationImages);
     if (!copy)
@@ -227,6 +229,12 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_flag("--self-train", o->t.selfTrain, "Self-training with pseudo-labels (generative methods)");
     cmd->add_flag("--transductive", o->t.transductive, "Add the transductive unbiased loss on unlabelled images");
     cmd->add_option("--lambda", o->t.lambda, "Weight of the transductive loss")->capture_default_str();
+    cmd->add_option("--transductive-threshold", o->t.transductiveThreshold,
+                    "Transductive loss only on target pixels whose top seen-class probability is below this (1 = all pixels, as published)")
+        ->capture_default_str();
+    cmd->add_option("--transductive-warmup", o->t.transductiveWarmup,
+                    "Fraction of the iterations trained before the transductive loss starts")
+        ->capture_default_str();
     cmd->add_option("--unlabelled-subset", o->unlabelledSubset, "Subset of unlabelled target images (transductive)");
     cmd->add_option("--vectors", o->vectors, "Word-vector file (.bin/.ftz) or class -> attribute table (.csv); default: the installed default vectors");
     cmd->add_option("--backbone", o->t.backbone, "small | mobile | resnet50 | resnet101 | a TorchScript encoder .pt")

@@ -125,6 +125,30 @@ TEST_F(EngineTest, TransductiveLossMatchesHandComputedValue)
     EXPECT_THROW(transductiveLoss(logits, {}), Error);
 }
 
+TEST_F(EngineTest, GatedTransductiveLossCountsOnlyPixelsNotConfidentlySeen)
+{
+    // Pixel 0: logits (4, 0, 0) -> top seen probability 0.96 (confidently seen class 0);
+    // pixel 1: logits (0, 0, 1) -> top seen probability 0.21. Class 2 is unseen.
+    auto logits = torch::tensor({4.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f}).view({1, 2, 1, 3}).permute({0, 3, 1, 2}).contiguous();
+    const double z0 = std::exp(4.0) + 2.0, z1 = 2.0 + std::exp(1.0);
+    const double l0 = -std::log(1.0 / z0), l1 = -std::log(std::exp(1.0) / z1);
+    double selected = -1;
+    EXPECT_NEAR(transductiveLoss(logits, {2}, 1.0, &selected).item<double>(), (l0 + l1) / 2, 1e-5);
+    EXPECT_EQ(selected, 1.0);
+    // Threshold 0.5: pixel 0 (0.96) is left out, the mean is still over both pixels.
+    EXPECT_NEAR(transductiveLoss(logits, {2}, 0.5, &selected).item<double>(), l1 / 2, 1e-5);
+    EXPECT_EQ(selected, 0.5);
+    // Threshold 0.1: neither pixel.
+    EXPECT_NEAR(transductiveLoss(logits, {2}, 0.1, &selected).item<double>(), 0.0, 1e-7);
+    EXPECT_EQ(selected, 0.0);
+    // The gate carries no gradient: only pixel 1's term is differentiated.
+    auto x = logits.clone().requires_grad_(true);
+    transductiveLoss(x, {2}, 0.5).backward();
+    EXPECT_NEAR(x.grad()[0].select(1, 0).abs().sum().item<double>(), 0.0, 1e-7); // pixel 0: [0][:][0][0]
+    EXPECT_GT(x.grad()[0][2][1][0].item<double>(), -1.0);
+    EXPECT_LT(x.grad()[0][2][1][0].item<double>(), 0.0); // raising the unseen logit lowers the loss
+}
+
 TEST_F(EngineTest, TransductiveLossIsStableForLargeLogits)
 {
     auto logits = torch::tensor({500.0f, -500.0f}).view({1, 2, 1, 1});

@@ -7,6 +7,7 @@
 #include "tests/support/testdir.h"
 
 #include <fstream>
+#include <map>
 
 namespace zm::test {
 
@@ -133,6 +134,89 @@ TEST_F(EngineTest, TransductiveTrainingRunsAndLogsItsLoss)
             EXPECT_GT(j["transductive"].get<double>(), 0.0);
         }
     EXPECT_TRUE(logged);
+}
+
+// The transductive loss must not be met by labelling everything unseen: on labelled images the seen
+// classes keep winning against the unseen one. Before the fix (labelled cross-entropy over seen classes
+// only, labelled and target images in separate forward passes) every pixel here became "blue".
+TEST_F(EngineTest, TransductiveTrainingKeepsLabelledPixelsSeen)
+{
+    TempDir dir;
+    ShapesDataset data(4, 64, {"background", "red", "green", "blue"});
+    ShapesDataset target(6, 64, {"background", "red", "green", "blue"}, 99);
+    auto td = shapesData(data);
+    td.unlabelled = &target;
+    auto o = fastOptions(dir / "m");
+    o.cropSize = 64;
+    o.iterations = 150;
+    o.learningRate = 1e-2;
+    o.transductive = true;
+    o.lambda = 0.5; // below 1, so that the labelled class wins where both sets hold the same pixels
+    NullProgress p;
+    trainModel(td, o, p);
+    auto seg = Segmenter::load(dir / "m");
+    ClassSet cs;
+    for (int c = 0; c < 4; ++c)
+        cs.classes.push_back({data.classNames()[std::size_t(c)], td.classVectors[std::size_t(c)]});
+    ScoreOptions so;
+    so.gamma = 0;
+    for (int i : {0, 3}) { // two red images (with these random vectors even an inductive model calls green blue)
+        const Sample s = data.get(i);
+        const auto r = seg->score(*seg->encode(s.image), cs, so);
+        std::size_t right = 0, n = 0;
+        for (std::size_t k = 0; k < r.labels.ids.size(); ++k) {
+            right += r.labels.ids[k] == s.labels.ids[k];
+            ++n;
+        }
+        std::map<int, int> hist;
+        for (auto id : r.labels.ids)
+            ++hist[id];
+        std::string h;
+        for (auto [k, v] : hist)
+            h += std::to_string(k) + ":" + std::to_string(v) + " ";
+        EXPECT_GE(double(right) / double(n), 0.9) << "image " << i << ": labelled pixels lost to the unseen class; predicted " << h;
+    }
+}
+
+TEST_F(EngineTest, TransductiveWarmupAndThresholdAreAppliedAndLogged)
+{
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    ShapesDataset target(4, 32, {"background", "red", "green", "blue"}, 99);
+    auto td = shapesData(data);
+    td.unlabelled = &target;
+    auto o = fastOptions(dir / "m");
+    o.iterations = 20;
+    o.logEvery = 5;
+    o.transductive = true;
+    o.transductiveWarmup = 0.5;  // no target loss in iterations 1-10
+    o.transductiveThreshold = 1e-6; // and then no pixel is uncertain enough
+    NullProgress p;
+    trainModel(td, o, p);
+    std::vector<double> loss;
+    for (const auto& j : readLog(dir / "m" / "log.jsonl"))
+        if (j.contains("transductive")) {
+            loss.push_back(j["transductive"].get<double>());
+            EXPECT_EQ(j["transductiveSelected"].get<double>(), 0.0);
+        }
+    ASSERT_EQ(loss.size(), 4u);
+    for (double v : loss)
+        EXPECT_EQ(v, 0.0);
+    const Json card = loadJsonFile(dir / "m" / "card.json");
+    EXPECT_EQ(card["training"]["transductiveWarmup"].get<double>(), 0.5);
+    // Out-of-range values are refused with their name.
+    for (auto [th, wu] : {std::pair{0.0, 0.0}, std::pair{1.5, 0.0}, std::pair{0.5, 1.0}, std::pair{0.5, -0.1}}) {
+        auto bad = fastOptions(dir / "bad");
+        bad.transductive = true;
+        bad.transductiveThreshold = th;
+        bad.transductiveWarmup = wu;
+        try {
+            trainModel(td, bad, p);
+            ADD_FAILURE() << th << " " << wu;
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("transductive"), std::string::npos) << e.what();
+        }
+    }
 }
 
 TEST_F(EngineTest, BadTrainingInputsGiveClearErrors)
