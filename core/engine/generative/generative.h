@@ -87,9 +87,11 @@ struct GenerativeOptions {
     /// Encoder / decoder width. Scoring costs pixels x classes x vmHidden (the decoder is non-linear),
     /// so it is kept smaller than the other heads.
     int vmHidden = 128;
-    /// Weight of the KL term of the class-vector VAE. 1 let the class posteriors collapse onto the prior
-    /// (all classes alike) on the toy world of the tests; 0.1 keeps them apart.
-    float vmBeta = 0.1f;
+    /// Weight of the KL term of the class-vector VAE. Too large and the class posteriors collapse onto
+    /// the prior, the sampled codes carry no class and the decoder falls back to class frequencies:
+    /// 1 did so on the toy world of the tests, 0.1 on FashionScenes (every object pixel sandal or
+    /// pullover, hIoU 5.9; KL ~1 nat per class). 0.01 / 0.001 gave hIoU 13.8 / 14.1 (docs/BENCHMARKS.md).
+    float vmBeta = 0.001f;
 
     // ---- self-training (ZS5Net / CaGNet-ST / STRICT style), any method ----
     bool selfTrain = false;
