@@ -12,7 +12,8 @@ import sys
 
 bench = sys.argv[1] if len(sys.argv) > 1 else os.path.expanduser("~/.cache/zeromask/bench")
 BASES = {"zs3": "u2-spnet", "cagnet": "u2-spnet", "vm": "u2-spnet", "zs3-st": "u2-spnet",
-         "u4-zs3": "u4-spnet", "u4-cagnet": "u4-spnet", "u4-vm": "u4-spnet"}
+         "vm-beta0.1": "u2-spnet", "vm-beta0.01": "u2-spnet", "vm-beta0.001": "u2-spnet",
+         "u4-zs3": "u4-spnet", "u4-cagnet": "u4-spnet", "u4-vm": "u4-spnet", "u4-vm-beta0.1": "u4-spnet"}
 
 
 def seconds(row):
