@@ -130,10 +130,11 @@ __attribute__((always_inline)) inline v8 load8(const float* p)
 __attribute__((always_inline)) inline void store8(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
 
 /// out[k][x] = bias[k] + sum_d weight[k][d] * feature[d][x] for x < n, where feature row d starts at
-/// f + d * planeStride. Blocks of 4 classes x 16 pixels stay in registers while d runs.
-__attribute__((optimize("O3"), target_clones("arch=x86-64-v3", "default"))) void linearRow(
-    const float* __restrict f, std::size_t planeStride, int d, const float* __restrict weight,
-    const float* __restrict bias, int k, int n, float* __restrict out)
+/// f + d * planeStride. Blocks of 4 classes x 16 pixels stay in registers while d runs. Compiled twice
+/// (below): with AVX2 + FMA and for the baseline ISA.
+__attribute__((always_inline)) inline void linearRowBody(const float* __restrict f, std::size_t planeStride, int d,
+                                                         const float* __restrict weight, const float* __restrict bias,
+                                                         int k, int n, float* __restrict out)
 {
     int c = 0;
     for (; c + 4 <= k; c += 4) {
@@ -178,6 +179,33 @@ __attribute__((optimize("O3"), target_clones("arch=x86-64-v3", "default"))) void
                 o[x] += wj * fj[x];
         }
     }
+}
+
+// Two builds of the kernel and a dispatch by CPU feature, not target_clones: GCC resolves
+// target_clones("arch=haswell") by CPU *model* (an AMD EPYC got the SSE build, 6x slower), and
+// "arch=x86-64-v3" is not accepted by every compiler the engine-only build may meet.
+__attribute__((optimize("O3"), target("avx2,fma"))) void linearRowAvx2(const float* f, std::size_t planeStride, int d,
+                                                                         const float* weight, const float* bias, int k,
+                                                                         int n, float* out)
+{
+    linearRowBody(f, planeStride, d, weight, bias, k, n, out);
+}
+
+__attribute__((optimize("O3"))) void linearRowBaseline(const float* f, std::size_t planeStride, int d, const float* weight,
+                                                        const float* bias, int k, int n, float* out)
+{
+    linearRowBody(f, planeStride, d, weight, bias, k, n, out);
+}
+
+using LinearRowFn = void (*)(const float*, std::size_t, int, const float*, const float*, int, int, float*);
+
+LinearRowFn linearRow()
+{
+    static const LinearRowFn fn = [] {
+        __builtin_cpu_init();
+        return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? &linearRowAvx2 : &linearRowBaseline;
+    }();
+    return fn;
 }
 
 #pragma GCC diagnostic pop
@@ -267,6 +295,7 @@ void linearUpsampleArgmax(const at::Tensor& featuresIn, const at::Tensor& weight
     const float* wt = weights.data_ptr<float>();
     const float* b = bias.data_ptr<float>();
     const std::size_t plane = std::size_t(h) * w;
+    const LinearRowFn kernel = linearRow();
     upsampleRows(
         k, h, w, std::size_t(w),
         [&](int r, float* buffer, std::vector<float>& rowCopy) {
@@ -277,7 +306,7 @@ void linearUpsampleArgmax(const at::Tensor& featuresIn, const at::Tensor& weight
             rowCopy.resize(stride * d);
             for (int j = 0; j < d; ++j)
                 std::memcpy(rowCopy.data() + stride * j, f + std::size_t(j) * plane + std::size_t(r) * w, sizeof(float) * w);
-            linearRow(rowCopy.data(), stride, d, wt, b, k, w, buffer);
+            kernel(rowCopy.data(), stride, d, wt, b, k, w, buffer);
             return static_cast<const float*>(buffer);
         },
         p, labels, confidence);

@@ -626,7 +626,7 @@ TrainingResult Trainer::run()
     const auto t0 = std::chrono::steady_clock::now();
     const double secondsBefore = mSeconds;
     double lossSum = 0, ceSum = 0, tdSum = 0, accSum = 0, selectedSum = 0;
-    int lossCount = 0;
+    int lossCount = 0, tdCount = 0; // tdCount: iterations of the window that had the target loss
     int it = mStartIteration;
     try {
         for (; it < mOpt.iterations; ++it) {
@@ -651,10 +651,12 @@ TrainingResult Trainer::run()
             // unseen logits free on labelled pixels, and the target loss is then met by making every
             // pixel of every image unseen while the seen classes keep their order (what collapsed
             // FashionScenes to "all pullover"). Labels index the seen prefix, which is unchanged.
+            // (From the first iteration, warm-up included: unconstrained unseen logits during the
+            // warm-up would give the target loss a head start towards the collapse.)
             const bool transductiveNow = mOpt.transductive && it >= int(std::lround(mOpt.iterations * mOpt.transductiveWarmup));
             std::vector<int> all = seenIds;
             std::vector<int64_t> unseenIdx;
-            if (transductiveNow) {
+            if (mOpt.transductive) {
                 if (mPhase == 1)
                     for (int c : mSeen)
                         if (std::find(seenIds.begin(), seenIds.end(), c) == seenIds.end())
@@ -693,6 +695,7 @@ TrainingResult Trainer::run()
                 double selected = 1.0;
                 td = transductiveLoss(tl, unseenIdx, mOpt.transductiveThreshold, &selected);
                 selectedSum += selected;
+                ++tdCount;
                 loss = loss + mOpt.lambda * td;
             }
             mOptim->zero_grad();
@@ -715,13 +718,13 @@ TrainingResult Trainer::run()
                 Json line{{"iteration", it + 1}, {"epoch", double(it + 1) * mOpt.batchSize / std::max<std::size_t>(1, mTrainIdx.size())},
                           {"loss", lossSum / lossCount}, {"ce", ceSum / lossCount}, {"pixelAccuracy", accSum / lossCount},
                           {"lr", lr}, {"phase", mPhase}, {"seconds", mSeconds}};
-                if (mOpt.transductive) {
-                    line["transductive"] = tdSum / lossCount;
-                    line["transductiveSelected"] = selectedSum / lossCount;
+                if (tdCount > 0) { // absent while warming up; averaged over the iterations that had it
+                    line["transductive"] = tdSum / tdCount;
+                    line["transductiveSelected"] = selectedSum / tdCount;
                 }
                 mLog->write(line);
                 lossSum = ceSum = tdSum = accSum = selectedSum = 0;
-                lossCount = 0;
+                lossCount = tdCount = 0;
             }
             mProgress.update(double(it + 1) / mOpt.iterations,
                              "iteration " + std::to_string(it + 1) + "/" + std::to_string(mOpt.iterations) + " loss " +

@@ -179,47 +179,59 @@ TEST_F(EngineTest, FusedUpsampleSoftmaxArgmaxMatchesAten)
 }
 
 // The fused linear path (class product computed per source row, blocks of 4 classes x 16 pixels plus
-// remainders) gives what upsampleArgmax gives on logits from an ATen matmul, on sizes that exercise
-// every remainder: 7 classes (4 + 3), source width 37 (2 x 16 + 5), one and several threads.
+// remainders) gives what upsampleArgmax gives on logits from an ATen matmul: 7 classes (4 + 3) on a
+// source width 37 (2 x 16 + 5), fewer than 4 classes, a width below one 16-pixel block, one-row and
+// one-column sources; one and two threads.
 TEST_F(EngineTest, LinearFusedScoringMatchesLogitsPath)
 {
-    const auto features = torch::randn({11, 13, 37});
-    const auto weights = torch::randn({7, 11});
-    const auto bias = torch::randn({7});
-    UpsampleArgmax p;
-    p.outWidth = 150;
-    p.outHeight = 53;
-    p.scaleX = 37.0 / 150;
-    p.scaleY = 13.0 / 53;
-    for (int k = 0; k < 7; ++k) {
-        p.offset.push_back(k % 3 == 0 ? -0.15f : 0.0f);
-        p.labelOf.push_back(std::uint16_t(k));
-    }
-    const auto logits = (at::matmul(weights, features.view({11, -1})) + bias.unsqueeze(1)).view({7, 13, 37});
-    const std::size_t n = std::size_t(p.outWidth) * p.outHeight;
-    std::vector<std::uint16_t> want(n), got(n);
-    std::vector<float> wantConf(n), gotConf(n);
-    upsampleArgmax(logits, p, want.data(), wantConf.data());
+    struct Case {
+        int d, k, h, w, outW, outH;
+    };
     const int saved = at::get_num_threads();
-    for (int threads : {1, 2}) {
-        at::set_num_threads(threads);
-        linearUpsampleArgmax(features, weights, bias, p, got.data(), gotConf.data());
-        int mismatches = 0;
-        float worst = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            mismatches += got[i] != want[i];
-            worst = std::max(worst, std::abs(gotConf[i] - wantConf[i]));
+    for (const Case c : {Case{11, 7, 13, 37, 150, 53}, Case{5, 2, 6, 9, 40, 23}, Case{3, 5, 1, 20, 80, 4}, Case{4, 3, 17, 1, 3, 70}}) {
+        const std::string what = std::to_string(c.k) + " classes, " + std::to_string(c.w) + "x" + std::to_string(c.h);
+        const auto features = torch::randn({c.d, c.h, c.w});
+        const auto weights = torch::randn({c.k, c.d});
+        const auto bias = torch::randn({c.k});
+        UpsampleArgmax p;
+        p.outWidth = c.outW;
+        p.outHeight = c.outH;
+        p.scaleX = double(c.w) / c.outW;
+        p.scaleY = double(c.h) / c.outH;
+        for (int k = 0; k < c.k; ++k) {
+            p.offset.push_back(k % 3 == 0 ? -0.15f : 0.0f);
+            p.labelOf.push_back(std::uint16_t(k));
         }
-        // Summation order differs (FMA, blocks), so allow a near-tie to flip; there are none by chance.
-        EXPECT_LE(mismatches, 2) << threads << " threads";
-        EXPECT_LT(worst, 1e-4f) << threads << " threads";
+        const auto product = at::matmul(weights, features.view({c.d, -1}));
+        const std::size_t n = std::size_t(p.outWidth) * p.outHeight;
+        std::vector<std::uint16_t> want(n), got(n);
+        std::vector<float> wantConf(n), gotConf(n);
+        upsampleArgmax((product + bias.unsqueeze(1)).view({c.k, c.h, c.w}), p, want.data(), wantConf.data());
+        for (int threads : {1, 2}) {
+            at::set_num_threads(threads);
+            linearUpsampleArgmax(features, weights, bias, p, got.data(), gotConf.data());
+            int mismatches = 0;
+            float worst = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                mismatches += got[i] != want[i];
+                worst = std::max(worst, std::abs(gotConf[i] - wantConf[i]));
+            }
+            // Summation order differs (FMA, blocks), so allow a near-tie to flip; there are none by chance.
+            EXPECT_LE(mismatches, 2) << what << ", " << threads << " threads";
+            EXPECT_LT(worst, 1e-4f) << what << ", " << threads << " threads";
+        }
+        at::set_num_threads(saved);
+        // No bias = zero bias.
+        linearUpsampleArgmax(features, weights, at::Tensor(), p, got.data(), nullptr);
+        upsampleArgmax(product.view({c.k, c.h, c.w}), p, want.data(), nullptr);
+        EXPECT_LE(std::inner_product(got.begin(), got.end(), want.begin(), 0, std::plus<>(), std::not_equal_to<>()), 2) << what;
     }
-    at::set_num_threads(saved);
-    // No bias = zero bias.
-    linearUpsampleArgmax(features, weights, at::Tensor(), p, got.data(), nullptr);
-    upsampleArgmax(at::matmul(weights, features.view({11, -1})).view({7, 13, 37}), p, want.data(), nullptr);
-    EXPECT_LE(std::inner_product(got.begin(), got.end(), want.begin(), 0, std::plus<>(), std::not_equal_to<>()), 2);
-    EXPECT_THROW(linearUpsampleArgmax(features, torch::randn({7, 10}), bias, p, got.data(), nullptr), Error);
+    UpsampleArgmax p;
+    p.outWidth = p.outHeight = 4;
+    p.offset = {0, 0};
+    p.labelOf = {0, 1};
+    std::vector<std::uint16_t> labels(16);
+    EXPECT_THROW(linearUpsampleArgmax(torch::randn({3, 2, 2}), torch::randn({2, 4}), at::Tensor(), p, labels.data(), nullptr), Error);
 }
 
 TEST_F(EngineTest, SaveLoadRoundTripGivesIdenticalOutputs)

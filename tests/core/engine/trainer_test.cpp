@@ -7,7 +7,6 @@
 #include "tests/support/testdir.h"
 
 #include <fstream>
-#include <map>
 
 namespace zm::test {
 
@@ -163,18 +162,20 @@ TEST_F(EngineTest, TransductiveTrainingKeepsLabelledPixelsSeen)
     for (int i : {0, 3}) { // two red images (with these random vectors even an inductive model calls green blue)
         const Sample s = data.get(i);
         const auto r = seg->score(*seg->encode(s.image), cs, so);
-        std::size_t right = 0, n = 0;
+        std::size_t right = 0, square = 0, squareRight = 0, blue = 0;
         for (std::size_t k = 0; k < r.labels.ids.size(); ++k) {
             right += r.labels.ids[k] == s.labels.ids[k];
-            ++n;
+            blue += r.labels.ids[k] == 3;
+            if (s.labels.ids[k] == 1) {
+                ++square;
+                squareRight += r.labels.ids[k] == 1;
+            }
         }
-        std::map<int, int> hist;
-        for (auto id : r.labels.ids)
-            ++hist[id];
-        std::string h;
-        for (auto [k, v] : hist)
-            h += std::to_string(k) + ":" + std::to_string(v) + " ";
-        EXPECT_GE(double(right) / double(n), 0.9) << "image " << i << ": labelled pixels lost to the unseen class; predicted " << h;
+        const double n = double(r.labels.ids.size());
+        EXPECT_LT(double(blue) / n, 0.05) << "image " << i << ": labelled pixels lost to the unseen class";
+        EXPECT_GE(double(right) / n, 0.9) << "image " << i;
+        ASSERT_GT(square, 0u);
+        EXPECT_GE(double(squareRight) / double(square), 0.8) << "image " << i << ": the red square itself";
     }
 }
 
@@ -189,19 +190,31 @@ TEST_F(EngineTest, TransductiveWarmupAndThresholdAreAppliedAndLogged)
     o.iterations = 20;
     o.logEvery = 5;
     o.transductive = true;
-    o.transductiveWarmup = 0.5;  // no target loss in iterations 1-10
-    o.transductiveThreshold = 1e-6; // and then no pixel is uncertain enough
+    o.transductiveWarmup = 0.5; // no target loss in iterations 1-10
     NullProgress p;
     trainModel(td, o, p);
-    std::vector<double> loss;
+    std::vector<int> withLoss;
     for (const auto& j : readLog(dir / "m" / "log.jsonl"))
+        if (j.contains("iteration") && j.contains("transductive")) {
+            withLoss.push_back(j["iteration"].get<int>());
+            EXPECT_GT(j["transductive"].get<double>(), 0.0);
+            EXPECT_EQ(j["transductiveSelected"].get<double>(), 1.0); // threshold 1: every pixel
+        }
+    EXPECT_EQ(withLoss, (std::vector<int>{15, 20}));
+    // A gate no pixel passes: the loss is logged as 0 with 0 % of the pixels selected.
+    auto gated = o;
+    gated.outDir = dir / "gated";
+    gated.transductiveWarmup = 0;
+    gated.transductiveThreshold = 1e-6;
+    trainModel(td, gated, p);
+    int lines = 0;
+    for (const auto& j : readLog(dir / "gated" / "log.jsonl"))
         if (j.contains("transductive")) {
-            loss.push_back(j["transductive"].get<double>());
+            ++lines;
+            EXPECT_EQ(j["transductive"].get<double>(), 0.0);
             EXPECT_EQ(j["transductiveSelected"].get<double>(), 0.0);
         }
-    ASSERT_EQ(loss.size(), 4u);
-    for (double v : loss)
-        EXPECT_EQ(v, 0.0);
+    EXPECT_EQ(lines, 4);
     const Json card = loadJsonFile(dir / "m" / "card.json");
     EXPECT_EQ(card["training"]["transductiveWarmup"].get<double>(), 0.5);
     // Out-of-range values are refused with their name.
