@@ -34,31 +34,12 @@ namespace {
 
 QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
-struct Session {
-    std::shared_ptr<test::FakeBackend> backend = std::make_shared<test::FakeBackend>();
-    std::shared_ptr<test::FakeEmbedder> embedder = std::make_shared<test::FakeEmbedder>();
-    std::unique_ptr<ui::MainWindow> w;
-
-    explicit Session(std::function<bool(const QString&)> writable = {})
-    {
-        test::isolateSettings();
-        w = std::make_unique<ui::MainWindow>(nullptr, false);
-        w->setEmbedder(embedder);
-        w->setBackend(backend);
-        if (writable)
-            w->setWritableCheck(std::move(writable));
-    }
+struct Session : test::MainWindowHarness {
+    using MainWindowHarness::MainWindowHarness;
     ui::ImageDocument* open(const std::filesystem::path& dir)
     {
         w->openPaths({qpath(dir)});
-        test::waitFor([&] { return w->currentDocument() && !w->currentDocument()->image().empty(); });
-        return w->currentDocument();
-    }
-    void typeClass(const QString& name)
-    {
-        QLineEdit* edit = w->classesPanel()->nameEdit();
-        edit->setText(name);
-        QTest::keyClick(edit, Qt::Key_Return);
+        return waitForDocument();
     }
     /// File > Export labels..., this image (or the whole project), into `out`: the real action and dialog.
     void exportCurrent(const std::filesystem::path& out, bool wholeProject = false)

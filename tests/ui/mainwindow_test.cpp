@@ -23,30 +23,8 @@ using namespace zm;
 
 namespace {
 
-struct Fixture {
-    std::shared_ptr<test::FakeBackend> backend = std::make_shared<test::FakeBackend>();
-    std::shared_ptr<test::FakeEmbedder> embedder = std::make_shared<test::FakeEmbedder>();
+struct Fixture : test::MainWindowHarness {
     test::TempDir dir;
-    std::unique_ptr<ui::MainWindow> w;
-
-    Fixture()
-    {
-        test::isolateSettings();
-        w = std::make_unique<ui::MainWindow>(nullptr, false);
-        w->setEmbedder(embedder);
-        w->setBackend(backend);
-    }
-    void typeClass(const QString& name)
-    {
-        QLineEdit* edit = w->classesPanel()->nameEdit();
-        edit->setText(name);
-        QTest::keyClick(edit, Qt::Key_Return);
-    }
-    ui::ImageDocument* waitForDocument()
-    {
-        test::waitFor([&] { return w->currentDocument() && !w->currentDocument()->image().empty(); });
-        return w->currentDocument();
-    }
 };
 
 } // namespace

@@ -22,30 +22,17 @@ using Style = zm::ui::OverlayRenderer::ConfirmedStyle;
 
 namespace {
 
-struct Window {
-    std::shared_ptr<test::FakeBackend> backend = std::make_shared<test::FakeBackend>();
-    std::shared_ptr<test::FakeEmbedder> embedder = std::make_shared<test::FakeEmbedder>();
+struct Window : test::MainWindowHarness {
     test::TempDir dir;
-    std::unique_ptr<ui::MainWindow> w;
 
-    Window()
-    {
-        test::isolateSettings();
-        w = std::make_unique<ui::MainWindow>(nullptr, false);
-        w->setEmbedder(embedder);
-        w->setBackend(backend);
-    }
     ui::ImageDocument* openAndPredict(const QString& cls)
     {
         saveImage(dir / "a.png", test::threeColourImage(40, 20));
         w->openPaths({QString::fromStdString((dir / "a.png").string())});
-        test::waitFor([&] { return w->currentDocument() && !w->currentDocument()->image().empty(); });
-        ui::ImageDocument* doc = w->currentDocument();
+        ui::ImageDocument* doc = waitForDocument();
         if (!doc)
             return nullptr;
-        QLineEdit* edit = w->classesPanel()->nameEdit();
-        edit->setText(cls);
-        QTest::keyClick(edit, Qt::Key_Return);
+        typeClass(cls);
         test::waitFor([&] { return !doc->predicted().empty(); });
         return doc;
     }
@@ -53,7 +40,7 @@ struct Window {
     {
         w->show();
         w->activateWindow();
-        QTest::qWaitForWindowActive(w.get());
+        (void)QTest::qWaitForWindowActive(w.get()); // may time out offscreen; focus is set below regardless
         w->canvas()->setFocus();
     }
 };

@@ -1,12 +1,15 @@
 // Helpers for GUI tests: isolated settings, generated images, a main window with fake model+vectors.
 #pragma once
 #include "ui/app/mainwindow.h"
+#include "ui/document/imagedocument.h"
+#include "ui/panels/classespanel.h"
 #include "tests/support/testdir.h"
 #include "tests/ui/support/fakes.h"
 
 #include "core/io/image_io.h"
 
 #include <QCoreApplication>
+#include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
@@ -43,5 +46,37 @@ inline Image threeColourImage(int w, int h)
 }
 
 inline bool waitFor(const std::function<bool()>& cond, int ms = 10000) { return QTest::qWaitFor(cond, ms); }
+
+/// A main window (no session restore) with isolated settings, the fake model and fake vectors, and the
+/// steps most GUI tests take. Test files derive their fixtures from it.
+struct MainWindowHarness {
+    std::shared_ptr<FakeBackend> backend = std::make_shared<FakeBackend>();
+    std::shared_ptr<FakeEmbedder> embedder = std::make_shared<FakeEmbedder>();
+    std::unique_ptr<ui::MainWindow> w;
+
+    /// `writable`, if given, replaces the window's check whether an image folder is writable.
+    explicit MainWindowHarness(std::function<bool(const QString&)> writable = {})
+    {
+        isolateSettings();
+        w = std::make_unique<ui::MainWindow>(nullptr, false);
+        w->setEmbedder(embedder);
+        w->setBackend(backend);
+        if (writable)
+            w->setWritableCheck(std::move(writable));
+    }
+    /// Types a class name into the Classes panel and presses Enter.
+    void typeClass(const QString& name)
+    {
+        QLineEdit* edit = w->classesPanel()->nameEdit();
+        edit->setText(name);
+        QTest::keyClick(edit, Qt::Key_Return);
+    }
+    /// Waits until the current document has its image (null if none came).
+    ui::ImageDocument* waitForDocument()
+    {
+        waitFor([&] { return w->currentDocument() && !w->currentDocument()->image().empty(); });
+        return w->currentDocument();
+    }
+};
 
 } // namespace zm::test
