@@ -10,6 +10,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -268,6 +269,19 @@ void upsampleRows(int k, int h, int w, std::size_t classStride, const SourceRow&
 }
 
 } // namespace
+
+int engineParallelWorkers()
+{
+    std::atomic<int> highest{0};
+    const int64_t n = 4 * int64_t(std::max(1, at::get_num_threads()));
+    at::parallel_for(0, n, 1, [&](int64_t, int64_t) {
+        const int id = at::get_thread_num() + 1;
+        int seen = highest.load();
+        while (id > seen && !highest.compare_exchange_weak(seen, id)) {
+        }
+    });
+    return std::max(1, highest.load());
+}
 
 void upsampleArgmax(const at::Tensor& logitsIn, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence)
 {

@@ -33,6 +33,11 @@ struct UpsampleArgmax {
 /// offset, argmax label and its calibrated score (row-major). `confidence` may be null.
 void upsampleArgmax(const at::Tensor& logits, const UpsampleArgmax& p, std::uint16_t* labels, float* confidence);
 
+/// How many threads the engine's own parallel loops (`at::parallel_for` in engine code, e.g. the two
+/// functions above) really run on: at::get_num_threads() when the engine was built with LibTorch's
+/// OpenMP, 1 when they silently fell back to one thread (see docs/ENGINE.md, Speed).
+int engineParallelWorkers();
+
 /// The same for linear class scores, logits = weights[K,D] . features[D,h,w] + bias[K], computed row by
 /// row inside the parallel loop (no [K,h,w] logits tensor, and the product runs on every thread where a
 /// BLAS call would run on one). CPU float tensors; `bias` may be undefined (zero).

@@ -2,6 +2,7 @@
 #include "core/runtime/runtime.h"
 
 #include "core/common/version.h"
+#include "core/engine/scoring.h"
 
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
@@ -51,6 +52,7 @@ RuntimeInfo runtimeInfo()
     info.fasttextVersion = ZM_FASTTEXT_VERSION;
 #endif
     info.threads = at::get_num_threads();
+    info.engineThreads = engineParallelWorkers();
     info.hardwareThreads = int(std::thread::hardware_concurrency());
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? int(torch::cuda::device_count()) : 0;
@@ -69,7 +71,8 @@ std::string runtimeReport()
         s << "OpenCV " << i.opencvVersion << "\n";
     if (!i.fasttextVersion.empty())
         s << "fastText " << i.fasttextVersion << "\n";
-    s << "threads " << i.threads << " (of " << i.hardwareThreads << " hardware threads)\n"
+    s << "threads " << i.threads << " (of " << i.hardwareThreads << " hardware threads); engine kernels on "
+      << i.engineThreads << (i.engineThreads < i.threads ? " (built without OpenMP: slower scoring)" : "") << "\n"
       << "CUDA " << (i.cudaAvailable ? "available, " + std::to_string(i.cudaDevices) + " device(s)" : "not available")
       << "\n";
     return s.str();

@@ -11,6 +11,7 @@ struct RuntimeInfo {
     std::string opencvVersion;   ///< empty when built without OpenCV
     std::string fasttextVersion; ///< empty when built without fastText
     int threads = 0;             ///< intra-op threads LibTorch uses
+    int engineThreads = 0;       ///< threads the engine's own kernels get (1 = built without OpenMP)
     int hardwareThreads = 0;
     bool cudaAvailable = false;
     int cudaDevices = 0;

@@ -14,6 +14,18 @@ TEST(Runtime, ThreadsFollowCores)
     zm::initRuntime();
 }
 
+// The engine's own parallel loops must really fork: with LibTorch's OpenMP backend, at::parallel_for
+// runs on one thread, silently, in code compiled without -fopenmp (the cause of a 2x slower score()).
+TEST(Runtime, EngineKernelsUseEveryThread)
+{
+    zm::initRuntime(2);
+    EXPECT_EQ(zm::runtimeInfo().engineThreads, 2);
+    EXPECT_NE(zm::runtimeReport().find("engine kernels on 2\n"), std::string::npos) << zm::runtimeReport();
+    zm::initRuntime(1);
+    EXPECT_EQ(zm::runtimeInfo().engineThreads, 1);
+    zm::initRuntime();
+}
+
 TEST(Runtime, ReportNamesEveryLibrary)
 {
     const std::string r = zm::runtimeReport();
