@@ -93,10 +93,30 @@ BENCHMARK(BM_Score_1024x768_20classes)->Unit(benchmark::kMillisecond)->Repetitio
 
 // The two parts of score(), each at 1 and 2 threads (Arg), to see what scales: the class matmul at
 // feature resolution ([20,100] x [100,256*192]) and the fused upsample + softmax + argmax to 1024x768.
+/// Sets LibTorch's thread count for one benchmark (its Arg) and restores it after.
+struct ThreadsFor {
+    explicit ThreadsFor(const benchmark::State& state) : saved(at::get_num_threads()) { at::set_num_threads(int(state.range(0))); }
+    ~ThreadsFor() { at::set_num_threads(saved); }
+    int saved;
+};
+
+/// 20 classes (half of them "seen" with gamma 0.2) from a 256x192 map to 1024x768.
+zm::UpsampleArgmax scoreParams()
+{
+    zm::UpsampleArgmax p;
+    p.outWidth = 1024;
+    p.outHeight = 768;
+    p.scaleX = p.scaleY = 0.25;
+    for (int k = 0; k < 20; ++k) {
+        p.offset.push_back(k < 10 ? -0.2f : 0.0f);
+        p.labelOf.push_back(std::uint16_t(k));
+    }
+    return p;
+}
+
 void BM_ScorePart_ClassLogits(benchmark::State& state)
 {
-    const int saved = at::get_num_threads();
-    at::set_num_threads(int(state.range(0)));
+    ThreadsFor threads(state);
     torch::manual_seed(3);
     const auto emb = torch::randn({100, 192, 256});
     const auto m = torch::randn({20, 100});
@@ -104,57 +124,38 @@ void BM_ScorePart_ClassLogits(benchmark::State& state)
         auto l = zm::classLogits(emb, m, 10.0);
         benchmark::DoNotOptimize(l.data_ptr());
     }
-    at::set_num_threads(saved);
 }
 BENCHMARK(BM_ScorePart_ClassLogits)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(0.5)->UseRealTime();
 
 void BM_ScorePart_UpsampleArgmax(benchmark::State& state)
 {
-    const int saved = at::get_num_threads();
-    at::set_num_threads(int(state.range(0)));
+    ThreadsFor threads(state);
     torch::manual_seed(4);
     const auto logits = torch::randn({20, 192, 256}) * 5;
-    zm::UpsampleArgmax p;
-    p.outWidth = 1024;
-    p.outHeight = 768;
-    p.scaleX = p.scaleY = 0.25;
-    for (int k = 0; k < 20; ++k) {
-        p.offset.push_back(k < 10 ? -0.2f : 0.0f);
-        p.labelOf.push_back(std::uint16_t(k));
-    }
+    const auto p = scoreParams();
     std::vector<std::uint16_t> labels(1024 * 768);
     std::vector<float> confidence(labels.size());
     for (auto _ : state) {
         zm::upsampleArgmax(logits, p, labels.data(), confidence.data());
         benchmark::DoNotOptimize(labels.data());
     }
-    at::set_num_threads(saved);
 }
 BENCHMARK(BM_ScorePart_UpsampleArgmax)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(0.5)->UseRealTime();
 
 // Both parts at once as score() runs them: the class product per source row inside the parallel loop.
 void BM_ScorePart_LinearFused(benchmark::State& state)
 {
-    const int saved = at::get_num_threads();
-    at::set_num_threads(int(state.range(0)));
+    ThreadsFor threads(state);
     torch::manual_seed(4);
     const auto emb = torch::randn({100, 192, 256});
     const auto m = torch::randn({20, 100});
-    zm::UpsampleArgmax p;
-    p.outWidth = 1024;
-    p.outHeight = 768;
-    p.scaleX = p.scaleY = 0.25;
-    for (int k = 0; k < 20; ++k) {
-        p.offset.push_back(k < 10 ? -0.2f : 0.0f);
-        p.labelOf.push_back(std::uint16_t(k));
-    }
+    const auto p = scoreParams();
     std::vector<std::uint16_t> labels(1024 * 768);
     std::vector<float> confidence(labels.size());
     for (auto _ : state) {
         zm::linearUpsampleArgmax(emb, m, at::Tensor(), p, labels.data(), confidence.data());
         benchmark::DoNotOptimize(labels.data());
     }
-    at::set_num_threads(saved);
 }
 BENCHMARK(BM_ScorePart_LinearFused)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(0.5)->UseRealTime();
 

@@ -34,6 +34,18 @@ TrainingData shapesData(const Dataset& d)
     return td;
 }
 
+/// Labelled shapes (blue unseen) plus unlabelled target scenes of the same world for the transductive loss.
+struct TransductiveWorld {
+    ShapesDataset labelled, target;
+    TrainingData data;
+    TransductiveWorld(int labelledCount, int targetCount, int size)
+        : labelled(labelledCount, size, {"background", "red", "green", "blue"}),
+          target(targetCount, size, {"background", "red", "green", "blue"}, 99), data(shapesData(labelled))
+    {
+        data.unlabelled = &target;
+    }
+};
+
 TrainerOptions fastOptions(const std::filesystem::path& out)
 {
     TrainerOptions o;
@@ -116,10 +128,8 @@ TEST_F(EngineTest, CancelledTrainingSavesAndResumes)
 TEST_F(EngineTest, TransductiveTrainingRunsAndLogsItsLoss)
 {
     TempDir dir;
-    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
-    ShapesDataset target(4, 32, {"background", "red", "green", "blue"}, 99);
-    auto td = shapesData(data);
-    td.unlabelled = &target;
+    TransductiveWorld world(4, 4, 32);
+    const auto& td = world.data;
     auto o = fastOptions(dir / "m");
     o.iterations = 10;
     o.transductive = true;
@@ -141,10 +151,9 @@ TEST_F(EngineTest, TransductiveTrainingRunsAndLogsItsLoss)
 TEST_F(EngineTest, TransductiveTrainingKeepsLabelledPixelsSeen)
 {
     TempDir dir;
-    ShapesDataset data(4, 64, {"background", "red", "green", "blue"});
-    ShapesDataset target(6, 64, {"background", "red", "green", "blue"}, 99);
-    auto td = shapesData(data);
-    td.unlabelled = &target;
+    TransductiveWorld world(4, 6, 64);
+    const auto& data = world.labelled;
+    const auto& td = world.data;
     auto o = fastOptions(dir / "m");
     o.cropSize = 64;
     o.iterations = 150;
@@ -182,10 +191,8 @@ TEST_F(EngineTest, TransductiveTrainingKeepsLabelledPixelsSeen)
 TEST_F(EngineTest, TransductiveWarmupAndThresholdAreAppliedAndLogged)
 {
     TempDir dir;
-    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
-    ShapesDataset target(4, 32, {"background", "red", "green", "blue"}, 99);
-    auto td = shapesData(data);
-    td.unlabelled = &target;
+    TransductiveWorld world(4, 4, 32);
+    const auto& td = world.data;
     auto o = fastOptions(dir / "m");
     o.iterations = 20;
     o.logEvery = 5;
