@@ -223,7 +223,6 @@ void upsampleRows(int k, int h, int w, std::size_t classStride, const SourceRow&
         throw Error("upsampleArgmax: " + std::to_string(k) + " score planes but " + std::to_string(p.offset.size()) +
                     " offsets / " + std::to_string(p.labelOf.size()) + " labels");
     const Taps tx = makeTaps(W, w, p.scaleX), ty = makeTaps(H, h, p.scaleY);
-    (void)h;
 
     at::parallel_for(0, H, 32, [&](int64_t y0, int64_t y1) {
         // slot[i][class][x]: horizontally interpolated source row cached[i].

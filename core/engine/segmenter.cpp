@@ -17,8 +17,8 @@
 #include <chrono>
 #include <cmath>
 #include <list>
-#include <tuple>
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 namespace zm {
