@@ -188,11 +188,9 @@ public:
             const std::size_t plane = std::size_t(r.probWidth) * r.probHeight;
             r.probabilities.assign(plane * classes.size(), 0.0f);
             if (!logits.defined() && weights.defined()) {
-                const auto& src = *source;
-                logits = at::matmul(weights, src.reshape({src.size(0), -1}).to(at::kFloat));
+                logits = classLogits(*source, weights, 1.0);
                 if (bias.defined())
-                    logits += bias.unsqueeze(1);
-                logits = logits.view({weights.size(0), src.size(1), src.size(2)});
+                    logits += bias.view({-1, 1, 1});
             }
             const at::Tensor probs = logits.defined() ? at::softmax(logits, 0).contiguous() : at::Tensor();
             for (std::size_t k = 0; k < p.labelOf.size(); ++k) {

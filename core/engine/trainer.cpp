@@ -623,6 +623,7 @@ TrainingResult Trainer::run()
         std::iota(targetPool.begin(), targetPool.end(), 0);
     }
     const int switchAt = mPhase == 1 ? std::max(1, int(std::lround(mOpt.iterations * mOpt.calibrationFraction))) : -1;
+    const int transductiveFrom = int(std::lround(mOpt.iterations * mOpt.transductiveWarmup)); // first iteration with the target loss
     const auto t0 = std::chrono::steady_clock::now();
     const double secondsBefore = mSeconds;
     double lossSum = 0, ceSum = 0, tdSum = 0, accSum = 0, selectedSum = 0;
@@ -653,7 +654,7 @@ TrainingResult Trainer::run()
             // FashionScenes to "all pullover"). Labels index the seen prefix, which is unchanged.
             // (From the first iteration, warm-up included: unconstrained unseen logits during the
             // warm-up would give the target loss a head start towards the collapse.)
-            const bool transductiveNow = mOpt.transductive && it >= int(std::lround(mOpt.iterations * mOpt.transductiveWarmup));
+            const bool transductiveNow = mOpt.transductive && it >= transductiveFrom;
             std::vector<int> all = seenIds;
             std::vector<int64_t> unseenIdx;
             if (mOpt.transductive) {
