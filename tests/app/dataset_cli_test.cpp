@@ -79,6 +79,22 @@ TEST(CliEval, NameScoresAClassWithTheVectorOfTypedText)
     EXPECT_NE(r.output.find("class sandal scored as typed 'flip-flop'"), std::string::npos) << r.output;
     const zm::Json j = zm::loadJsonFile(dir / "e.json");
     EXPECT_EQ(j["typedNames"]["pullover"], "sweater; jumper");
+    EXPECT_EQ(j["wordSenses"], "auto");
+    const bool wordnet = r.output.find("flip-flop -> sense: flip-flop, thong") != std::string::npos;
+    if (wordnet) { // the sandal sense was read for "flip-flop" (WordNet installed)
+        EXPECT_NE(j["wordSenseReadings"]["sandal"].get<std::string>().find("backless sandal"), std::string::npos) << j.dump();
+    }
+    // --senses off reads the word vector alone; a bad mode is refused.
+    r = runCli(base + " --name sandal=flip-flop --senses off");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_EQ(r.output.find("-> sense:"), std::string::npos) << r.output;
+    EXPECT_TRUE(zm::loadJsonFile(dir / "e.json")["wordSenseReadings"].empty());
+    r = runCli(base + " --name sandal=flip-flop --senses maybe");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("use auto, on or off"), std::string::npos) << r.output;
+    r = runCli(base + " --name sandal=flip-flop --senses on --wordnet '" + (dir / "no-wordnet").string() + "'");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("no-wordnet"), std::string::npos) << r.output;
     // A class that is not evaluated, or a malformed pair, is refused with the reason.
     r = runCli(base + " --name cat=kitten");
     EXPECT_EQ(r.exitCode, 1) << r.output;
@@ -86,4 +102,25 @@ TEST(CliEval, NameScoresAClassWithTheVectorOfTypedText)
     r = runCli(base + " --name sandal");
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("CLASS=TEXT"), std::string::npos) << r.output;
+}
+
+TEST(CliSenses, FlipFlopIsReadAsTheSandalWithTheDefaultModel)
+{
+    const std::string model = std::string(ZM_SOURCE_DIR) + "/models/default";
+    const auto r = runCli("senses --all --model '" + model + "' flip-flop sandal sweater");
+    if (r.exitCode != 0 && r.output.find("no word vectors found") != std::string::npos)
+        GTEST_SKIP() << "default vectors not built here: " << r.output;
+    if (r.exitCode != 0 && r.output.find("wordnet-base") != std::string::npos)
+        GTEST_SKIP() << "WordNet not installed here: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("sense: flip-flop, thong (a backless sandal"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("kept: one sense in WordNet"), std::string::npos) << r.output; // sandal
+    EXPECT_NE(r.output.find("a person who perspires"), std::string::npos) << r.output;   // --all lists sweater's senses
+    // The sandal sense brings "flip-flop" near the model's unseen class "sandal".
+    const auto at = r.output.find("cosine to sandal (unseen): ");
+    ASSERT_NE(at, std::string::npos) << r.output;
+    const std::string line = r.output.substr(at, r.output.find('\n', at) - at);
+    const float before = std::stof(line.substr(line.find(": ") + 2)), after = std::stof(line.substr(line.find("-> ") + 3));
+    EXPECT_LT(before, 0.3f) << line;
+    EXPECT_GT(after, 0.6f) << line;
 }

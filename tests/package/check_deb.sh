@@ -13,6 +13,8 @@ echo "package: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ -n $depends ]] || { echo "package has no Depends (dpkg-shlibdeps did not run)"; exit 1; }
 echo "depends: $depends"
+recommends=$(dpkg-deb -f "$deb" Recommends)
+grep -q "wordnet-base" <<<"$recommends" || { echo "package does not recommend wordnet-base (word senses)"; exit 1; }
 dpkg-deb -x "$deb" "$work/root"
 for f in usr/bin/zeromask usr/bin/zeromask-cli usr/share/applications/zeromask.desktop \
          usr/share/icons/hicolor/scalable/apps/zeromask.svg; do

@@ -448,6 +448,21 @@ void MainWindow::createActions()
 
     auto* model = menuBar()->addMenu(tr("&Model"));
     model->addAction(themedIcon("model"), tr("Choose &model and vectors..."), this, &MainWindow::chooseModelDialog);
+    // Word senses: "flip-flop" is mostly the political term in the default vectors; with WordNet the name
+    // takes the sense nearest the model's classes (the sandal). On by default, remembered.
+    auto* senses = model->addAction(tr("Read names by their &word sense (WordNet)"));
+    senses->setObjectName(QStringLiteral("WordSensesAction"));
+    senses->setCheckable(true);
+    senses->setChecked(QSettings().value(QStringLiteral("names/wordSenses"), true).toBool());
+    senses->setToolTip(tr("A word with several meanings (flip-flop: a sandal, a reversal, a circuit) is read with the "
+                          "meaning nearest the model's classes. Needs the WordNet database (Debian package wordnet-base)."));
+    mController->setWordSenses(senses->isChecked());
+    connect(senses, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("names/wordSenses"), on);
+        mController->setWordSenses(on);
+        if (on && !mController->wordSensesActive() && mController->embedder())
+            statusBar()->showMessage(tr("Word senses need the WordNet database (install wordnet-base) and word vectors"), 8000);
+    });
 
     mToolsMenu = menuBar()->addMenu(tr("&Tools"));
     mToolsMenu->menuAction()->setVisible(false);

@@ -31,6 +31,9 @@ public:
     virtual QString device() const = 0;       ///< "cpu", "cuda:0"
     virtual VectorSpaceId vectorSpace() const = 0;
     virtual float defaultGamma() const = 0;   ///< calibration stored with the model
+    /// Vectors of the classes the model was trained on (its seen classes); names with several word senses
+    /// are read with the sense nearest these. Empty when unknown.
+    virtual std::vector<std::vector<float>> trainedClassVectors() const { return {}; }
     /// Expensive, thread-safe; throws zm::Cancelled when progress says stop.
     virtual EncodingPtr encode(const Image& image, Progress* progress) const = 0;
     /// Cheap, thread-safe. Labels index into `classes`.

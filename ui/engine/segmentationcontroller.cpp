@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/embed/embedder.h"
+#include "core/embed/senses.h"
 #include "core/io/image_io.h"
 
 #include <QDateTime>
@@ -86,6 +87,9 @@ void SegmentationController::setBackend(std::shared_ptr<const Backend> backend)
     mEncoding = nullptr;
     mPrefetchedImages.clear();
     updateMismatch();
+    // Word senses are chosen against the model's classes: another model can read a name differently.
+    if (rebuildNames())
+        reembedAll();
     ++mGeneration;
     if (mDocument)
         setCurrent(mDocument, mKey);
@@ -94,8 +98,46 @@ void SegmentationController::setBackend(std::shared_ptr<const Backend> backend)
 void SegmentationController::setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder)
 {
     mEmbedder = std::move(embedder);
+    rebuildNames();
     updateMismatch();
     reembedAll();
+}
+
+void SegmentationController::setWordSenses(bool on)
+{
+    if (on == mWordSenses)
+        return;
+    mWordSenses = on;
+    if (rebuildNames())
+        reembedAll();
+}
+
+bool SegmentationController::wordSensesActive() const
+{
+    return dynamic_cast<const zm::SenseAwareEmbedder*>(mNames.get()) != nullptr;
+}
+
+bool SegmentationController::rebuildNames()
+{
+    const bool before = wordSensesActive();
+    mNames = mEmbedder;
+    if (mEmbedder && mBackend && mWordSenses) {
+        try {
+            mNames = zm::nameEmbedderFor(mEmbedder, mBackend->trainedClassVectors(), zm::SenseMode::Auto);
+        } catch (const std::exception& e) {
+            // A model of another space (shown as a mismatch) or an unreadable WordNet: plain word vectors.
+            mNames = mEmbedder;
+            bool sameSpace = true;
+            try {
+                zm::requireSameSpace(mBackend->vectorSpace(), mEmbedder->spaceId(), "The model");
+            } catch (const std::exception&) {
+                sameSpace = false; // already explained by mismatch()
+            }
+            if (sameSpace)
+                Q_EMIT failed(tr("Word senses are off: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+    return before || wordSensesActive();
 }
 
 void SegmentationController::updateMismatch()
@@ -118,7 +160,7 @@ std::vector<float> SegmentationController::embed(const QString& name, QString* p
         return {};
     }
     try {
-        return mEmbedder->embed(name.toStdString());
+        return mNames->embed(name.toStdString());
     } catch (const std::exception& e) {
         if (problem)
             *problem = QString::fromUtf8(e.what());
@@ -159,20 +201,31 @@ void SegmentationController::requestNeighbors(std::uint16_t id)
     if (!mEmbedder || !e || e->vector.empty())
         return;
     // A vocabulary scan is too slow for the GUI thread on large vocabularies.
-    auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, id] {
-        watcher->deleteLater();
-        mClasses->setNeighbors(id, watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([embedder = mEmbedder, v = e->vector] {
+    struct Hint {
         QStringList words;
+        QString sense;
+    };
+    auto* watcher = new QFutureWatcher<Hint>(this);
+    connect(watcher, &QFutureWatcher<Hint>::finished, this, [this, watcher, id] {
+        watcher->deleteLater();
+        mClasses->setNeighbors(id, watcher->result().words, watcher->result().sense);
+    });
+    watcher->setFuture(QtConcurrent::run([embedder = mEmbedder, names = mNames, v = e->vector, name = e->name.toStdString()] {
+        Hint hint;
         try {
             for (const zm::Neighbor& n : embedder->neighbors(v, 8))
-                words << QStringLiteral("%1 %2").arg(QString::fromStdString(n.word)).arg(double(n.cosine), 0, 'f', 2);
+                hint.words << QStringLiteral("%1 %2").arg(QString::fromStdString(n.word)).arg(double(n.cosine), 0, 'f', 2);
+            if (const auto* senses = dynamic_cast<const zm::SenseAwareEmbedder*>(names.get()))
+                for (const zm::SenseReading& r : senses->read(name))
+                    if (r.changed)
+                        hint.sense += (hint.sense.isEmpty() ? QString() : QStringLiteral("; ")) +
+                                      QStringLiteral("%1 = %2 (%3; WordNet)")
+                                          .arg(QString::fromStdString(r.term), QString::fromStdString(r.chosenLemmas),
+                                               QString::fromStdString(r.chosenDefinition));
         } catch (const std::exception&) {
             // Neighbours are a hint; a failure leaves the list empty.
         }
-        return words;
+        return hint;
     }));
 }
 

@@ -54,6 +54,12 @@ public:
     const std::shared_ptr<const Backend>& backend() const { return mBackend; }
     void setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder);
     const std::shared_ptr<const zm::ClassEmbedder>& embedder() const { return mEmbedder; }
+    /// Whether a name whose word has several WordNet senses is read with the sense nearest the model's
+    /// classes (core/embed/senses.h; on by default). Changing it re-embeds every class.
+    void setWordSenses(bool on);
+    bool wordSenses() const { return mWordSenses; }
+    /// True when names are being read with word senses (WordNet found, a word-vector space, a model).
+    bool wordSensesActive() const;
     /// Empty when model and vectors fit; else the explanation shown to the person.
     QString mismatch() const { return mMismatch; }
 
@@ -143,12 +149,16 @@ private:
     void cacheEncoding(const QString& key, EncodingPtr enc);
     EncodingPtr cached(const QString& key);
     void updateMismatch();
+    /// Rebuilds mNames; returns whether names now read differently (then every class is re-embedded).
+    bool rebuildNames();
     void updateBusy();
     void requestNeighbors(std::uint16_t id);
 
     ClassListModel* mClasses;
     std::shared_ptr<const Backend> mBackend;
     std::shared_ptr<const zm::ClassEmbedder> mEmbedder;
+    std::shared_ptr<const zm::ClassEmbedder> mNames; ///< what names are embedded with: mEmbedder, or it with word senses
+    bool mWordSenses = true;
     QString mMismatch;
     zm::ScoreOptions mOptions;
 

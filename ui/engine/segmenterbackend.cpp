@@ -27,6 +27,7 @@ public:
     QString device() const override { return QString::fromStdString(mSeg->device()); }
     VectorSpaceId vectorSpace() const override { return mSeg->card().vectorSpace; }
     float defaultGamma() const override { return mSeg->card().gamma; }
+    std::vector<std::vector<float>> trainedClassVectors() const override { return mSeg->card().seenVectors; }
     EncodingPtr encode(const Image& image, Progress* progress) const override
     {
         return std::make_shared<SegmenterEncoding>(mSeg->encode(image, progress));

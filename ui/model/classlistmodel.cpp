@@ -58,6 +58,8 @@ QVariant ClassListModel::data(const QModelIndex& index, int role) const
             tip += QStringLiteral("\n") + e.problem;
         if (!warning.isEmpty())
             tip += QStringLiteral("\n") + warning;
+        if (!e.sense.isEmpty())
+            tip += QStringLiteral("\n") + tr("Read as: %1").arg(e.sense);
         if (!e.neighbors.isEmpty())
             tip += QStringLiteral("\n") + tr("Means to the model: %1").arg(e.neighbors.join(QStringLiteral(", ")));
         return tip;
@@ -182,6 +184,7 @@ void ClassListModel::rename(std::uint16_t id, const QString& name, std::vector<f
     e.vector = std::move(vector);
     e.problem = problem;
     e.neighbors.clear();
+    e.sense.clear();
     updateWarnings();
     emitRow(id, {Qt::DisplayRole, Qt::EditRole, ProblemRole, NeighborsRole, HasVectorRole});
     Q_EMIT scoringChanged();
@@ -195,6 +198,7 @@ void ClassListModel::setVector(std::uint16_t id, std::vector<float> vector, cons
     mEntries[std::size_t(row)].vector = std::move(vector);
     mEntries[std::size_t(row)].problem = problem;
     mEntries[std::size_t(row)].neighbors.clear();
+    mEntries[std::size_t(row)].sense.clear();
     updateWarnings();
     emitRow(id, {ProblemRole, NeighborsRole, HasVectorRole});
     Q_EMIT scoringChanged();
@@ -230,12 +234,13 @@ void ClassListModel::setBias(std::uint16_t id, float bias)
     Q_EMIT scoringChanged();
 }
 
-void ClassListModel::setNeighbors(std::uint16_t id, const QStringList& words)
+void ClassListModel::setNeighbors(std::uint16_t id, const QStringList& words, const QString& sense)
 {
     const int row = rowOf(id);
     if (row < 0)
         return;
     mEntries[std::size_t(row)].neighbors = words;
+    mEntries[std::size_t(row)].sense = sense;
     emitRow(id, {NeighborsRole, Qt::ToolTipRole});
 }
 

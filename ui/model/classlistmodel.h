@@ -27,6 +27,7 @@ struct ClassEntry {
     std::vector<float> vector;    ///< empty until embedded (no vectors loaded, or the name failed)
     QString problem;              ///< why there is no vector, shown to the person
     QStringList neighbors;        ///< nearest vocabulary words ("word 0.83")
+    QString sense;                ///< how a word with several senses was read ("flip-flop: a backless sandal ...")
 };
 
 class ClassListModel : public QAbstractListModel {
@@ -61,7 +62,7 @@ public:
     void setColor(std::uint16_t id, const QColor& color);
     void setVisible(std::uint16_t id, bool visible);
     void setBias(std::uint16_t id, float bias);
-    void setNeighbors(std::uint16_t id, const QStringList& words);
+    void setNeighbors(std::uint16_t id, const QStringList& words, const QString& sense = {});
 
     int rowOf(std::uint16_t id) const; ///< -1 when absent
     const ClassEntry* find(std::uint16_t id) const;

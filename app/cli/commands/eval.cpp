@@ -9,6 +9,7 @@
 #include "core/data/benchmarkdatasets.h"
 #include "core/data/splitpresets.h"
 #include "core/embed/embedder.h"
+#include "core/embed/senses.h"
 #include "core/engine/evaluator.h"
 #include "core/engine/segmenter.h"
 
@@ -32,7 +33,7 @@ extern "C" void onEvalInterrupt(int)
 
 struct EvalOpts {
     std::string model, data, format = "auto", subset, split, background = "preset", absent = "skip", json, vectors,
-        device = "auto";
+        device = "auto", senses = "auto", wordnet;
     float gamma = std::numeric_limits<float>::quiet_NaN();
     float voidThreshold = 0.0f;
     int limit = 0, maxSide = 1024;
@@ -85,17 +86,29 @@ void run(const EvalOpts& o)
                             (unseen.empty() ? "" : ", " + zm::join(unseen, ", ")) + ")");
         typed[cls] = text;
     }
-    std::shared_ptr<zm::ClassEmbedder> embedder;
+    // Typed names are read as the GUI reads them: with the WordNet sense nearest the model's classes
+    // (--senses); names the card lists keep the vectors the model was trained and calibrated with.
+    const zm::SenseMode senseMode = zm::parseSenseMode(o.senses);
+    std::shared_ptr<const zm::ClassEmbedder> embedder;
     auto loadVectors = [&] {
-        embedder = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
-        zm::requireSameSpace(card.vectorSpace, embedder->spaceId(), "model '" + o.model + "'");
+        std::shared_ptr<const zm::ClassEmbedder> words = zm::ClassEmbedder::load(zm::resolveVectorsPath(o.vectors));
+        zm::requireSameSpace(card.vectorSpace, words->spaceId(), "model '" + o.model + "'");
+        embedder = zm::nameEmbedderFor(words, card.seenVectors, senseMode, o.wordnet);
     };
     if (!o.vectors.empty())
         loadVectors(); // a file given by name must be the model's space even when the card lists every class
+    std::map<std::string, std::string> senseNotes; // class -> how its typed name was read, when a sense was chosen
     auto vectorOf = [&](const std::string& name) {
         if (auto it = typed.find(name); it != typed.end()) {
             if (!embedder)
                 loadVectors();
+            if (const auto* senses = dynamic_cast<const zm::SenseAwareEmbedder*>(embedder.get()))
+                for (const auto& r : senses->read(it->second))
+                    if (r.changed) {
+                        std::cerr << "--name " << name << "=" << it->second << ": " << r.term << " -> " << r.reason << "\n";
+                        auto& note = senseNotes[name];
+                        note += (note.empty() ? "" : "; ") + r.term + " = " + r.chosenLemmas + " (" + r.chosenDefinition + ")";
+                    }
             return embedder->embed(it->second);
         }
         for (std::size_t i = 0; i < card.seenClasses.size() && i < card.seenVectors.size(); ++i)
@@ -155,8 +168,11 @@ void run(const EvalOpts& o)
         j["images"] = r.images;
         j["seconds"] = r.seconds;
         j["device"] = seg->device();
-        if (!typed.empty())
+        if (!typed.empty()) {
             j["typedNames"] = typed;
+            j["wordSenses"] = o.senses;
+            j["wordSenseReadings"] = senseNotes;
+        }
         j["confusion"] = r.matrix.toJson();
         zm::saveJsonFile(o.json, j);
     }
@@ -178,6 +194,9 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--vectors", o->vectors, "Vectors (.bin/.ftz or attribute table .csv) for classes the model card does not list; must be the model's space");
     cmd->add_option("--name", o->names, "CLASS=TEXT, repeatable: score CLASS with the vector of TEXT (e.g. sandal=flip-flop)");
+    cmd->add_option("--senses", o->senses, "Typed names (--name) read with the WordNet sense nearest the model's classes: auto | on | off")
+        ->capture_default_str();
+    cmd->add_option("--wordnet", o->wordnet, "WordNet database folder (default: $ZEROMASK_WORDNET, else /usr/share/wordnet)");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]")->capture_default_str();
     cmd->add_option("--max-side", o->maxSide, "Images are resized so their longest side is at most this (0 = native)")
         ->capture_default_str();

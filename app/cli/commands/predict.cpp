@@ -8,6 +8,7 @@
 #include "core/common/progress.h"
 #include "core/common/strings.h"
 #include "core/embed/embedder.h"
+#include "core/embed/senses.h"
 #include "core/engine/segmenter.h"
 #include "core/io/annotation.h"
 #include "core/io/batch.h"
@@ -43,7 +44,7 @@ private:
 };
 
 struct PredictOpts {
-    std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc";
+    std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc", senses = "auto", wordnet;
     std::vector<std::string> exports;
     float gamma = std::numeric_limits<float>::quiet_NaN();
     float voidThreshold = 0.0f;
@@ -58,6 +59,7 @@ void run(const PredictOpts& o)
     const zm::ClassTable parsed = zm::ClassTable::fromTyped(zm::ClassTable::splitClassList(o.classes));
     if (parsed.empty())
         throw zm::Error("--classes is empty: give class names separated by ',' (synonyms by ';'), e.g. \"cat; kitten, dog\"");
+    const zm::SenseMode senseMode = zm::parseSenseMode(o.senses);
     zm::BatchOptions b;
     b.inputDir = o.input;
     b.outDir = o.out;
@@ -89,10 +91,13 @@ void run(const PredictOpts& o)
     zm::SegmenterOptions so;
     so.device = o.device;
     const auto segmenter = zm::Segmenter::load(model, so);
-    const auto embedder = zm::ClassEmbedder::load(vectors);
     const zm::ModelCard& card = segmenter->card();
+    std::shared_ptr<const zm::ClassEmbedder> embedder = zm::ClassEmbedder::load(vectors);
     if (card.vectorSpace.valid())
         zm::requireSameSpace(card.vectorSpace, embedder->spaceId(), "model " + model.string());
+    // Names are read as the GUI reads them: a word with several senses takes the one nearest the model's classes.
+    embedder = zm::nameEmbedderFor(embedder, card.seenVectors, senseMode, o.wordnet);
+    const auto* senses = dynamic_cast<const zm::SenseAwareEmbedder*>(embedder.get());
 
     zm::ClassTable table = parsed;
     table.vectorSpace = embedder->spaceId();
@@ -104,6 +109,10 @@ void run(const PredictOpts& o)
         zm::ClassSpec spec;
         spec.name = c.typed();
         spec.vector = embedder->embed(c.typed());
+        if (senses)
+            for (const auto& r : senses->read(c.typed()))
+                if (r.changed)
+                    std::cerr << "class " << c.typed() << ": " << r.term << " -> " << r.reason << "\n";
         classSet.classes.push_back(std::move(spec));
         idOfIndex.push_back(c.id);
     }
@@ -116,7 +125,7 @@ void run(const PredictOpts& o)
         typed.push_back(c.typed());
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
-                  " | void-threshold=" + numberText(o.voidThreshold);
+                  " | void-threshold=" + numberText(o.voidThreshold) + (senses ? " | senses=wordnet" : "");
 
     std::cerr << "model " << (card.name.empty() ? model.string() : card.name) << " on " << segmenter->device() << "; "
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";
@@ -171,6 +180,9 @@ zm::cli::Registrar reg(50, [](CLI::App& app) {
     cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz word vectors or class -> attribute table .csv (default: the default vectors)");
     cmd->add_option("--gamma", o->gamma, "Calibration subtracted from seen classes (default: the model's)");
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels scoring below this stay void (default 0 = off)");
+    cmd->add_option("--senses", o->senses, "Read each name with the WordNet sense nearest the model's classes: auto | on | off")
+        ->capture_default_str();
+    cmd->add_option("--wordnet", o->wordnet, "WordNet database folder (default: $ZEROMASK_WORDNET, else /usr/share/wordnet)");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]");
     cmd->add_option("--shard", o->shard, "i/N: process only image k with k mod N = i (0-based), for N parallel jobs");
     cmd->add_option("--palette", o->palette, "Palette of VOC PNGs: voc (default) or project");
