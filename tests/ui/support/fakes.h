@@ -34,6 +34,9 @@ public:
     QString device() const override { return QStringLiteral("cpu"); }
     VectorSpaceId vectorSpace() const override { return space(); }
     float defaultGamma() const override { return 0.0f; }
+    /// What trainedClassVectors() returns (word-sense tests set it; empty by default).
+    std::vector<std::vector<float>> trained;
+    std::vector<std::vector<float>> trainedClassVectors() const override { return trained; }
     static VectorSpaceId space() { return VectorSpaceId{"fake-rgb", 3, "0123456789abcdef"}; }
 
     ui::EncodingPtr encode(const Image& image, Progress* progress) const override
@@ -121,6 +124,13 @@ public:
                   {"crimson", {0.999f, 0.0447f, 0}}, {"grass", {0.1f, 0.995f, 0}}, {"sky", {0.1f, 0.1f, 0.99f}}};
         for (auto& [w, v] : mWords)
             normalise(v);
+    }
+    /// Adds (or replaces) a vocabulary word; the vector is normalised.
+    void addWord(const std::string& word, std::vector<float> v)
+    {
+        normalise(v);
+        std::lock_guard<std::mutex> lock(mMutex);
+        mWords[word] = std::move(v);
     }
     int dim() const override { return 3; }
     const VectorSpaceId& spaceId() const override { return mSpace; }

@@ -9,17 +9,23 @@
 #include "core/io/image_io.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace zm::test {
 
-/// Settings go to a test location and start empty.
+/// Settings go to a folder of this test process (ctest runs tests in parallel processes, which must not
+/// clear or overwrite each other's settings) and start empty.
 inline void isolateSettings()
 {
+    static QTemporaryDir folder(QDir::tempPath() + QStringLiteral("/zm-ui-settings-XXXXXX"));
     QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, folder.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, folder.path());
     QCoreApplication::setOrganizationName(QStringLiteral("ZeroMaskTest"));
     QCoreApplication::setApplicationName(QStringLiteral("zeromask-ui-test"));
     QSettings().clear();
