@@ -1,10 +1,12 @@
 // bench_embed: the class embedder on the default vectors: load time and resident memory, one name
 // lookup (in vocabulary, misspelled, multi-word with synonyms; uncached, so n-gram work is included),
-// a cached lookup, neighbour search, and (with ZEROMASK_BENCH_BUILD=1) building the default .bin.
+// a cached lookup, neighbour search, WordNet's load and a name read with word senses (uncached:
+// every sense of the word is embedded and compared with the default model's nine classes), and (with ZEROMASK_BENCH_BUILD=1) building the default .bin.
 // Run: ./bench_embed   (needs the default vectors: zeromask-cli vectors build)
 #include "core/common/files.h"
 #include "core/common/progress.h"
 #include "core/embed/embedder.h"
+#include "core/embed/senses.h"
 #include "core/embed/vectorbuilder.h"
 
 #include <benchmark/benchmark.h>
@@ -106,6 +108,44 @@ void BM_Neighbors10(benchmark::State& state)
     state.counters["peak_rss_MiB"] = procStatusMiB("VmHWM:");
 }
 BENCHMARK(BM_Neighbors10)->Unit(benchmark::kMillisecond);
+
+void BM_LoadWordNet(benchmark::State& state)
+{
+    if (zm::defaultWordNetFolder().empty()) {
+        state.SkipWithError("no WordNet database: install wordnet-base");
+        return;
+    }
+    for (auto _ : state)
+        benchmark::DoNotOptimize(zm::WordNet::load(zm::defaultWordNetFolder()));
+}
+BENCHMARK(BM_LoadWordNet)->Unit(benchmark::kMillisecond);
+
+/// The time a person waits after typing a name, word senses included: a fresh SenseAwareEmbedder (no
+/// cache of its own) over the uncached vectors, with the default model's classes. Compare with
+/// BM_EmbedName of the same word.
+void BM_EmbedWithSenses(benchmark::State& state, const std::string& name)
+{
+    if (!haveVectors(state))
+        return;
+    if (zm::defaultWordNetFolder().empty()) {
+        state.SkipWithError("no WordNet database: install wordnet-base");
+        return;
+    }
+    auto e = uncached();
+    e->embed("giraffee");
+    static const auto wordnet = zm::WordNet::load(zm::defaultWordNetFolder());
+    std::vector<std::vector<float>> classes;
+    for (const char* c : {"background", "t-shirt", "trouser", "dress", "coat", "shirt", "sneaker", "bag", "ankle boot"})
+        classes.push_back(e->embed(c));
+    for (auto _ : state) {
+        zm::SenseAwareEmbedder senses(e, wordnet, classes);
+        benchmark::DoNotOptimize(senses.embed(name));
+    }
+}
+BENCHMARK_CAPTURE(BM_EmbedWithSenses, one_sense_sandal, std::string("sandal"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EmbedWithSenses, four_senses_flip_flop, std::string("flip-flop"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EmbedWithSenses, eight_senses_jumper, std::string("jumper"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_EmbedName, plain_jumper, std::string("jumper"))->Unit(benchmark::kMicrosecond);
 
 void BM_BuildDefaultVectors(benchmark::State& state)
 {
