@@ -135,6 +135,39 @@ float SenseAwareEmbedder::domainCosine(const std::vector<float>& v) const
     return best;
 }
 
+std::vector<std::string> SenseAwareEmbedder::vocabularyWords(const std::string& phrase) const
+{
+    std::vector<std::string> out;
+    std::string token;
+    const auto flush = [&] {
+        if (token.empty())
+            return;
+        if (mInner->inVocabulary(token)) {
+            out.push_back(token);
+        } else if (token.find('-') != std::string::npos) { // "g-string" -> g, string
+            std::string part;
+            for (char c : token + "-") {
+                if (c != '-') {
+                    part += c;
+                    continue;
+                }
+                if (!part.empty() && mInner->inVocabulary(part))
+                    out.push_back(part);
+                part.clear();
+            }
+        }
+        token.clear();
+    };
+    for (char c : phrase) {
+        if (c == '_' || std::isspace(static_cast<unsigned char>(c)))
+            flush();
+        else
+            token += char(std::tolower(static_cast<unsigned char>(c)));
+    }
+    flush();
+    return out;
+}
+
 std::vector<float> SenseAwareEmbedder::senseVector(const Synset& s, const std::string& term) const
 {
     const std::string self = key(term);
@@ -148,14 +181,25 @@ std::vector<float> SenseAwareEmbedder::senseVector(const Synset& s, const std::s
         for (const auto& p : phrases) {
             if (key(p) == self)
                 continue;
-            try {
-                const std::vector<float> v = mInner->embed(p);
-                for (std::size_t d = 0; d < sum.size(); ++d)
-                    sum[d] += v[d];
-                ++used;
-            } catch (const Error&) {
-                // A phrase these vectors cannot read says nothing of the sense.
+            // Vocabulary words only: a rare lemma must not reach spelling correction or n-grams,
+            // which would turn it into some other word.
+            std::vector<float> phrase(total.size(), 0.0f);
+            int words = 0;
+            for (const std::string& w : vocabularyWords(p)) {
+                try {
+                    const std::vector<float> v = mInner->embed(w);
+                    for (std::size_t d = 0; d < phrase.size(); ++d)
+                        phrase[d] += v[d];
+                    ++words;
+                } catch (const Error&) {
+                    // A word these vectors cannot read says nothing of the sense.
+                }
             }
+            if (!words || !normalize(phrase))
+                continue;
+            for (std::size_t d = 0; d < sum.size(); ++d)
+                sum[d] += phrase[d];
+            ++used;
         }
         if (used && normalize(sum)) {
             for (std::size_t d = 0; d < total.size(); ++d)
@@ -199,28 +243,50 @@ SenseAwareEmbedder::Term SenseAwareEmbedder::resolve(const std::string& term) co
     }
     Term t;
     t.vector = mInner->embed(term); // throws for a term with no vector, as the inner embedder does
+    t.reading.term = term;
+    t.reading.wordDomain = domainCosine(t.vector);
+    try {
+        choose(t);
+    } catch (const Error& e) {
+        // A broken database costs the sense, never the name: the word keeps its vector.
+        const std::vector<float> word = mInner->embed(term);
+        const float domain = t.reading.wordDomain;
+        t = Term{};
+        t.vector = word;
+        t.reading.term = term;
+        t.reading.wordDomain = domain;
+        t.reading.reason = std::string("kept: WordNet could not be read (") + e.what() + ")";
+    }
+    std::lock_guard<std::mutex> lock(mCacheMutex);
+    if (mCache.size() >= 4096)
+        mCache.clear();
+    mCache.emplace(term, t);
+    return t;
+}
+
+void SenseAwareEmbedder::choose(Term& t) const
+{
     SenseReading& r = t.reading;
-    r.term = term;
-    r.wordDomain = domainCosine(t.vector);
-    const auto keep = [&](const std::string& why) {
-        r.reason = why;
-        std::lock_guard<std::mutex> lock(mCacheMutex);
-        if (mCache.size() > 4096)
-            mCache.clear();
-        mCache.emplace(term, t);
-        return t;
-    };
+    const std::string& term = r.term;
+    if (mDomain.empty()) {
+        r.reason = "kept: the model has no class vectors to compare senses with";
+        return;
+    }
+    if (r.wordDomain >= mOptions.knownCosine) {
+        r.reason = "kept: a class the model was trained on";
+        return;
+    }
     const std::vector<Synset> senses = mWordNet->senses(term);
     r.senses = int(senses.size());
-    if (mDomain.empty())
-        return keep("kept: the model has no class vectors to compare senses with");
-    if (r.wordDomain >= mOptions.knownCosine)
-        return keep("kept: a class the model was trained on");
-    if (senses.empty())
-        return keep("kept: not a WordNet noun");
+    if (senses.empty()) {
+        r.reason = "kept: not a WordNet noun";
+        return;
+    }
     // A word with one sense is not ambiguous: its vector is already what it means.
-    if (senses.size() == 1)
-        return keep("kept: one sense in WordNet");
+    if (senses.size() == 1) {
+        r.reason = "kept: one sense in WordNet";
+        return;
+    }
     int chosen = -1;
     std::vector<std::vector<float>> vectors(senses.size());
     for (std::size_t i = 0; i < senses.size(); ++i) {
@@ -236,29 +302,30 @@ SenseAwareEmbedder::Term SenseAwareEmbedder::resolve(const std::string& term) co
         }
         r.candidates.push_back(std::move(c));
     }
-    if (chosen < 0)
-        return keep("kept: no sense has words these vectors know");
+    if (chosen < 0) {
+        r.reason = "kept: no sense has words these vectors know";
+        return;
+    }
     const SenseCandidate& best = r.candidates[std::size_t(chosen)];
     r.chosenLemmas = best.lemmas;
     r.chosenDefinition = best.definition;
     r.chosenDomain = best.domain;
-    if (best.domain - r.wordDomain < mOptions.minGain)
-        return keep("kept: the word's vector is already about as near the model's classes (" + number(r.wordDomain) +
-                    ") as its nearest sense (" + number(best.domain) + ": " + best.definition + ")");
+    if (best.domain - r.wordDomain < mOptions.minGain) {
+        r.reason = "kept: the word's vector is already about as near the model's classes (" + number(r.wordDomain) +
+                   ") as its nearest sense (" + number(best.domain) + ": " + best.definition + ")";
+        return;
+    }
     std::vector<float> v = vectors[std::size_t(chosen)];
     for (std::size_t d = 0; d < v.size(); ++d)
         v[d] += mOptions.wordWeight * t.vector[d];
-    if (!normalize(v))
-        return keep("kept: the chosen sense gives no usable vector");
+    if (!normalize(v)) {
+        r.reason = "kept: the chosen sense gives no usable vector";
+        return;
+    }
     t.vector = std::move(v);
     r.changed = true;
     r.reason = "sense: " + best.lemmas + " (" + best.definition + "): " + number(best.domain) +
                " to the model's classes, the word's own vector " + number(r.wordDomain);
-    std::lock_guard<std::mutex> lock(mCacheMutex);
-    if (mCache.size() > 4096)
-        mCache.clear();
-    mCache.emplace(term, t);
-    return t;
 }
 
 std::vector<SenseReading> SenseAwareEmbedder::read(const std::string& className) const
@@ -348,16 +415,28 @@ std::shared_ptr<const ClassEmbedder> nameEmbedderFor(std::shared_ptr<const Class
                     "(install the Debian package wordnet-base)");
     if (attributes || folder.empty() || domain.empty())
         return inner;
-    // One database per folder for the whole process: the GUI rebuilds this embedder on every model change.
+    // One database per folder for the whole process (the GUI rebuilds this embedder on every model
+    // change), read again when its files change (a package upgrade moves every synset offset).
+    struct Loaded {
+        std::filesystem::file_time_type indexTime, dataTime;
+        std::shared_ptr<const WordNet> wordnet;
+    };
     static std::mutex mutex;
-    static std::map<std::filesystem::path, std::shared_ptr<const WordNet>> loaded;
+    static std::map<std::filesystem::path, Loaded> loaded;
+    std::error_code ec1, ec2;
+    const auto indexTime = std::filesystem::last_write_time(folder / "index.noun", ec1);
+    const auto dataTime = std::filesystem::last_write_time(folder / "data.noun", ec2);
     std::shared_ptr<const WordNet> wordnet;
     {
         std::lock_guard<std::mutex> lock(mutex);
-        auto& slot = loaded[folder];
-        if (!slot)
-            slot = WordNet::load(folder);
-        wordnet = slot;
+        Loaded& slot = loaded[folder];
+        if (!slot.wordnet || ec1 || ec2 || slot.indexTime != indexTime || slot.dataTime != dataTime) {
+            slot.wordnet = nullptr;
+            slot.wordnet = WordNet::load(folder);
+            slot.indexTime = indexTime;
+            slot.dataTime = dataTime;
+        }
+        wordnet = slot.wordnet;
     }
     return std::make_shared<SenseAwareEmbedder>(std::move(inner), std::move(wordnet), std::move(domain));
 }

@@ -38,7 +38,7 @@ struct SenseCandidate {
 /// How one typed term (one synonym of a name) was read.
 struct SenseReading {
     std::string term;
-    int senses = 0;             ///< noun senses in WordNet
+    int senses = -1;            ///< noun senses in WordNet (-1: not looked up)
     bool changed = false;       ///< true: the vector is the chosen sense's
     std::string reason;         ///< why it was kept or changed, for people
     std::string chosenLemmas;   ///< "flip-flop, thong" of the sense chosen (empty when none)
@@ -80,6 +80,11 @@ private:
         SenseReading reading;
     };
     Term resolve(const std::string& term) const;
+    /// Fills t.reading (and replaces t.vector when a sense is chosen); throws zm::Error for a broken database.
+    void choose(Term& t) const;
+    /// The words of a lemma phrase that are in the vocabulary (split at '_', spaces, and, for a word the
+    /// vocabulary lacks, at hyphens), lower case.
+    std::vector<std::string> vocabularyWords(const std::string& phrase) const;
     std::vector<float> senseVector(const Synset& s, const std::string& term) const;
     float domainCosine(const std::vector<float>& v) const;
 

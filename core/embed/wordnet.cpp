@@ -43,14 +43,25 @@ std::vector<std::string_view> fields(std::string_view line)
     return out;
 }
 
+/// Digits only (no sign, no space), at most 10 of them: counts and offsets of the database.
 bool parseUnsigned(std::string_view text, int base, unsigned long& value)
 {
     if (text.empty() || text.size() > 10)
         return false;
-    const std::string s(text);
-    char* end = nullptr;
-    value = std::strtoul(s.c_str(), &end, base);
-    return end && *end == '\0';
+    value = 0;
+    for (char c : text) {
+        int d = -1;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        if (d < 0 || d >= base)
+            return false;
+        value = value * unsigned(base) + unsigned(d);
+    }
+    return value <= 0xFFFFFFFFul;
 }
 
 std::string lowerAscii(std::string s)
@@ -99,7 +110,7 @@ std::shared_ptr<const WordNet> WordNet::load(const fs::path& folder)
             const auto f = fields(line);
             unsigned long count = 0;
             if (f.size() < 6 || f[1] != "n" || !parseUnsigned(f[2], 10, count) || count == 0 ||
-                f.size() < 6 + count)
+                count > f.size() - 6)
                 throw fileError(index.string() + ":" + std::to_string(lineNo),
                                 "not a WordNet noun index line (expected: lemma n synset_cnt p_cnt ... offsets)");
             wn->mLines.emplace_back(std::uint32_t(pos), std::uint32_t(end - pos));
@@ -145,7 +156,8 @@ std::vector<std::uint32_t> WordNet::offsetsOf(const std::string& lemma) const
     // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
     unsigned long synsets = 0, pointers = 0;
     parseUnsigned(f[2], 10, synsets);
-    if (!parseUnsigned(f[3], 10, pointers) || f.size() != 4 + pointers + 2 + synsets)
+    if (!parseUnsigned(f[3], 10, pointers) || pointers > f.size() || synsets > f.size() ||
+        f.size() != 4 + pointers + 2 + synsets)
         throw fileError((mFolder / "index.noun").string(), "malformed entry for '" + lemma + "'");
     std::vector<std::uint32_t> out;
     for (std::size_t i = 4 + pointers + 2; i < f.size(); ++i) {
@@ -193,12 +205,17 @@ std::vector<std::string> WordNet::baseForms(const std::string& word) const
     };
     static const std::pair<const char*, const char*> kSuffixes[] = {
         {"s", ""}, {"ses", "s"}, {"xes", "x"}, {"zes", "z"}, {"ches", "ch"}, {"shes", "sh"}, {"men", "man"}, {"ies", "y"}};
-    for (const std::string& v : variants) {
+    for (const std::string& v : variants)
         add(v);
+    // A word the index has as written is that word ("pants", "glasses": one sense each), not also the
+    // singular of another ("pant", "glass"); inflections are looked up only for words it does not have.
+    if (!out.empty())
+        return out;
+    for (const std::string& v : variants) {
         if (const auto e = mExceptions.find(v); e != mExceptions.end())
             for (const auto& b : e->second)
                 add(b);
-        if (v.size() <= 2 || (v.size() >= 2 && v.compare(v.size() - 2, 2, "ss") == 0))
+        if (v.size() <= 2 || v.compare(v.size() - 2, 2, "ss") == 0)
             continue;
         for (const auto& [suffix, replacement] : kSuffixes) {
             const std::size_t n = std::char_traits<char>::length(suffix);
@@ -241,8 +258,8 @@ Synset WordNet::synset(std::uint32_t offset) const
     unsigned long own = 0, lex = 0, words = 0;
     if (f.size() < 4 || !parseUnsigned(f[0], 10, own) || own != offset)
         throw fileError(where, "no synset there (data.noun does not match index.noun)");
-    if (!parseUnsigned(f[1], 10, lex) || f[2] != "n" || !parseUnsigned(f[3], 16, words) || words == 0 ||
-        f.size() < 4 + 2 * words + 1)
+    if (f.size() < 7 || !parseUnsigned(f[1], 10, lex) || f[2] != "n" || !parseUnsigned(f[3], 16, words) || words == 0 ||
+        words > (f.size() - 5) / 2)
         throw fileError(where, "malformed synset line");
     Synset s;
     s.offset = offset;
@@ -251,7 +268,7 @@ Synset WordNet::synset(std::uint32_t offset) const
     for (unsigned long k = 0; k < words; ++k, i += 2)
         s.lemmas.emplace_back(f[i]);
     unsigned long pointers = 0;
-    if (!parseUnsigned(f[i], 10, pointers) || f.size() < i + 1 + 4 * pointers)
+    if (!parseUnsigned(f[i], 10, pointers) || pointers > (f.size() - i - 1) / 4)
         throw fileError(where, "malformed pointer list");
     ++i;
     for (unsigned long k = 0; k < pointers; ++k, i += 4) {

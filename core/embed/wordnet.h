@@ -35,9 +35,10 @@ public:
 
     const std::filesystem::path& folder() const { return mFolder; }
 
-    /// The index lemmas a typed word may stand for: the word itself (lower case, spaces -> '_') when
-    /// indexed, its irregular base forms (noun.exc: "mice" -> "mouse") and WordNet's regular noun
-    /// suffix rules ("boots" -> "boot", "dresses" -> "dress"), each only when indexed; no duplicates.
+    /// The index lemmas a typed word may stand for: the word itself (lower case, spaces -> '_'; also
+    /// with hyphens and underscores swapped, and closed up) when indexed; only when none of those is,
+    /// its irregular base forms (noun.exc: "mice" -> "mouse") and WordNet's regular noun suffix rules
+    /// ("boots" -> "boot", "dresses" -> "dress"), each only when indexed; no duplicates.
     std::vector<std::string> baseForms(const std::string& word) const;
 
     /// The noun senses of a typed word (all its base forms, WordNet's sense order: the most frequent

@@ -1,5 +1,6 @@
 // zeromask-cli dataset / train / eval: the errors a person meets first, checked on the real binary.
 #include "core/common/json.h"
+#include "tests/core/embed/minwordnet.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/testdir.h"
 
@@ -80,15 +81,23 @@ TEST(CliEval, NameScoresAClassWithTheVectorOfTypedText)
     const zm::Json j = zm::loadJsonFile(dir / "e.json");
     EXPECT_EQ(j["typedNames"]["pullover"], "sweater; jumper");
     EXPECT_EQ(j["wordSenses"], "auto");
-    const bool wordnet = r.output.find("flip-flop -> sense: flip-flop, thong") != std::string::npos;
-    if (wordnet) { // the sandal sense was read for "flip-flop" (WordNet installed)
-        EXPECT_NE(j["wordSenseReadings"]["sandal"].get<std::string>().find("backless sandal"), std::string::npos) << j.dump();
-    }
+    // With a WordNet that has flip-flop's four senses (written here, so the test does not depend on
+    // wordnet-base), the sandal sense is read.
+    zm::test::writeFlipFlopWordNet(dir / "wordnet");
+    r = runCli(base + " --name sandal=flip-flop --senses on --wordnet '" + (dir / "wordnet").string() + "'");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("--name sandal=flip-flop: flip-flop -> sense: flip-flop, thong (a backless sandal"), std::string::npos)
+        << r.output;
+    EXPECT_NE(zm::loadJsonFile(dir / "e.json")["wordSenseReadings"]["sandal"].get<std::string>().find("backless sandal"),
+              std::string::npos);
+    EXPECT_EQ(zm::loadJsonFile(dir / "e.json")["wordSenses"], "on");
+    EXPECT_EQ(zm::loadJsonFile(dir / "e.json")["wordSensesActive"], true);
     // --senses off reads the word vector alone; a bad mode is refused.
-    r = runCli(base + " --name sandal=flip-flop --senses off");
+    r = runCli(base + " --name sandal=flip-flop --senses off --wordnet '" + (dir / "wordnet").string() + "'");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(r.output.find("-> sense:"), std::string::npos) << r.output;
     EXPECT_TRUE(zm::loadJsonFile(dir / "e.json")["wordSenseReadings"].empty());
+    EXPECT_EQ(zm::loadJsonFile(dir / "e.json")["wordSensesActive"], false);
     r = runCli(base + " --name sandal=flip-flop --senses maybe");
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("use auto, on or off"), std::string::npos) << r.output;

@@ -2,6 +2,7 @@
 // vectors are installed) a real batch over a folder with shards, resume and the summary.
 #include "core/common/files.h"
 #include "core/common/json.h"
+#include "tests/core/embed/minwordnet.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/testdir.h"
 
@@ -37,6 +38,9 @@ TEST(CliPredict, RefusesBadOptionsBeforeLoadingAModel)
     r = runCli(base + " --classes cat --export tiff");
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("tiff"), std::string::npos) << r.output;
+    r = runCli(base + " --classes cat --senses maybe");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("use auto, on or off"), std::string::npos) << r.output;
     r = runCli("predict " + q(dir / "missing") + " --classes cat --out " + q(dir / "out"));
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("missing"), std::string::npos) << r.output;
@@ -68,4 +72,26 @@ TEST(CliPredict, RealModelResumesAndShards)
     const zm::Json lm = zm::loadJsonFile(out / "labelmap.json");
     EXPECT_EQ(lm["classes"][0]["synonyms"][0], "kitten");
     EXPECT_FALSE(lm["model"].empty());
+}
+
+TEST(CliPredict, NamesAreReadByTheirWordSense)
+{
+    zm::test::TempDir dir;
+    const fs::path images = dir / "images";
+    fs::create_directories(images);
+    writePpm(images / "a.ppm", 48, 32, 1u);
+    zm::test::writeFlipFlopWordNet(dir / "wordnet");
+    const std::string base = "predict " + q(images) + " --classes 'flip-flop, sneaker' --export id --wordnet " + q(dir / "wordnet");
+    auto r = runCli(base + " --senses on --out " + q(dir / "on"));
+    if (r.exitCode != 0 &&
+        (r.output.find("no model found") != std::string::npos || r.output.find("no word vectors found") != std::string::npos))
+        GTEST_SKIP() << "no usable default model/vectors here: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("class flip-flop: flip-flop -> sense: flip-flop, thong"), std::string::npos) << r.output;
+    r = runCli(base + " --senses off --out " + q(dir / "off"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_EQ(r.output.find("-> sense:"), std::string::npos) << r.output;
+    // A run into the same folder with the other reading is refused: its results would mix.
+    r = runCli(base + " --senses on --out " + q(dir / "off"));
+    EXPECT_NE(r.exitCode, 0) << r.output;
 }

@@ -206,8 +206,13 @@ void SegmentationController::requestNeighbors(std::uint16_t id)
         QString sense;
     };
     auto* watcher = new QFutureWatcher<Hint>(this);
-    connect(watcher, &QFutureWatcher<Hint>::finished, this, [this, watcher, id] {
+    connect(watcher, &QFutureWatcher<Hint>::finished, this, [this, watcher, id, vector = e->vector, names = mNames] {
         watcher->deleteLater();
+        // A hint describes one vector read one way: after a rename, a re-embedding or a switch of word
+        // senses a newer request is on its way, and this older answer must not overwrite it.
+        const ClassEntry* now = mClasses->find(id);
+        if (!now || now->vector != vector || names != mNames)
+            return;
         mClasses->setNeighbors(id, watcher->result().words, watcher->result().sense);
     });
     watcher->setFuture(QtConcurrent::run([embedder = mEmbedder, names = mNames, v = e->vector, name = e->name.toStdString()] {

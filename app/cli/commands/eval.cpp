@@ -171,6 +171,7 @@ void run(const EvalOpts& o)
         if (!typed.empty()) {
             j["typedNames"] = typed;
             j["wordSenses"] = o.senses;
+            j["wordSensesActive"] = dynamic_cast<const zm::SenseAwareEmbedder*>(embedder.get()) != nullptr;
             j["wordSenseReadings"] = senseNotes;
         }
         j["confusion"] = r.matrix.toJson();

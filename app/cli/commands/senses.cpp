@@ -38,6 +38,8 @@ zm::cli::Registrar regSenses(43, [](CLI::App& app) {
         std::shared_ptr<const zm::ClassEmbedder> inner = zm::ClassEmbedder::load(zm::resolveVectorsPath(o->vectors));
         if (card.vectorSpace.valid())
             zm::requireSameSpace(card.vectorSpace, inner->spaceId(), "model " + model.string());
+        if (card.seenVectors.empty())
+            throw zm::Error("model " + model.string() + ": its card has no class vectors, so there is nothing to choose senses by");
         const auto named = zm::nameEmbedderFor(inner, card.seenVectors, zm::SenseMode::On, o->wordnet);
         const auto* senses = dynamic_cast<const zm::SenseAwareEmbedder*>(named.get());
         if (!senses)
@@ -46,8 +48,10 @@ zm::cli::Registrar regSenses(43, [](CLI::App& app) {
         for (const auto& name : o->names) {
             std::cout << name << "\n";
             for (const auto& r : senses->read(name)) {
-                std::cout << "  " << r.term << ": " << r.senses << " noun sense" << (r.senses == 1 ? "" : "s")
-                          << " in WordNet; word vector " << zm::fmt(r.wordDomain, 2) << " to the nearest model class\n"
+                std::cout << "  " << r.term << ": "
+                          << (r.senses < 0 ? std::string()
+                                           : std::to_string(r.senses) + " noun sense" + (r.senses == 1 ? "" : "s") + " in WordNet; ")
+                          << "word vector " << zm::fmt(r.wordDomain, 2) << " to the nearest model class\n"
                           << "    " << r.reason << "\n";
                 if (o->all)
                     for (const auto& c : r.candidates)

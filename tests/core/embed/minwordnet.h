@@ -71,4 +71,19 @@ inline std::map<std::string, unsigned> writeMiniWordNet(const std::filesystem::p
     return offset;
 }
 
+/// The four senses of "flip-flop" as WordNet 3.0 has them (the sandal's hypernym included), for tests
+/// that read names with the real default vectors.
+inline void writeFlipFlopWordNet(const std::filesystem::path& dir)
+{
+    writeMiniWordNet(dir,
+                     {{"reversal", {"reversal", "change_of_mind", "flip-flop", "turnabout", "turnaround"}, {},
+                       "a decision to reverse an earlier decision", 9},
+                      {"sandal", {"sandal"}, {}, "a shoe consisting of a sole fastened by straps to the foot"},
+                      {"thong", {"flip-flop", "thong"}, {"sandal"},
+                       "a backless sandal held to the foot by a thong between the big toe and the second toe"},
+                      {"circuit", {"flip-flop"}, {}, "an electronic circuit that can assume either of two stable states"},
+                      {"somersault", {"flip-flop"}, {}, "a backward somersault", 4}},
+                     {{"flip-flop", {"reversal", "thong", "circuit", "somersault"}}, {"sandal", {"sandal"}}});
+}
+
 } // namespace zm::test

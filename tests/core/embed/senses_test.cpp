@@ -9,11 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
+#include <thread>
 
 using namespace zm;
 using zm::test::MiniSynset;
@@ -175,7 +178,7 @@ TEST(WordSenses, NamesTheModelKnowsOneSenseNamesAndNearNamesAreUnchanged)
     for (const std::string name : {"sneaker", "sandal", "boot", "coat", "sandal; boot"})
         EXPECT_EQ(senses.embed(name), words->embed(name)) << name; // bit for bit: the inner embedder's vector
     EXPECT_TRUE(has(senses.read("sneaker")[0].reason, "trained on"));   // two senses, but a model class
-    EXPECT_EQ(senses.read("sneaker")[0].senses, 2);
+    EXPECT_EQ(senses.read("sneaker")[0].senses, -1); // WordNet is not even asked
     EXPECT_TRUE(has(senses.read("sandal")[0].reason, "one sense"));
     EXPECT_TRUE(has(senses.read("boot")[0].reason, "already about as near"));
     EXPECT_TRUE(has(senses.read("coat")[0].reason, "trained on"));
@@ -183,6 +186,52 @@ TEST(WordSenses, NamesTheModelKnowsOneSenseNamesAndNearNamesAreUnchanged)
     EXPECT_EQ(senses.explain("boot"), words->explain("boot"));
     // A name with no vector fails as it does without senses.
     EXPECT_EQ(errorOf([&] { senses.embed("qqq"); }), errorOf([&] { words->embed("qqq"); }));
+}
+
+TEST(WordSenses, ABrokenDatabaseCostsTheSenseNeverTheName)
+{
+    TempDir dir;
+    const auto words = toyVectors();
+    const auto folder = toyWordNet(dir);
+    const auto wn = WordNet::load(folder);
+    {   // data.noun replaced by one whose offsets no longer match the index
+        std::ofstream(folder / "data.noun", std::ios::binary) << "  1 nothing here\n";
+    }
+    const SenseAwareEmbedder senses(words, wn, modelClasses(*words));
+    EXPECT_EQ(senses.embed("flip-flop"), words->embed("flip-flop"));
+    EXPECT_EQ(senses.embed("sandal; flip-flop"), words->embed("sandal; flip-flop")); // no synonym is dropped
+    const auto r = senses.read("flip-flop");
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_FALSE(r[0].changed);
+    EXPECT_TRUE(has(r[0].reason, "WordNet could not be read")) << r[0].reason;
+    EXPECT_TRUE(has(r[0].reason, "data.noun")) << r[0].reason;
+}
+
+TEST(WordSenses, ThreadsReadNamesAtOnce)
+{
+    // The GUI reads names on its thread and hints in workers: one embedder, shared, fresh caches.
+    TempDir dir;
+    const auto words = toyVectors();
+    const auto wn = WordNet::load(toyWordNet(dir));
+    const SenseAwareEmbedder reference(words, wn, modelClasses(*words));
+    const std::vector<std::string> names = {"flip-flop", "boot", "sandal; flip-flop", "sneaker", "coat, flip-flop"};
+    std::vector<std::vector<float>> expected;
+    for (const auto& n : names)
+        expected.push_back(reference.embed(n));
+    const SenseAwareEmbedder shared(words, WordNet::load(dir / "wordnet"), modelClasses(*words));
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int k = 0; k < 200; ++k) {
+                const std::size_t i = std::size_t(k + t) % names.size();
+                if (shared.embed(names[i]) != expected[i] || shared.read(names[i]).empty())
+                    ++mismatches;
+            }
+        });
+    for (auto& th : threads)
+        th.join();
+    EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(WordSenses, SynonymsAreAveragedAfterEachIsRead)

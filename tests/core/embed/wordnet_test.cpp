@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -46,6 +47,8 @@ std::vector<MiniSynset> shoeWorld()
         {"dress", {"dress", "frock"}, {}, "a one-piece garment for a woman"},
         {"glass", {"glass"}, {}, "a brittle transparent solid"},
         {"man", {"man", "adult_male"}, {}, "an adult person who is male"},
+        {"trousers", {"trousers", "pants"}, {}, "a garment extending from the waist to the knee or ankle"},
+        {"pant", {"pant", "gasp"}, {}, "the act of breathing fast and shallowly"},
     };
 }
 
@@ -53,6 +56,7 @@ std::map<std::string, std::vector<std::string>> shoeIndex()
 {
     return {{"ankle_boot", {"anklet"}}, {"boot", {"boot"}},   {"dress", {"dress"}},  {"flip-flop", {"reversal", "thong", "circuit"}},
             {"footwear", {"footwear"}}, {"glass", {"glass"}}, {"man", {"man"}},      {"mouse", {"mouse"}},
+            {"pant", {"pant"}},         {"pants", {"trousers"}},
             {"sandal", {"sandal"}},     {"shoe", {"shoe"}},   {"thong", {"thong"}},  {"turnabout", {"reversal"}}};
 }
 
@@ -63,7 +67,7 @@ TEST(WordNet, ReadsSensesInOrderWithLemmasHypernymsAndGloss)
     TempDir dir;
     const auto offset = zm::test::writeMiniWordNet(dir.path(), shoeWorld(), shoeIndex());
     const auto wn = WordNet::load(dir.path());
-    EXPECT_EQ(wn->lemmaCount(), 12);
+    EXPECT_EQ(wn->lemmaCount(), 14);
     const auto senses = wn->senses("flip-flop");
     ASSERT_EQ(senses.size(), 3u);
     EXPECT_EQ(senses[0].offset, offset.at("reversal"));
@@ -99,6 +103,9 @@ TEST(WordNet, BaseFormsCoverPluralsExceptionsSpacesAndHyphens)
     EXPECT_EQ(wn->baseForms("glass"), std::vector<std::string>{"glass"}); // "ss" is not a plural ending
     EXPECT_TRUE(wn->baseForms("s").empty());
     EXPECT_EQ(wn->senses("boots").size(), 1u);
+    // A word the index has as written is not also read as the plural of another word.
+    EXPECT_EQ(wn->baseForms("pants"), std::vector<std::string>{"pants"});
+    EXPECT_EQ(wn->senses("pants").size(), 1u);
 }
 
 TEST(WordNet, BrokenDatabasesGiveMessagesNamingTheFile)
@@ -110,7 +117,7 @@ TEST(WordNet, BrokenDatabasesGiveMessagesNamingTheFile)
     zm::test::writeMiniWordNet(dir / "bad-index", shoeWorld(), shoeIndex());
     std::ofstream(dir / "bad-index" / "index.noun", std::ios::app) << "zebra n three\n";
     const std::string e = errorOf([&] { WordNet::load(dir / "bad-index"); });
-    EXPECT_TRUE(has(e, "index.noun:15")) << e;
+    EXPECT_TRUE(has(e, "index.noun:17")) << e;
     EXPECT_TRUE(has(e, "not a WordNet noun index line")) << e;
 
     zm::test::writeMiniWordNet(dir / "shifted", shoeWorld(), shoeIndex());
@@ -124,6 +131,28 @@ TEST(WordNet, BrokenDatabasesGiveMessagesNamingTheFile)
     EXPECT_TRUE(has(m, "data.noun at byte")) << m;
     EXPECT_TRUE(has(m, "does not match index.noun")) << m;
     EXPECT_TRUE(has(errorOf([&] { wn->synset(999999); }), "data.noun at byte 999999"));
+
+    // Signs and impossible counts in data.noun are refused, not read past the end of the line.
+    const auto offsets = zm::test::writeMiniWordNet(dir / "counts", shoeWorld(), shoeIndex());
+    for (const std::string& bad : {std::string(" 06 n -1 sandal 0"), std::string(" 06 n ff sandal 0"),
+                                   std::string(" 06 n 01 sandal 0 999 @")}) {
+        std::ifstream in(dir / "counts" / "data.noun", std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        in.close();
+        char key[16];
+        std::snprintf(key, sizeof key, "%08u", offsets.at("sandal"));
+        const std::size_t at = text.find(std::string(key) + " 06 n 01 sandal 0");
+        ASSERT_NE(at, std::string::npos);
+        const std::size_t end = text.find('\n', at);
+        std::string line = std::string(key) + bad;
+        line.resize(end - at, ' '); // same length: the other offsets stay right
+        text.replace(at, end - at, line);
+        std::ofstream(dir / "counts" / "data.noun", std::ios::binary) << text;
+        const auto db = WordNet::load(dir / "counts");
+        const std::string m = errorOf([&] { db->synset(offsets.at("sandal")); });
+        EXPECT_TRUE(has(m, "malformed")) << bad << ": " << m;
+        zm::test::writeMiniWordNet(dir / "counts", shoeWorld(), shoeIndex());
+    }
 
     zm::test::writeMiniWordNet(dir / "empty", {}, {});
     EXPECT_TRUE(has(errorOf([&] { WordNet::load(dir / "empty"); }), "has no entries"));
