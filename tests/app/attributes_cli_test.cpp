@@ -5,12 +5,14 @@
 #include "core/common/json.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/testdir.h"
+#include "tests/support/helpers.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
 using zm::test::runCli;
+using zm::test::has;
 namespace fs = std::filesystem;
 
 namespace {
@@ -100,7 +102,6 @@ void makeData(const fs::path& root)
     }
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 

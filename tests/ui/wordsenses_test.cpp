@@ -5,6 +5,7 @@
 #include "ui/engine/segmentationcontroller.h"
 #include "ui/model/classlistmodel.h"
 #include "tests/core/embed/minwordnet.h"
+#include "tests/support/helpers.h"
 #include "tests/ui/support/uitest.h"
 
 #include <gtest/gtest.h>
@@ -27,24 +28,13 @@ float cosine(const std::vector<float>& a, const std::vector<float>& b)
 /// Points ZEROMASK_WORDNET at a database with two senses of "lime"; restores the variable afterwards.
 struct LimeWordNet {
     test::TempDir dir;
-    std::string saved;
-    bool had = false;
+    test::ScopedEnv env{"ZEROMASK_WORDNET", (dir / "wn").string()};
     LimeWordNet()
     {
         test::writeMiniWordNet(dir / "wn",
                                {{"oxide", {"calcium_oxide", "lime"}, {}, "a white powder"},
                                 {"fruit", {"lime"}, {}, "the green fruit of a tree"}},
                                {{"lime", {"oxide", "fruit"}}});
-        if (const char* old = std::getenv("ZEROMASK_WORDNET"))
-            saved = old, had = true;
-        ::setenv("ZEROMASK_WORDNET", (dir / "wn").c_str(), 1);
-    }
-    ~LimeWordNet()
-    {
-        if (had)
-            ::setenv("ZEROMASK_WORDNET", saved.c_str(), 1);
-        else
-            ::unsetenv("ZEROMASK_WORDNET");
     }
 };
 

@@ -5,6 +5,7 @@
 #include "core/embed/attributetable.h"
 #include "core/embed/embedder.h"
 #include "tests/core/embed/testmodels.h"
+#include "tests/support/helpers.h"
 #include "tests/support/testdir.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,9 @@
 
 using namespace zm;
 using zm::test::TempDir;
+using zm::test::errorOf;
+using zm::test::has;
+using zm::test::unitOf;
 
 namespace {
 
@@ -23,28 +27,6 @@ const char* kZoo = "# zoo.csv\n"
                    "\"potted plant\",0,0,0,0.1\n"
                    "shark,0,0,0,1\n"
                    "tiger,1,4,1,0.2\n";
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::vector<float> unitOf(std::vector<float> v)
-{
-    double n = 0;
-    for (float x : v)
-        n += double(x) * x;
-    for (auto& x : v)
-        x = float(x / std::sqrt(n));
-    return v;
-}
 
 void expectNear(const std::vector<float>& a, const std::vector<float>& b)
 {

@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/common/files.h"
 #include "tests/support/testdir.h"
+#include "tests/support/helpers.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include <cmath>
 
 using namespace zm;
+using zm::test::has;
 
 namespace {
 std::string errorOf(const std::string& text)
@@ -23,7 +25,6 @@ std::string errorOf(const std::string& text)
     return "no error";
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 } // namespace
 
 TEST(AttributeTable, ParsesHeaderRowsQuotesAndComments)

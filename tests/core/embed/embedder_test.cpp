@@ -6,6 +6,7 @@
 #include "core/embed/fasttextfile.h"
 #include "tests/core/embed/testmodels.h"
 #include "tests/support/testdir.h"
+#include "tests/support/helpers.h"
 
 #include <gtest/gtest.h>
 
@@ -322,14 +323,8 @@ TEST_F(Embedder, QuantisedFtzLoads)
 
 TEST_F(Embedder, DefaultPathFollowsTheEnvironment)
 {
-    const char* old = std::getenv("ZEROMASK_VECTORS");
-    const std::string saved = old ? old : "";
-    setenv("ZEROMASK_VECTORS", model().c_str(), 1);
+    const zm::test::ScopedEnv env("ZEROMASK_VECTORS", model().string());
     EXPECT_EQ(defaultVectorsPath(), model());
     EXPECT_EQ(resolveVectorsPath(), model());
     EXPECT_EQ(resolveVectorsPath("/x/y.bin"), std::filesystem::path("/x/y.bin"));
-    if (old)
-        setenv("ZEROMASK_VECTORS", saved.c_str(), 1);
-    else
-        unsetenv("ZEROMASK_VECTORS");
 }

@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/embed/senses.h"
 #include "tests/core/embed/minwordnet.h"
+#include "tests/support/helpers.h"
 #include "tests/support/testdir.h"
 
 #include <gtest/gtest.h>
@@ -21,18 +22,11 @@
 using namespace zm;
 using zm::test::MiniSynset;
 using zm::test::TempDir;
+using zm::test::errorOf;
+using zm::test::has;
+using zm::test::unitOf;
 
 namespace {
-
-std::vector<float> unit(std::vector<float> v)
-{
-    double s = 0;
-    for (float x : v)
-        s += double(x) * x;
-    for (float& x : v)
-        x = float(x / std::sqrt(s));
-    return v;
-}
 
 float cosine(const std::vector<float>& a, const std::vector<float>& b)
 {
@@ -67,21 +61,21 @@ public:
                 const auto it = mWords.find(w);
                 if (it == mWords.end())
                     continue;
-                const auto u = unit(it->second);
+                const auto u = unitOf(it->second);
                 for (int d = 0; d < 4; ++d)
                     sum[std::size_t(d)] += u[std::size_t(d)];
                 ++used;
             }
             if (!used)
                 continue;
-            const auto u = unit(sum);
+            const auto u = unitOf(sum);
             for (int d = 0; d < 4; ++d)
                 total[std::size_t(d)] += u[std::size_t(d)];
             ++synonyms;
         }
         if (!synonyms)
             throw Error("class name '" + name + "' gives no usable vector in toy.bin");
-        return unit(total);
+        return unitOf(total);
     }
     std::vector<Neighbor> neighbors(const std::vector<float>&, int) const override { return {}; }
     bool inVocabulary(const std::string& word) const override { return mWords.count(word) > 0; }
@@ -131,17 +125,6 @@ std::filesystem::path toyWordNet(const TempDir& dir)
     return dir / "wordnet";
 }
 
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 
@@ -243,7 +226,7 @@ TEST(WordSenses, SynonymsAreAveragedAfterEachIsRead)
     std::vector<float> expected(4);
     for (int d = 0; d < 4; ++d)
         expected[std::size_t(d)] = flip[std::size_t(d)] + sandal[std::size_t(d)];
-    expected = unit(expected);
+    expected = unitOf(expected);
     const auto both = senses.embed("flip-flop; sandal");
     for (int d = 0; d < 4; ++d)
         EXPECT_NEAR(both[std::size_t(d)], expected[std::size_t(d)], 1e-5f);
@@ -288,15 +271,11 @@ TEST(WordSenses, NameEmbedderForFollowsTheModeAndTheDatabase)
     EXPECT_TRUE(has(errorOf([&] { nameEmbedderFor(table, classes, SenseMode::On, folder); }), "attribute table"));
 
     // Without a database: Auto is plain word vectors, On says what to install.
-    const char* old = std::getenv("ZEROMASK_WORDNET");
-    const std::string saved = old ? old : "";
-    ::setenv("ZEROMASK_WORDNET", (dir / "none").c_str(), 1);
-    EXPECT_EQ(nameEmbedderFor(words, classes, SenseMode::Auto), words);
-    EXPECT_TRUE(has(errorOf([&] { nameEmbedderFor(words, classes, SenseMode::On); }), "wordnet-base"));
-    if (old)
-        ::setenv("ZEROMASK_WORDNET", saved.c_str(), 1);
-    else
-        ::unsetenv("ZEROMASK_WORDNET");
+    {
+        const zm::test::ScopedEnv env("ZEROMASK_WORDNET", (dir / "none").string());
+        EXPECT_EQ(nameEmbedderFor(words, classes, SenseMode::Auto), words);
+        EXPECT_TRUE(has(errorOf([&] { nameEmbedderFor(words, classes, SenseMode::On); }), "wordnet-base"));
+    }
 
     EXPECT_EQ(parseSenseMode("auto"), SenseMode::Auto);
     EXPECT_EQ(parseSenseMode("off"), SenseMode::Off);

@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/embed/wordnet.h"
 #include "tests/core/embed/minwordnet.h"
+#include "tests/support/helpers.h"
 #include "tests/support/testdir.h"
 
 #include <gtest/gtest.h>
@@ -16,20 +17,11 @@
 using namespace zm;
 using zm::test::MiniSynset;
 using zm::test::TempDir;
+using zm::test::errorOf;
+using zm::test::has;
 
 namespace {
 
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<MiniSynset> shoeWorld()
 {
@@ -162,16 +154,10 @@ TEST(WordNet, DefaultFolderFollowsTheEnvironment)
 {
     TempDir dir;
     zm::test::writeMiniWordNet(dir.path(), shoeWorld(), shoeIndex());
-    const char* old = std::getenv("ZEROMASK_WORDNET");
-    const std::string saved = old ? old : "";
-    ::setenv("ZEROMASK_WORDNET", dir.path().c_str(), 1);
+    zm::test::ScopedEnv env("ZEROMASK_WORDNET", dir.path().string());
     EXPECT_EQ(defaultWordNetFolder(), dir.path());
-    ::setenv("ZEROMASK_WORDNET", (dir / "missing").c_str(), 1);
+    env.set((dir / "missing").string());
     EXPECT_TRUE(defaultWordNetFolder().empty());
-    if (old)
-        ::setenv("ZEROMASK_WORDNET", saved.c_str(), 1);
-    else
-        ::unsetenv("ZEROMASK_WORDNET");
 }
 
 TEST(WordNet, InstalledDatabaseKnowsTheSandalSenseOfFlipFlop)
