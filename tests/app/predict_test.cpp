@@ -94,4 +94,11 @@ TEST(CliPredict, NamesAreReadByTheirWordSense)
     // A run into the same folder with the other reading is refused: its results would mix.
     r = runCli(base + " --senses on --out " + q(dir / "off"));
     EXPECT_NE(r.exitCode, 0) << r.output;
+    // Names no sense changes give the same results either way: the run resumes.
+    const std::string plain = "predict " + q(images) + " --classes 'sneaker, bag' --export id --wordnet " + q(dir / "wordnet") +
+                              " --out " + q(dir / "plain");
+    ASSERT_EQ(runCli(plain + " --senses on").exitCode, 0);
+    r = runCli(plain + " --senses off");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("0 predicted, 1 already done"), std::string::npos) << r.output;
 }

@@ -105,14 +105,17 @@ void run(const PredictOpts& o)
                    {"created", card.created}};
     zm::ClassSet classSet;
     std::vector<std::uint16_t> idOfIndex;
+    std::string senseSignature; // the senses that changed a class vector: part of what a resumed run must match
     for (const auto& c : table.classes()) {
         zm::ClassSpec spec;
         spec.name = c.typed();
         spec.vector = embedder->embed(c.typed());
         if (senses)
             for (const auto& r : senses->read(c.typed()))
-                if (r.changed)
+                if (r.changed) {
                     std::cerr << "class " << c.typed() << ": " << r.term << " -> " << r.reason << "\n";
+                    senseSignature += " | sense " + r.term + "=" + r.chosenLemmas + " (" + r.chosenDefinition + ")";
+                }
         classSet.classes.push_back(std::move(spec));
         idOfIndex.push_back(c.id);
     }
@@ -125,7 +128,7 @@ void run(const PredictOpts& o)
         typed.push_back(c.typed());
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
-                  " | void-threshold=" + numberText(o.voidThreshold) + (senses ? " | senses=wordnet" : "");
+                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature;
 
     std::cerr << "model " << (card.name.empty() ? model.string() : card.name) << " on " << segmenter->device() << "; "
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";
