@@ -85,20 +85,6 @@ int editDistance(const std::string& a, const std::string& b)
     return prev[b.size()];
 }
 
-/// "car; automobile, auto | wagon" -> the trimmed synonyms (the separators of the word-vector path).
-std::vector<std::string> synonyms(const std::string& name)
-{
-    std::string s = name;
-    for (char& c : s)
-        if (c == ',' || c == '|')
-            c = ';';
-    std::vector<std::string> out;
-    for (const auto& part : split(s, ';'))
-        if (!trim(part).empty())
-            out.push_back(trim(part));
-    return out;
-}
-
 AttributeScaling parseScaling(const std::string& value, const std::string& where)
 {
     const std::string v = toLowerAscii(trim(value));
@@ -320,7 +306,7 @@ std::vector<std::string> AttributeTable::closest(const std::string& name, int n)
 Error AttributeTable::unknownClass(const std::string& name) const
 {
     std::vector<std::string> near;
-    auto syns = synonyms(name);
+    auto syns = splitSynonyms(name);
     if (syns.empty())
         syns.push_back(name);
     for (const auto& s : syns)
@@ -421,7 +407,7 @@ private:
         }
         std::vector<float> sum(std::size_t(dim()), 0.0f);
         int used = 0;
-        for (const auto& syn : synonyms(className)) {
+        for (const auto& syn : splitSynonyms(className)) {
             const int row = mTable.find(syn);
             if (how)
                 *how += (how->empty() ? "" : "; ") + syn +

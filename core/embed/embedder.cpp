@@ -462,13 +462,9 @@ private:
     {
         if (trim(className).empty())
             throw Error("class name is empty or only whitespace");
-        std::string normalised = className;
-        for (char& c : normalised)
-            if (c == ',' || c == '|')
-                c = ';';
         std::vector<float> total(mDim, 0.0f);
         int synonyms = 0;
-        for (const std::string& syn : split(normalised, ';')) {
+        for (const std::string& syn : splitSynonyms(className)) {
             std::vector<std::string> words;
             tokens(syn, words);
             if (words.empty())
@@ -553,6 +549,19 @@ private:
 };
 
 } // namespace
+
+std::vector<std::string> splitSynonyms(const std::string& className)
+{
+    std::string normalised = className;
+    for (char& c : normalised)
+        if (c == ',' || c == '|')
+            c = ';';
+    std::vector<std::string> out;
+    for (const std::string& syn : split(normalised, ';'))
+        if (!trim(syn).empty())
+            out.push_back(trim(syn));
+    return out;
+}
 
 float ClassEmbedder::similarity(const std::string& a, const std::string& b) const
 {

@@ -88,6 +88,10 @@ VectorSpaceId vectorSpaceOfFile(const std::filesystem::path& file, int dim);
 /// milliseconds). Throws zm::Error naming the file when it cannot be read.
 std::string sampledFileChecksum(const std::filesystem::path& file);
 
+/// The synonyms of a typed name as ClassEmbedder::embed() reads them: split at ';', ',' and '|',
+/// trimmed, empty ones dropped.
+std::vector<std::string> splitSynonyms(const std::string& className);
+
 /// Name of the default vectors (the manifest's space name) and their file name in the cache.
 constexpr const char* kDefaultVectorsName = "zeromask-en-glove6b-100d";
 

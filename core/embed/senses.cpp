@@ -35,16 +35,6 @@ bool normalize(std::vector<float>& v)
     return true;
 }
 
-std::string trimmed(const std::string& s)
-{
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
-        ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
-        --e;
-    return s.substr(b, e - b);
-}
-
 std::string spaced(std::string lemma)
 {
     std::replace(lemma.begin(), lemma.end(), '_', ' ');
@@ -91,26 +81,6 @@ std::string number(float x)
 }
 
 } // namespace
-
-std::vector<std::string> splitSynonyms(const std::string& className)
-{
-    std::vector<std::string> out;
-    std::string cur;
-    const auto flush = [&] {
-        std::string t = trimmed(cur);
-        if (!t.empty())
-            out.push_back(std::move(t));
-        cur.clear();
-    };
-    for (char c : className) {
-        if (c == ';' || c == ',' || c == '|')
-            flush();
-        else
-            cur += c;
-    }
-    flush();
-    return out;
-}
 
 SenseAwareEmbedder::SenseAwareEmbedder(std::shared_ptr<const ClassEmbedder> inner, std::shared_ptr<const WordNet> wordnet,
                                        std::vector<std::vector<float>> domain, SenseOptions options)
@@ -245,16 +215,12 @@ SenseAwareEmbedder::Term SenseAwareEmbedder::resolve(const std::string& term) co
     t.vector = mInner->embed(term); // throws for a term with no vector, as the inner embedder does
     t.reading.term = term;
     t.reading.wordDomain = domainCosine(t.vector);
+    const Term word = t;
     try {
         choose(t);
     } catch (const Error& e) {
         // A broken database costs the sense, never the name: the word keeps its vector.
-        const std::vector<float> word = mInner->embed(term);
-        const float domain = t.reading.wordDomain;
-        t = Term{};
-        t.vector = word;
-        t.reading.term = term;
-        t.reading.wordDomain = domain;
+        t = word;
         t.reading.reason = std::string("kept: WordNet could not be read (") + e.what() + ")";
     }
     std::lock_guard<std::mutex> lock(mCacheMutex);

@@ -111,7 +111,4 @@ std::shared_ptr<const ClassEmbedder> nameEmbedderFor(std::shared_ptr<const Class
                                                      std::vector<std::vector<float>> domain, SenseMode mode,
                                                      const std::filesystem::path& wordnetFolder = {});
 
-/// The synonyms of a typed name: split at ';', ',' and '|', trimmed, empty ones dropped.
-std::vector<std::string> splitSynonyms(const std::string& className);
-
 } // namespace zm

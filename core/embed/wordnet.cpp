@@ -1,6 +1,7 @@
 #include "core/embed/wordnet.h"
 
 #include "core/common/error.h"
+#include "core/common/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -64,11 +65,11 @@ bool parseUnsigned(std::string_view text, int base, unsigned long& value)
     return value <= 0xFFFFFFFFul;
 }
 
-std::string lowerAscii(std::string s)
+/// The lemma (first field) of an index.noun line.
+std::string_view lemmaOf(const std::string& index, const std::pair<std::uint32_t, std::uint32_t>& line)
 {
-    for (char& c : s)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+    const std::string_view text(index.data() + line.first, line.second);
+    return text.substr(0, text.find(' '));
 }
 
 } // namespace
@@ -119,12 +120,8 @@ std::shared_ptr<const WordNet> WordNet::load(const fs::path& folder)
     }
     if (wn->mLines.empty())
         throw fileError(index.string(), "has no entries");
-    const auto lemmaOf = [&text](const std::pair<std::uint32_t, std::uint32_t>& l) {
-        const std::string_view line(text.data() + l.first, l.second);
-        return line.substr(0, line.find(' '));
-    };
     std::sort(wn->mLines.begin(), wn->mLines.end(),
-              [&](const auto& a, const auto& b) { return lemmaOf(a) < lemmaOf(b); });
+              [&text](const auto& a, const auto& b) { return lemmaOf(text, a) < lemmaOf(text, b); });
 
     const fs::path exc = folder / "noun.exc";
     if (fs::is_regular_file(exc, ec)) {
@@ -144,13 +141,9 @@ std::shared_ptr<const WordNet> WordNet::load(const fs::path& folder)
 
 std::vector<std::uint32_t> WordNet::offsetsOf(const std::string& lemma) const
 {
-    const auto lemmaOf = [this](const std::pair<std::uint32_t, std::uint32_t>& l) {
-        const std::string_view line(mIndex.data() + l.first, l.second);
-        return line.substr(0, line.find(' '));
-    };
     const auto it = std::lower_bound(mLines.begin(), mLines.end(), lemma,
-                                     [&](const auto& l, const std::string& key) { return lemmaOf(l) < key; });
-    if (it == mLines.end() || lemmaOf(*it) != lemma)
+                                     [this](const auto& l, const std::string& key) { return lemmaOf(mIndex, l) < key; });
+    if (it == mLines.end() || lemmaOf(mIndex, *it) != lemma)
         return {};
     const auto f = fields(std::string_view(mIndex.data() + it->first, it->second));
     // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
@@ -171,7 +164,7 @@ std::vector<std::uint32_t> WordNet::offsetsOf(const std::string& lemma) const
 
 std::vector<std::string> WordNet::baseForms(const std::string& word) const
 {
-    std::string w = lowerAscii(word);
+    std::string w = toLowerAscii(word);
     // Trim, collapse inner white space into '_' as the database writes collocations.
     std::string norm;
     bool space = false;
