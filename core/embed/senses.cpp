@@ -1,12 +1,12 @@
 #include "core/embed/senses.h"
 
 #include "core/common/error.h"
+#include "core/common/strings.h"
 #include "core/embed/attributetable.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
 
@@ -71,13 +71,6 @@ std::string joined(const std::vector<std::string>& lemmas)
     for (const auto& l : lemmas)
         out += (out.empty() ? "" : ", ") + spaced(l);
     return out;
-}
-
-std::string number(float x)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", double(x));
-    return buf;
 }
 
 } // namespace
@@ -277,8 +270,8 @@ void SenseAwareEmbedder::choose(Term& t) const
     r.chosenDefinition = best.definition;
     r.chosenDomain = best.domain;
     if (best.domain - r.wordDomain < mOptions.minGain) {
-        r.reason = "kept: the word's vector is already about as near the model's classes (" + number(r.wordDomain) +
-                   ") as its nearest sense (" + number(best.domain) + ": " + best.definition + ")";
+        r.reason = "kept: the word's vector is already about as near the model's classes (" + fmt(r.wordDomain, 2) +
+                   ") as its nearest sense (" + fmt(best.domain, 2) + ": " + best.definition + ")";
         return;
     }
     std::vector<float> v = vectors[std::size_t(chosen)];
@@ -290,8 +283,8 @@ void SenseAwareEmbedder::choose(Term& t) const
     }
     t.vector = std::move(v);
     r.changed = true;
-    r.reason = "sense: " + best.lemmas + " (" + best.definition + "): " + number(best.domain) +
-               " to the model's classes, the word's own vector " + number(r.wordDomain);
+    r.reason = "sense: " + best.lemmas + " (" + best.definition + "): " + fmt(best.domain, 2) +
+               " to the model's classes, the word's own vector " + fmt(r.wordDomain, 2);
 }
 
 std::vector<SenseReading> SenseAwareEmbedder::read(const std::string& className) const
