@@ -1,6 +1,7 @@
 // The main window's image list and project: per-image status (not yet predicted -> predicted ->
 // edited -> exported, exported kept across a restart and dropped by an edit), thumbnails, and the
 // per-user project folder when the images' folder cannot be written.
+#include "tests/ui/support/uitest.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/projectlocation.h"
 #include "ui/app/thumbnailcache.h"
@@ -9,16 +10,16 @@
 #include "ui/export/exportdialog.h"
 #include "ui/model/classlistmodel.h"
 #include "ui/panels/classespanel.h"
-#include "tests/ui/support/uitest.h"
 
 #include "core/common/error.h"
 #include "core/io/project.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
+#include <QListView>
 #include <QTimer>
 #include <gtest/gtest.h>
 
@@ -32,7 +33,16 @@ using Status = zm::ui::MainWindow::ImageStatus;
 
 namespace {
 
-QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+/// The icon the image list shows for a row (thumbnail with status dot, or the dot alone).
+QIcon iconOf(const QListView* list, int row)
+{
+    return qvariant_cast<QIcon>(list->model()->index(row, 0).data(Qt::DecorationRole));
+}
+
+QString qpath(const std::filesystem::path& p)
+{
+    return QString::fromStdString(p.string());
+}
 
 struct Session : test::MainWindowHarness {
     using MainWindowHarness::MainWindowHarness;
@@ -77,8 +87,8 @@ TEST(MainWindowProject, StatusGoesFromNotPredictedToExportedAndSurvivesRestart)
         // Thumbnails arrive from the worker and become the list's icons.
         ASSERT_TRUE(test::waitFor([&] { return !s.w->thumbnails()->cached(qpath(dir / "b.png")).isNull(); }));
         EXPECT_EQ(s.w->thumbnails()->cached(qpath(dir / "b.png")).size(), QSize(36, 72));
-        EXPECT_FALSE(s.w->imageList()->item(1)->icon().isNull());
-        EXPECT_EQ(s.w->imageList()->item(0)->text(), QStringLiteral("a.png"));
+        EXPECT_FALSE(iconOf(s.w->imageList(), 1).isNull());
+        EXPECT_EQ(s.w->imageList()->model()->index(0, 0).data().toString(), QStringLiteral("a.png"));
 
         s.typeClass(QStringLiteral("red"));
         red = s.w->classes()->at(0).id;
@@ -140,14 +150,14 @@ TEST(MainWindowProject, DotOnlyItemsShareIconsAndEvictedThumbnailsAreAskedForAga
     thumbs->setDiskCacheFolder(qpath(cache.path()));
     // 96x48 RGB32 thumbnails cost 18 KiB each: two fit.
     thumbs->setMemoryBudget(40);
-    auto* list = s.w->findChild<QListWidget*>(QStringLiteral("ImageList"));
+    auto* list = s.w->findChild<QListView*>(QStringLiteral("ImageList"));
     ASSERT_NE(list, nullptr);
     s.w->openPaths({qpath(dir.path())});
     // No thumbnail yet: every item shows the dot of its status, one icon shared by all of them.
-    ASSERT_EQ(list->count(), 6);
-    EXPECT_EQ(list->item(1)->icon().cacheKey(), list->item(5)->icon().cacheKey());
+    ASSERT_EQ(list->model()->rowCount(), 6);
+    EXPECT_EQ(iconOf(list, 1).cacheKey(), iconOf(list, 5).cacheKey());
     ASSERT_TRUE(test::waitFor([&] { return thumbs->isIdle() && !s.w->controller()->isBusy(); }));
-    EXPECT_NE(list->item(1)->icon().cacheKey(), list->item(5)->icon().cacheKey()); // thumbnails now
+    EXPECT_NE(iconOf(list, 1).cacheKey(), iconOf(list, 5).cacheKey()); // thumbnails now
 
     // Thumbnails evicted from memory since they were shown: a status change shows the dot for a
     // moment, asks for the thumbnail again (from the disk cache) and shows it with the new status.
@@ -160,9 +170,9 @@ TEST(MainWindowProject, DotOnlyItemsShareIconsAndEvictedThumbnailsAreAskedForAga
     const int a = int(paths.indexOf(evicted[0])), b = int(paths.indexOf(evicted[1]));
     s.w->setImageStatus(evicted[0], Status::Exported);
     s.w->setImageStatus(evicted[1], Status::Exported);
-    const qint64 dot = list->item(a)->icon().cacheKey();
-    EXPECT_EQ(dot, list->item(b)->icon().cacheKey()); // one shared dot icon per status
-    ASSERT_TRUE(test::waitFor([&] { return list->item(a)->icon().cacheKey() != dot && list->item(b)->icon().cacheKey() != dot; }));
+    const qint64 dot = iconOf(list, a).cacheKey();
+    EXPECT_EQ(dot, iconOf(list, b).cacheKey()); // one shared dot icon per status
+    ASSERT_TRUE(test::waitFor([&] { return iconOf(list, a).cacheKey() != dot && iconOf(list, b).cacheKey() != dot; }));
     EXPECT_EQ(thumbs->decodedCount(), decoded); // from the disk cache, not decoded again
     EXPECT_EQ(s.w->imageStatus(a), Status::Exported);
 }
@@ -474,7 +484,7 @@ TEST(MainWindowProject, UnreadableFileIsMarkedBeforeItIsShown)
     // The preview worker finds out first: red, with the reason, and never pre-encoded.
     ASSERT_TRUE(test::waitFor([&] { return s.w->imageStatus(1) == Status::Unreadable; }));
     EXPECT_FALSE(s.w->imageProblem(1).isEmpty());
-    EXPECT_TRUE(s.w->imageList()->item(1)->toolTip().contains(s.w->imageProblem(1)));
+    EXPECT_TRUE(s.w->imageList()->model()->index(1, 0).data(Qt::ToolTipRole).toString().contains(s.w->imageProblem(1)));
     // Showing it still reports it, and the next image still opens.
     s.w->showImage(1);
     ASSERT_TRUE(test::waitFor([&] { return s.w->currentDocument() == nullptr; }));

@@ -12,7 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QListWidget>
+#include <QIcon>
+#include <QListView>
 #include <QMenuBar>
 #include <QSlider>
 #include <QStatusBar>
@@ -61,7 +62,7 @@ TEST(MainWindow, OpensFolderAndShowsImage)
     f.w->openPaths({QString::fromStdString(f.dir.path().string())});
     EXPECT_EQ(f.w->imageCount(), 2);
     EXPECT_EQ(f.w->currentIndex(), 0);
-    EXPECT_EQ(f.w->imageList()->item(0)->text(), QStringLiteral("b2.png")); // natural order
+    EXPECT_EQ(f.w->imageList()->model()->index(0, 0).data().toString(), QStringLiteral("b2.png")); // natural order
     ui::ImageDocument* doc = f.waitForDocument();
     ASSERT_NE(doc, nullptr);
     EXPECT_TRUE(f.w->canvas()->hasImage());
@@ -223,7 +224,7 @@ TEST(MainWindow, CorruptImageIsReportedNotFatal)
     ASSERT_TRUE(test::waitFor([&] { return f.w->imageStatus(0) == ui::MainWindow::ImageStatus::Unreadable; }));
     EXPECT_FALSE(f.w->canvas()->hasImage());
     EXPECT_TRUE(f.w->imageProblem(0).contains(QStringLiteral("bad.png")));
-    EXPECT_TRUE(f.w->imageList()->item(0)->toolTip().contains(f.w->imageProblem(0)));
+    EXPECT_TRUE(f.w->imageList()->model()->index(0, 0).data(Qt::ToolTipRole).toString().contains(f.w->imageProblem(0)));
     // The next image still works.
     f.w->showImage(1);
     EXPECT_NE(f.waitForDocument(), nullptr);

@@ -2,6 +2,7 @@
 // files, and a card whose vector space differs from the chosen vectors.
 #include "ui/app/mainwindow.h"
 #include "ui/app/modeldialog.h"
+#include "ui/app/modelloader.h"
 #include "ui/engine/segmentationcontroller.h"
 #include "tests/ui/support/uitest.h"
 
@@ -18,16 +19,18 @@ TEST(ModelLoading, MissingModelAndBadVectorsAreExplained)
     test::isolateSettings();
     test::TempDir dir;
     ui::MainWindow w(nullptr, false);
-    QString error;
     const QString missing = QString::fromStdString((dir / "no-such-model").string());
-    EXPECT_FALSE(w.loadModel(missing, &error));
-    EXPECT_TRUE(error.contains(QStringLiteral("no-such-model"))) << error.toStdString();
+    // Read in a worker: the window answers at once and explains when the load is done.
+    w.loadModel(missing);
+    ASSERT_TRUE(test::waitFor([&] { return !w.modelLoader()->isLoading(); }));
+    EXPECT_TRUE(w.modelProblem().contains(QStringLiteral("no-such-model"))) << w.modelProblem().toStdString();
     {
         std::ofstream(dir / "vectors.bin") << "this is not a fastText model";
     }
     const QString garbage = QString::fromStdString((dir / "vectors.bin").string());
-    EXPECT_FALSE(w.loadVectors(garbage, &error));
-    EXPECT_TRUE(error.contains(QStringLiteral("vectors.bin"))) << error.toStdString();
+    w.loadVectors(garbage);
+    ASSERT_TRUE(test::waitFor([&] { return !w.modelLoader()->isLoading(); }));
+    EXPECT_TRUE(w.vectorsProblem().contains(QStringLiteral("vectors.bin"))) << w.vectorsProblem().toStdString();
     // The panel tells the person, the app keeps working without a model.
     auto* notice = w.findChild<QLabel*>(QStringLiteral("ClassesNotice"));
     ASSERT_NE(notice, nullptr);

@@ -1,11 +1,14 @@
 // The main window: image list (left), canvas (centre), classes and charts (right), status bar with
-// the device, the model, the last encode/score times and a progress indicator. Owns one
-// ImageDocument per visited image (their undo history survives switching images).
+// the device, the model, the last encode/score times and a progress indicator. It wires parts that each
+// do one job: DocumentManager (documents, undo, reading images, the memory bound), ImageListModel (the
+// list and each image's status), ProjectSession (the project and its class table), ModelLoader (model and
+// vectors, off the GUI thread) and SegmentationController (the model's work for the current image).
 #pragma once
+#include "ui/app/imagelistmodel.h"
+
 #include <QHash>
 #include <QIcon>
 #include <QImage>
-#include <QSet>
 #include <QMainWindow>
 #include <QPointer>
 #include <QStringList>
@@ -16,44 +19,44 @@
 class QAction;
 class QActionGroup;
 class QLabel;
-class QListWidget;
-class QListWidgetItem;
+class QListView;
 class QMenu;
 class QProgressBar;
 class QSlider;
 class QToolBar;
-class QTimer;
 class QUndoGroup;
-template <typename T> class QFutureWatcher;
 
 namespace zm {
 class ClassEmbedder;
-class ClassTable;
 class Project;
 struct Image;
-}
+} // namespace zm
 
 namespace zm::ui {
 
 class Backend;
 class Autosaver;
 class CanvasView;
+class DocumentManager;
 class ExportActions;
 struct EditContext;
 class ChartsPanel;
 class ClassListModel;
 class ClassesPanel;
 class ImageDocument;
+class ModelLoader;
+class ProjectSession;
 class SegmentationController;
 class ThumbnailCache;
 class Tool;
 class ToolBox;
+enum class BusyState;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     /// Per-image state shown in the image list.
-    enum class ImageStatus { NotPredicted, Encoded, Predicted, Edited, Exported, Unreadable };
+    using ImageStatus = ImageListModel::Status;
 
     /// `loadDefaults`: load the model and vectors from the settings (or the defaults) on start.
     explicit MainWindow(QWidget* parent = nullptr, bool loadDefaults = false);
@@ -75,15 +78,19 @@ public:
 
     /// The current image's document (nullptr while none is loaded).
     ImageDocument* currentDocument() const;
+    /// The open document of an image (nullptr when none: never shown, or closed to save memory).
     ImageDocument* documentFor(const QString& path) const;
 
-    /// Model and vectors. Errors are shown, never thrown: returns false with the message in `error`.
-    bool loadModel(const QString& path, QString* error = nullptr);
-    bool loadVectors(const QString& path, QString* error = nullptr);
+    /// Model and vectors, read in a worker (ModelLoader); problems are shown in the classes panel, never
+    /// thrown. An empty path explains that none was found.
+    void loadModel(const QString& path);
+    void loadVectors(const QString& path);
+    void loadAsync(const QString& model, const QString& vectors);
     void setBackend(std::shared_ptr<const Backend> backend, const QString& path = {});
     void setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder, const QString& path = {});
-    /// Loads both in a worker and applies them when done (start-up: the window shows at once).
-    void loadAsync(const QString& model, const QString& vectors);
+    /// Why the model / the vectors are not loaded (empty when they are, or nothing was asked).
+    QString modelProblem() const { return mModelProblem; }
+    QString vectorsProblem() const { return mVectorsProblem; }
 
     /// Editing hook (see docs/GUI.md): adds a toolbar with these actions and a menu "Tools".
     QToolBar* addToolActions(const QString& title, const QList<QAction*>& actions);
@@ -95,8 +102,12 @@ public:
     ClassListModel* classes() const { return mClasses; }
     SegmentationController* controller() const { return mController; }
     ChartsPanel* charts() const { return mCharts; }
-    QListWidget* imageList() const { return mImageList; }
-    QUndoGroup* undoGroup() const { return mUndoGroup; }
+    QListView* imageList() const { return mImageList; }
+    ImageListModel* images() const { return mImages; }
+    DocumentManager* documents() const { return mDocuments; }
+    ModelLoader* modelLoader() const { return mModelLoader; }
+    ProjectSession* projectSession() const { return mSession; }
+    QUndoGroup* undoGroup() const;
     ToolBox* toolBox() const { return mToolBox; }
 
     /// How the overlay draws confirmed vs predicted pixels (View menu, K cycles; persisted).
@@ -110,10 +121,10 @@ public:
     /// (<image folder>/zeromask-project, zm::Project). False with the message in `error`.
     bool saveProject(QString* error = nullptr);
     /// The open project (nullptr when none could be opened: autosave is off).
-    zm::Project* project() const { return mProject.get(); }
+    zm::Project* project() const;
     /// True when the project lives in the per-user folder because the images' folder is not writable
     /// (see ui/app/projectlocation.h); the status bar says so.
-    bool projectIsFallback() const { return mProjectFallback; }
+    bool projectIsFallback() const;
     /// Tests: replaces the "can this folder be written" check used when a project is opened.
     void setWritableCheck(std::function<bool(const QString&)> check);
     /// Thumbnails of the image list (made in a worker, cached).
@@ -121,6 +132,8 @@ public:
     Autosaver* autosaver() const { return mAutosaver; }
     /// What the export/import/statistics actions work on.
     EditContext editContext() const;
+    /// Tests: what closing asks when the class list cannot be saved (default: a message box). True closes.
+    void setCloseQuestion(std::function<bool(const QString& problem)> ask) { mCloseQuestion = std::move(ask); }
 
 Q_SIGNALS:
     /// The current document changed (nullptr when none): editing tools attach to it.
@@ -134,7 +147,6 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    struct LoadResult;
     void createActions();
     void openFilesDialog();
     void openFolderDialog();
@@ -142,60 +154,52 @@ private:
     void openTrainingLog();
     void about();
     void next(int delta);
-    void imageLoaded();
+    void documentLoaded(ImageDocument* doc, const QImage& display, std::shared_ptr<const zm::Image> pixels);
     void activateDocument(ImageDocument* doc, std::shared_ptr<const zm::Image> pixels = nullptr);
-    /// Redraws an image list item (status dot, thumbnail); `fresh` is a thumbnail just made for it.
-    void updateStatusItem(int index, const QImage& fresh = QImage());
     void statusFromProject();
-    void syncProjectClasses();
-    zm::ClassTable projectClassTable() const;
+    void projectOpened(zm::Project* project);
     void markExported(const QStringList& keys);
+    void showBusy(BusyState state, const QString& subject);
     void updateModelStatus();
     void updateNotice();
     void updatePrefetch();
-    void openProjectFor(const QStringList& files);
     ImageDocument* documentForKey(const std::string& key) const;
+    void showMessage(const QString& text, int milliseconds);
 
-    QListWidget* mImageList = nullptr;
+    QListView* mImageList = nullptr;
+    ImageListModel* mImages = nullptr;
     CanvasView* mCanvas = nullptr;
     ClassListModel* mClasses = nullptr;
     SegmentationController* mController = nullptr;
     ClassesPanel* mClassesPanel = nullptr;
     ChartsPanel* mCharts = nullptr;
-    QUndoGroup* mUndoGroup = nullptr;
     ToolBox* mToolBox = nullptr;
     Autosaver* mAutosaver = nullptr;
+    DocumentManager* mDocuments = nullptr;
+    ProjectSession* mSession = nullptr;
+    ModelLoader* mModelLoader = nullptr;
     ExportActions* mExportActions = nullptr;
-    std::unique_ptr<zm::Project> mProject;
+    ThumbnailCache* mThumbnails = nullptr;
     QMenu* mToolsMenu = nullptr;
     QLabel* mStatusImage = nullptr;
     QLabel* mStatusHover = nullptr;
     QLabel* mStatusTimes = nullptr;
     QLabel* mStatusModel = nullptr;
     QLabel* mStatusProject = nullptr;
-    ThumbnailCache* mThumbnails = nullptr;
-    QAction* mThumbnailsAction = nullptr;
-    std::function<bool(const QString&)> mWritable;
-    bool mProjectFallback = false;
-    QTimer* mClassSync = nullptr;     ///< debounces writing the class list into the project
+    QLabel* mStatusClasses = nullptr; ///< red, while the class list cannot be saved
     QProgressBar* mProgress = nullptr;
     QSlider* mOpacity = nullptr;
+    QAction* mThumbnailsAction = nullptr;
     QAction* mOutlineAction = nullptr;
     QActionGroup* mConfirmedStyles = nullptr; ///< alike / predicted lighter / confirmed only
-    QAction* mConfirmedCycle = nullptr;        ///< K: the next of the three
+    QAction* mConfirmedCycle = nullptr;       ///< K: the next of the three
 
-    QStringList mPaths;
-    std::vector<ImageStatus> mStatus;
-    QHash<QString, QString> mProblems; ///< path -> why it could not be read
-    QSet<QString> mThumbnailShown;     ///< paths whose list item got a thumbnail (asked again if evicted)
-    QHash<QString, QIcon> mDotIcons;   ///< one shared icon per status (and size) for dot-only items
-    QHash<QString, ImageDocument*> mDocuments;
     int mCurrent = -1;
-    QFutureWatcher<LoadResult>* mLoader = nullptr;
-    int mLoading = -1; ///< index being read
     QString mModelPath, mVectorsPath;
     QString mModelProblem, mVectorsProblem;
+    QString mClassesWarned; ///< the class-list problem last shown in a dialog (shown once each)
     double mLastEncodeMs = -1, mLastScoreMs = -1;
+    std::function<bool(const QString&)> mCloseQuestion;
 };
 
 } // namespace zm::ui

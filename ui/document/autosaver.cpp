@@ -73,6 +73,13 @@ int Autosaver::pendingCount() const
     return n;
 }
 
+bool Autosaver::isPending(const ImageDocument* doc) const
+{
+    auto* key = const_cast<ImageDocument*>(doc);
+    const auto it = mDocs.find(key);
+    return (it != mDocs.end() && it->second.pending) || mInFlightRevisions.count(key) > 0;
+}
+
 void Autosaver::onEdited(ImageDocument* doc)
 {
     auto it = mDocs.find(doc);

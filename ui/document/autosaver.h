@@ -44,6 +44,8 @@ public:
 
     /// Documents with edits not yet autosaved.
     int pendingCount() const;
+    /// Whether this document has edits not yet autosaved (or being written now).
+    bool isPending(const ImageDocument* doc) const;
     /// Writes every pending autosave now and waits; false (message in `error`) when a write failed.
     bool flush(QString* error = nullptr);
     /// Saves the document as the project's annotation of its image (and drops the autosave); marks it

@@ -130,6 +130,19 @@ void ImageDocument::setState(const zm::AnnotationState& state)
     Q_EMIT labelsChanged(QRect());
 }
 
+std::size_t ImageDocument::memoryBytes() const
+{
+    return mImage.pixels.capacity() + mLabels.ids.capacity() * sizeof(std::uint16_t) +
+           mPredicted.ids.capacity() * sizeof(std::uint16_t) + mConfidence.capacity() * sizeof(float) +
+           mConfirmed.capacity() + (mBudget ? mBudget->bytes() : 0);
+}
+
+void ImageDocument::releasePixels()
+{
+    mImage = zm::Image();
+    std::vector<float>().swap(mConfidence);
+}
+
 bool ImageDocument::isModified() const { return !mUndo.isClean(); }
 
 void ImageDocument::markSaved() { mUndo.setClean(); }

@@ -74,6 +74,12 @@ public:
     std::uint64_t revision() const { return mRevision; }
     /// Marks the current state as saved (undo stack clean point).
     void markSaved();
+    /// Bytes this document holds: pixels, labels, confirmed bits, prediction, confidence and undo history.
+    std::size_t memoryBytes() const;
+    /// Frees what can be had again: the pixels (read again from the file) and the confidence (the next
+    /// prediction brings it). Labels, confirmed bits, the prediction and the undo history stay, so nothing a
+    /// person did is lost. image() is empty afterwards until setImage(); hasLabels() stays true.
+    void releasePixels();
     /// The memory cap of this document's undo history (UndoBudget::defaultCap() unless changed).
     UndoBudget* undoBudget() const { return mBudget; }
 

@@ -1,28 +1,22 @@
-// SegmentationController: runs the model for the GUI. Encoding (expensive) runs in a worker pool,
-// is cancellable and cached; switching images cancels stale work; the next images are pre-encoded
-// in the background when nothing else runs. Scoring (cheap) reruns in another worker whenever the
-// classes or options change, coalesced so that only the newest request is computed after the one
-// running. Results are applied on the GUI thread to the current ImageDocument.
+// SegmentationController: runs the model for the GUI, composed of four parts that each do one job:
+// EncodeScheduler (the expensive backbone pass, cancellable, cached, pre-encoding the next images),
+// Scorer (the cheap step rerun on every class or option edit, coalesced), NameEmbedder (typed names to
+// vectors, word senses, no duplicate names) and VoidSuggester (names for large void regions). This class
+// wires them to the current ImageDocument and reports one busy state. Results are applied on the GUI
+// thread; anything computed for an image that is no longer current is dropped.
 #pragma once
 #include "core/engine/classset.h"
 #include "ui/document/imagedocument.h"
 #include "ui/engine/backend.h"
+#include "ui/engine/nameembedder.h"
+#include "ui/engine/voidsuggester.h"
 
-#include <QElapsedTimer>
-#include <QList>
-#include <QRect>
-#include <QFutureWatcher>
-#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
-#include <QThreadPool>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
-
-class QTimer;
 
 namespace zm {
 class ClassEmbedder;
@@ -31,17 +25,16 @@ class ClassEmbedder;
 namespace zm::ui {
 
 class ClassListModel;
+class EncodeScheduler;
 class ImageDocument;
+class Scorer;
 
-/// One large void region of the current prediction and the vocabulary words nearest to what the
-/// model sees there (its mean projected feature).
-struct VoidRegionSuggestion {
-    QRect bounds;         ///< in image pixels
-    QPointF centroid;
-    int area = 0;         ///< pixels
-    double share = 0;     ///< of the image
-    QStringList words;    ///< nearest first
-    QList<float> cosines; ///< one per word
+/// What the controller is doing; the window words it (and translates it) for the progress bar.
+enum class BusyState {
+    Idle,
+    Encoding,    ///< the current image (a fraction follows through progress())
+    PreEncoding, ///< a next image, in the background
+    Scoring,
 };
 
 class SegmentationController : public QObject {
@@ -53,23 +46,28 @@ public:
     void setBackend(std::shared_ptr<const Backend> backend);
     const std::shared_ptr<const Backend>& backend() const { return mBackend; }
     void setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder);
-    const std::shared_ptr<const zm::ClassEmbedder>& embedder() const { return mEmbedder; }
+    const std::shared_ptr<const zm::ClassEmbedder>& embedder() const;
     /// Whether a name whose word has several WordNet senses is read with the sense nearest the model's
     /// classes (core/embed/senses.h; on by default). Changing it re-embeds every class.
     void setWordSenses(bool on);
-    bool wordSenses() const { return mWordSenses; }
+    bool wordSenses() const;
     /// True when names are being read with word senses (WordNet found, a word-vector space, a model).
     bool wordSensesActive() const;
     /// Empty when model and vectors fit; else the explanation shown to the person.
-    QString mismatch() const { return mMismatch; }
+    QString mismatch() const;
 
-    /// Embeds and adds a class (synonyms allowed); the scoring step reruns, the encoder does not.
+    /// A typed class name: added, or the existing class selected, or its new synonyms merged into the class
+    /// that has the others; never a second class of the same name. The scoring step reruns, the encoder does not.
+    AddOutcome typeClass(const QString& name);
+    /// typeClass() for callers that only need the id (the existing class's when the name was one; kVoid when refused).
     std::uint16_t addClass(const QString& name);
-    void renameClass(std::uint16_t id, const QString& name);
+    /// False (nothing changed) with the reason in `error` when the name is empty or another class's.
+    bool renameClass(std::uint16_t id, const QString& name, QString* error = nullptr);
     /// Re-embeds every class (after the vectors changed).
     void reembedAll();
     /// The vector of a name, or empty with `problem` set.
     std::vector<float> embed(const QString& name, QString* problem) const;
+    NameEmbedder* names() const { return mNames; }
 
     /// NaN = the model's calibration.
     void setGamma(float gamma);
@@ -87,10 +85,11 @@ public:
     /// An image a prefetch already loaded (saves reading it again); empty when none.
     zm::Image takePrefetchedImage(const QString& path);
 
-    bool isEncoding() const { return mEncodeJob != nullptr && !mEncodeJob->prefetch; }
-    bool isBusy() const { return mEncodeJob != nullptr || mScoreRunning; }
+    bool isEncoding() const;
+    bool isBusy() const;
+    BusyState busyState() const;
     bool hasEncoding() const { return mEncoding != nullptr; }
-    int cachedEncodings() const { return int(mCache.size()); }
+    int cachedEncodings() const;
     /// Rescore now (classes/options changed); coalesced.
     void requestScore();
 
@@ -104,8 +103,10 @@ public:
     static QString keyFor(const QString& path);
 
 Q_SIGNALS:
-    void busyChanged(bool busy, const QString& what);
-    void progress(double fraction, const QString& message);
+    /// `subject`: the file being encoded (empty for Idle and Scoring).
+    void busyChanged(zm::ui::BusyState state, const QString& subject);
+    /// Fraction of the current image's encode (0..1).
+    void progress(double fraction);
     void encoded(const QString& path, double milliseconds);
     /// A prediction was applied to `document` (score time in ms).
     void scored(zm::ui::ImageDocument* document, double milliseconds);
@@ -119,47 +120,15 @@ Q_SIGNALS:
     void prefetched(const QString& path);
 
 private:
-    class PolledProgress;
-    struct EncodeOutput {
-        EncodingPtr encoding;
-        zm::Image image; ///< what a prefetch loaded
-        QString error;
-        bool cancelled = false;
-        double milliseconds = 0;
-    };
-    struct EncodeJob {
-        QString key;
-        QString path;
-        bool prefetch = false;
-        std::shared_ptr<PolledProgress> progress;
-        QFutureWatcher<EncodeOutput>* watcher = nullptr;
-    };
-    struct ScoreOutput {
-        zm::LabelMap labels;
-        std::vector<float> confidence;
-        double milliseconds = 0;
-        QString error;
-    };
-
-    void startEncode(const QString& key, const QString& path, std::shared_ptr<const zm::Image> pixels, bool prefetch);
     std::shared_ptr<const zm::Image> currentPixels();
-    void encodeFinished();
-    void startNextPrefetch();
-    void scoreFinished();
-    void cacheEncoding(const QString& key, EncodingPtr enc);
-    EncodingPtr cached(const QString& key);
-    void updateMismatch();
-    /// Rebuilds mNames; returns whether names now read differently (then every class is re-embedded).
-    bool rebuildNames();
     void updateBusy();
-    void requestNeighbors(std::uint16_t id);
 
     ClassListModel* mClasses;
+    NameEmbedder* mNames;
+    EncodeScheduler* mEncoder;
+    Scorer* mScorer;
+    VoidSuggester* mSuggester;
     std::shared_ptr<const Backend> mBackend;
-    std::shared_ptr<const zm::ClassEmbedder> mEmbedder;
-    std::shared_ptr<const zm::ClassEmbedder> mNames; ///< what names are embedded with: mEmbedder, or it with word senses
-    bool mWordSenses = true;
-    QString mMismatch;
     zm::ScoreOptions mOptions;
 
     QPointer<ImageDocument> mDocument;
@@ -167,25 +136,10 @@ private:
     std::shared_ptr<const zm::Image> mPixels;
     EncodingPtr mEncoding;
     quint64 mGeneration = 0;
-    quint64 mSuggestRequest = 0; ///< the latest suggestForVoid() call; older answers are dropped
-
-    QThreadPool mEncodePool;
-    QThreadPool mScorePool;
-    std::unique_ptr<EncodeJob> mEncodeJob;
-    std::deque<QString> mPrefetch;
-    QHash<QString, zm::Image> mPrefetchedImages;
-
-    // Small LRU of encodings by key, bounded by bytes.
-    std::deque<std::pair<QString, EncodingPtr>> mCache;
-    std::size_t mCacheBudget = std::size_t(768) << 20;
-
-    bool mScoreRunning = false;
-    bool mScoreDirty = false;
-    QFutureWatcher<ScoreOutput>* mScoreWatcher;
-    quint64 mScoreGeneration = 0;
-    QPointer<ImageDocument> mScoreDocument;
-    QTimer* mProgressTimer;
-    QString mBusyText;
+    BusyState mBusy = BusyState::Idle;
+    QString mBusySubject;
 };
 
 } // namespace zm::ui
+
+Q_DECLARE_METATYPE(zm::ui::BusyState)

@@ -128,8 +128,82 @@ QHash<int, QByteArray> ClassListModel::roleNames() const
     return names;
 }
 
+QStringList ClassListModel::termsOf(const QString& name)
+{
+    static const QRegularExpression separators(QStringLiteral("[;,]"));
+    QStringList terms;
+    for (const QString& part : name.split(separators)) {
+        const QString t = part.trimmed();
+        if (!t.isEmpty() && !terms.contains(t, Qt::CaseInsensitive))
+            terms << t;
+    }
+    return terms;
+}
+
+int ClassListModel::idOfTerm(const QString& term, int exceptId) const
+{
+    const QString t = term.trimmed();
+    for (const ClassEntry& e : mEntries)
+        if (int(e.id) != exceptId && termsOf(e.name).contains(t, Qt::CaseInsensitive))
+            return int(e.id);
+    return -1;
+}
+
+ClassListModel::NameCheck ClassListModel::checkName(const QString& name, int renaming) const
+{
+    NameCheck c;
+    const QStringList terms = termsOf(name);
+    if (terms.isEmpty()) {
+        c.message = tr("A class name cannot be empty");
+        return c;
+    }
+    QStringList fresh;
+    QList<int> owners;
+    QStringList owned; // the first term found in each owner, for the message
+    for (const QString& t : terms) {
+        const int id = idOfTerm(t, renaming);
+        if (id < 0) {
+            fresh << t;
+        } else if (!owners.contains(id)) {
+            owners << id;
+            owned << t;
+        }
+    }
+    auto nameOf = [this](int id) { return find(std::uint16_t(id))->name; };
+    if (owners.isEmpty()) {
+        c.kind = NameCheck::Kind::New;
+        return c;
+    }
+    if (renaming >= 0) {
+        c.message = tr("\"%1\" is already the class \"%2\": a name or synonym can belong to one class only")
+                        .arg(owned.front(), nameOf(owners.front()));
+        return c;
+    }
+    if (owners.size() > 1) {
+        c.message = tr("\"%1\" and \"%2\" are two classes already (\"%3\" and \"%4\"): a name or synonym can "
+                       "belong to one class only")
+                        .arg(owned[0], owned[1], nameOf(owners[0]), nameOf(owners[1]));
+        return c;
+    }
+    c.id = std::uint16_t(owners.front());
+    if (fresh.isEmpty()) {
+        c.kind = NameCheck::Kind::Existing;
+        c.message = tr("\"%1\" is already a class: selected").arg(nameOf(owners.front()));
+        return c;
+    }
+    c.kind = NameCheck::Kind::Extends;
+    c.merged = nameOf(owners.front()) + QStringLiteral("; ") + fresh.join(QStringLiteral("; "));
+    c.message = tr("Added %1 to the class \"%2\" as synonyms")
+                    .arg(QStringLiteral("\"%1\"").arg(fresh.join(QStringLiteral("\", \""))), nameOf(owners.front()));
+    return c;
+}
+
 std::uint16_t ClassListModel::addClass(const QString& name, std::vector<float> vector, const QString& problem)
 {
+    // The last line of defence: the project's label map cannot hold a term twice.
+    for (const QString& t : termsOf(name))
+        if (const int owner = idOfTerm(t); owner >= 0)
+            return std::uint16_t(owner);
     ClassEntry e;
     // kVoid is reserved in label maps; 255 is the project table's ignore index (palette PNGs).
     if (mNextId == 255)
@@ -174,11 +248,11 @@ void ClassListModel::clear()
     Q_EMIT appearanceChanged();
 }
 
-void ClassListModel::rename(std::uint16_t id, const QString& name, std::vector<float> vector, const QString& problem)
+bool ClassListModel::rename(std::uint16_t id, const QString& name, std::vector<float> vector, const QString& problem)
 {
     const int row = rowOf(id);
-    if (row < 0)
-        return;
+    if (row < 0 || checkName(name, int(id)).kind != NameCheck::Kind::New)
+        return false;
     ClassEntry& e = mEntries[std::size_t(row)];
     e.name = name;
     e.vector = std::move(vector);
@@ -188,6 +262,7 @@ void ClassListModel::rename(std::uint16_t id, const QString& name, std::vector<f
     updateWarnings();
     emitRow(id, {Qt::DisplayRole, Qt::EditRole, ProblemRole, NeighborsRole, HasVectorRole});
     Q_EMIT scoringChanged();
+    return true;
 }
 
 void ClassListModel::setVector(std::uint16_t id, std::vector<float> vector, const QString& problem)
@@ -311,6 +386,15 @@ void ClassListModel::fromJson(const QJsonArray& array,
         const int id = o.value(QStringLiteral("id")).toInt(-1);
         if (e.name.isEmpty() || id < 0 || id >= int(zm::LabelMap::kVoid) || rowOf(std::uint16_t(id)) >= 0)
             continue; // a damaged entry is dropped rather than breaking the whole list
+        // A term an earlier class has is dropped here (older versions let a name be typed twice).
+        QStringList keep;
+        for (const QString& t : termsOf(e.name))
+            if (idOfTerm(t) < 0)
+                keep << t;
+        if (keep.isEmpty())
+            continue;
+        if (keep != termsOf(e.name))
+            e.name = keep.join(QStringLiteral("; "));
         e.id = std::uint16_t(id);
         const QColor c(o.value(QStringLiteral("color")).toString());
         e.color = c.isValid() ? c : paletteColor(e.id);
@@ -335,10 +419,7 @@ zm::ClassTable ClassListModel::toClassTable(const zm::VectorSpaceId& space) cons
         if (e.id == 255)
             continue;
         // "car; automobile" -> name "car", synonyms {"automobile"} (what the embedder reads back).
-        QStringList parts;
-        for (const QString& p : e.name.split(QRegularExpression(QStringLiteral("[;,]"))))
-            if (!p.trimmed().isEmpty())
-                parts << p.trimmed();
+        const QStringList parts = termsOf(e.name);
         if (parts.isEmpty())
             continue;
         std::vector<std::string> synonyms;
@@ -350,8 +431,11 @@ zm::ClassTable ClassListModel::toClassTable(const zm::VectorSpaceId& space) cons
                            {"color", {e.color.red(), e.color.green(), e.color.blue()}}});
     }
     std::uint16_t next = mNextId == 255 ? 256 : mNextId;
-    zm::Json j = {{"format", zm::ClassTable::kFormat}, {"version", zm::ClassTable::kVersion}, {"ignore_index", 255},
-                  {"next_id", next}, {"classes", classes}};
+    zm::Json j = {{"format", zm::ClassTable::kFormat},
+                  {"version", zm::ClassTable::kVersion},
+                  {"ignore_index", 255},
+                  {"next_id", next},
+                  {"classes", classes}};
     j["vector_space"] = space.valid() ? space.toJson() : zm::Json(nullptr);
     j["model"] = zm::Json::object();
     return zm::ClassTable::fromJson(j, "class list");

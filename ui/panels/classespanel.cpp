@@ -58,7 +58,8 @@ ClassesPanel::ClassesPanel(ClassListModel* model, SegmentationController* contro
     mNotice->setObjectName(QStringLiteral("ClassesNotice"));
     mNotice->setWordWrap(true);
     mNotice->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    mNotice->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; color: #5a4500; padding: 6px; border-radius: 4px; }"));
+    mNotice->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff4d6; color: #5a4500; padding: 6px; border-radius: 4px; }"));
     mNotice->hide();
 
     mList = new QListView(this);
@@ -193,38 +194,41 @@ ClassesPanel::ClassesPanel(ClassListModel* model, SegmentationController* contro
         mSuggest->setText(tr("Looking..."));
         mController->suggestForVoid();
     });
-    connect(mController, &SegmentationController::voidSuggestions, this,
-            [this](const QList<VoidRegionSuggestion>& regions) {
-                mSuggest->setEnabled(true);
-                mSuggest->setText(tr("Suggest names for void regions"));
-                mSuggestions->clear();
-                for (int k = 0; k < regions.size(); ++k) {
-                    const VoidRegionSuggestion& r = regions[k];
-                    auto* top = new QTreeWidgetItem(mSuggestions);
-                    top->setText(0, tr("Region %1: %2 % of the image").arg(k + 1).arg(r.share * 100.0, 0, 'f', r.share < 0.1 ? 1 : 0));
-                    top->setToolTip(0, tr("%1 pixels around (%2, %3); words nearest to what the model sees there")
-                                           .arg(r.area)
-                                           .arg(qRound(r.centroid.x()))
-                                           .arg(qRound(r.centroid.y())));
-                    top->setData(0, Qt::UserRole, r.bounds);
-                    top->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-                    for (int i = 0; i < r.words.size(); ++i) {
-                        auto* word = new QTreeWidgetItem(top);
-                        word->setText(0, r.words[i]);
-                        word->setText(1, QString::number(double(r.cosines.value(i)), 'f', 2));
-                        word->setData(0, Qt::UserRole + 1, r.words[i]);
-                        word->setToolTip(0, tr("Add \"%1\" as a class").arg(r.words[i]));
-                    }
-                    top->setExpanded(k < 3);
+    connect(
+        mController, &SegmentationController::voidSuggestions, this,
+        [this](const QList<VoidRegionSuggestion>& regions) {
+            mSuggest->setEnabled(true);
+            mSuggest->setText(tr("Suggest names for void regions"));
+            mSuggestions->clear();
+            for (int k = 0; k < regions.size(); ++k) {
+                const VoidRegionSuggestion& r = regions[k];
+                auto* top = new QTreeWidgetItem(mSuggestions);
+                top->setText(
+                    0,
+                    tr("Region %1: %2 % of the image").arg(k + 1).arg(r.share * 100.0, 0, 'f', r.share < 0.1 ? 1 : 0));
+                top->setToolTip(0, tr("%1 pixels around (%2, %3); words nearest to what the model sees there")
+                                       .arg(r.area)
+                                       .arg(qRound(r.centroid.x()))
+                                       .arg(qRound(r.centroid.y())));
+                top->setData(0, Qt::UserRole, r.bounds);
+                top->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+                for (int i = 0; i < r.words.size(); ++i) {
+                    auto* word = new QTreeWidgetItem(top);
+                    word->setText(0, r.words[i]);
+                    word->setText(1, QString::number(double(r.cosines.value(i)), 'f', 2));
+                    word->setData(0, Qt::UserRole + 1, r.words[i]);
+                    word->setToolTip(0, tr("Add \"%1\" as a class").arg(r.words[i]));
                 }
-                if (regions.isEmpty()) {
-                    auto* none = new QTreeWidgetItem(mSuggestions);
-                    none->setText(0, tr("(no suggestion: needs a model, vectors and large void regions)"));
-                    none->setFlags(Qt::ItemIsEnabled);
-                }
-                mSuggestions->resizeColumnToContents(1);
-                mSuggestions->setVisible(true);
-            });
+                top->setExpanded(k < 3);
+            }
+            if (regions.isEmpty()) {
+                auto* none = new QTreeWidgetItem(mSuggestions);
+                none->setText(0, tr("(no suggestion: needs a model, vectors and large void regions)"));
+                none->setFlags(Qt::ItemIsEnabled);
+            }
+            mSuggestions->resizeColumnToContents(1);
+            mSuggestions->setVisible(true);
+        });
     // Suggestions describe one image: another image (or a stale answer dropped by the controller)
     // clears them and ends "Looking...".
     connect(mController, &SegmentationController::currentChanged, this, &ClassesPanel::clearSuggestions);
@@ -239,9 +243,16 @@ ClassesPanel::ClassesPanel(ClassListModel* model, SegmentationController* contro
         }
         if (item->parent())
             Q_EMIT regionActivated(item->parent()->data(0, Qt::UserRole).toRect());
-        const std::uint16_t id = mController->addClass(word);
-        selectId(id);
-        Q_EMIT classAdded(id);
+        const AddOutcome out = mController->typeClass(word);
+        if (!out.ok()) {
+            Q_EMIT message(out.message);
+            return;
+        }
+        selectId(std::uint16_t(out.id));
+        if (out.kind == AddOutcome::Kind::Added)
+            Q_EMIT classAdded(std::uint16_t(out.id));
+        else
+            Q_EMIT message(out.message);
         // The region is named now: say so and fold it (deleting items inside their click signal is unsafe).
         if (QTreeWidgetItem* region = item->parent()) {
             region->setText(1, tr("added"));
@@ -303,10 +314,19 @@ void ClassesPanel::addFromEdit()
     const QString name = mEdit->text().trimmed();
     if (name.isEmpty())
         return;
+    const AddOutcome out = mController->typeClass(name);
+    if (!out.ok()) {
+        // What was typed stays in the field, to be corrected.
+        mEdit->selectAll();
+        Q_EMIT message(out.message);
+        return;
+    }
     mEdit->clear();
-    const std::uint16_t id = mController->addClass(name);
-    selectId(id);
-    Q_EMIT classAdded(id);
+    selectId(std::uint16_t(out.id));
+    if (!out.message.isEmpty())
+        Q_EMIT message(out.message);
+    if (out.kind == AddOutcome::Kind::Added)
+        Q_EMIT classAdded(std::uint16_t(out.id));
 }
 
 void ClassesPanel::showDetails()
@@ -329,7 +349,8 @@ void ClassesPanel::showDetails()
         mBias->setValue(int(std::lround(e->bias * 100)));
     }
     mBiasValue->setText(QString::number(double(e->bias), 'f', 2));
-    mNeighbors->setText(e->neighbors.isEmpty() ? (e->vector.empty() ? QString() : tr("...")) : e->neighbors.join(QStringLiteral(", ")));
+    mNeighbors->setText(e->neighbors.isEmpty() ? (e->vector.empty() ? QString() : tr("..."))
+                                               : e->neighbors.join(QStringLiteral(", ")));
     const QString warning = mModel->index(mModel->rowOf(e->id)).data(ClassListModel::WarningRole).toString();
     mWarning->setText(!e->problem.isEmpty() ? e->problem : warning);
     mWarning->setVisible(!mWarning->text().isEmpty());
@@ -360,7 +381,14 @@ void ClassesPanel::renameSelected()
     const ClassEntry* e = id >= 0 ? mModel->find(std::uint16_t(id)) : nullptr;
     if (!e || name.isEmpty() || name == e->name)
         return;
-    mController->renameClass(std::uint16_t(id), name);
+    QString error;
+    if (!mController->renameClass(std::uint16_t(id), name, &error)) {
+        // The field keeps what was typed; the list keeps the class as it was.
+        mRename->setFocus();
+        mRename->selectAll();
+        Q_EMIT message(error);
+        return;
+    }
     mList->setFocus();
 }
 

@@ -48,6 +48,8 @@ public:
 
 Q_SIGNALS:
     void classAdded(std::uint16_t id);
+    /// A short message for the status bar ("\"sandal\" is already a class: selected", a refused name).
+    void message(const QString& text);
     /// The selected class changed (editing tools paint with it); -1 when none.
     void selectionChanged(int id);
     /// A suggested void region was clicked: the canvas shows it (image pixels).
