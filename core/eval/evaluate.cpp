@@ -5,7 +5,7 @@
 
 namespace zm {
 
-ConfusionMatrix accumulateConfusion(const Dataset& data, int numClasses, const Predictor& predict, Progress& progress)
+ConfusionMatrix accumulateConfusion(const Dataset& data, int numClasses, const SamplePredictor& predict, Progress& progress)
 {
     ConfusionMatrix m(numClasses);
     const int n = data.size();

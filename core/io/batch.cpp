@@ -85,7 +85,7 @@ std::vector<std::size_t> shardPositions(std::size_t count, int index, int shardC
     return out;
 }
 
-BatchSummary runBatch(const BatchOptions& o, const ClassTable& table, const Predictor& predict, Progress& progress)
+BatchSummary runBatch(const BatchOptions& o, const ClassTable& table, const FilePredictor& predict, Progress& progress)
 {
     const auto t0 = std::chrono::steady_clock::now();
     if (o.shardCount < 1 || o.shardIndex < 0 || o.shardIndex >= o.shardCount)

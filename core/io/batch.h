@@ -41,8 +41,9 @@ struct BatchSummary {
     double imagesPerSecond() const { return seconds > 0 ? processed / seconds : 0.0; }
 };
 
-/// Class ids (of the ClassTable) per pixel at the image's size.
-using Predictor = std::function<LabelMap(const Image& image, const std::filesystem::path& file)>;
+/// Predicts one image file of a batch: class ids (of the ClassTable) per pixel at the image's size.
+/// (Not to be confused with zm::SamplePredictor of core/eval, which predicts a data-set sample.)
+using FilePredictor = std::function<LabelMap(const Image& image, const std::filesystem::path& file)>;
 
 /// Parses "i/N" (0 <= i < N); throws zm::Error naming the value otherwise.
 std::pair<int, int> parseShard(const std::string& text);
@@ -51,6 +52,6 @@ std::vector<std::size_t> shardPositions(std::size_t count, int index, int shardC
 
 /// Runs the batch. A failing image (unreadable, wrong prediction size) is recorded and skipped;
 /// cancellation throws zm::Cancelled after the current image.
-BatchSummary runBatch(const BatchOptions& options, const ClassTable& table, const Predictor& predict, Progress& progress);
+BatchSummary runBatch(const BatchOptions& options, const ClassTable& table, const FilePredictor& predict, Progress& progress);
 
 } // namespace zm

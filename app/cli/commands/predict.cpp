@@ -134,7 +134,7 @@ void run(const PredictOpts& o)
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";
     zm::ConsoleProgress progress("predict");
     CancelOnly stopper(progress);
-    const zm::Predictor predict = [&](const zm::Image& image, const fs::path&) {
+    const zm::FilePredictor predict = [&](const zm::Image& image, const fs::path&) {
         const auto features = segmenter->encode(image, &stopper);
         const zm::ScoreResult r = segmenter->score(*features, classSet, score);
         return zm::indicesToIds(r.labels, idOfIndex);

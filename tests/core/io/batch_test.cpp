@@ -49,7 +49,7 @@ struct Fixture {
         o.signature = "classes=cat; kitten,dog,sofa model=fake";
         return o;
     }
-    Predictor predictor(int cancelAfter = -1)
+    FilePredictor predictor(int cancelAfter = -1)
     {
         return [this, cancelAfter](const Image& im, const fs::path& file) {
             if (cancelAfter >= 0 && int(calls.size()) == cancelAfter)
