@@ -34,6 +34,19 @@ private:
     std::atomic<bool> mCancelled{false};
 };
 
+/// Forwards another Progress's cancellation and reports nothing: for work nested inside a longer task
+/// (an image's tiles inside a batch, the trainer's held-out evaluation inside training) that must stop
+/// when the task stops without drawing over the task's own progress.
+class CancelOnlyProgress final : public Progress {
+public:
+    explicit CancelOnlyProgress(const Progress& outer) : mOuter(outer) {}
+    bool update(double, const std::string&) override { return !mOuter.cancelled(); }
+    bool cancelled() const override { return mOuter.cancelled(); }
+
+private:
+    const Progress& mOuter;
+};
+
 /// A one-line console bar on stderr, redrawn at most ~10 times a second; silent when not a TTY
 /// unless forced (then it prints a line every 10 %).
 class ConsoleProgress : public CancellableProgress {

@@ -106,8 +106,8 @@ ZeroShotDataset::ZeroShotDataset(std::shared_ptr<const Dataset> base, const Zero
     for (int i = from; i < to; ++i)
         mIndices.push_back(i);
 
-    mLut.assign(mBase->classNames().size(), LabelMap::kVoid);
-    for (std::size_t i = 0; i < mLut.size(); ++i) {
+    std::vector<int> stageOf(mBase->classNames().size(), -1);
+    for (std::size_t i = 0; i < stageOf.size(); ++i) {
         const int m = mClasses.datasetToModel[i];
         if (m < 0)
             continue;
@@ -118,8 +118,9 @@ ZeroShotDataset::ZeroShotDataset(std::shared_ptr<const Dataset> base, const Zero
         if (stage == ZeroShotStage::Train && options.holdOutSeenVal &&
             std::find(mClasses.seenVal.begin(), mClasses.seenVal.end(), m) != mClasses.seenVal.end())
             continue;
-        mLut[i] = std::uint16_t(m);
+        stageOf[i] = m;
     }
+    mRemap = LabelRemap(std::move(stageOf), mClasses.size(), LabelRemap::Unknown::Throw);
 }
 
 std::string ZeroShotDataset::name() const
@@ -132,16 +133,11 @@ LabelMap ZeroShotDataset::remap(const LabelMap& baseLabels) const
 {
     if (mStage == ZeroShotStage::Unlabelled)
         return {};
-    LabelMap out = baseLabels;
-    for (auto& id : out.ids) {
-        if (id == LabelMap::kVoid)
-            continue;
-        if (id >= mLut.size())
-            throw Error(mBase->name() + ": label id " + std::to_string(id) + " outside its " +
-                        std::to_string(mLut.size()) + " classes");
-        id = mLut[id];
+    try {
+        return mRemap.apply(baseLabels);
+    } catch (const Error& e) {
+        throw Error(mBase->name() + ": " + e.what());
     }
-    return out;
 }
 
 Sample ZeroShotDataset::get(int index) const

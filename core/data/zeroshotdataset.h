@@ -18,6 +18,7 @@
 //                zs3MetricOptions().
 #pragma once
 #include "core/common/dataset.h"
+#include "core/eval/labelremap.h"
 #include "core/eval/metrics.h"
 
 #include <memory>
@@ -87,7 +88,7 @@ private:
     ZeroShotClasses mClasses;
     std::vector<std::string> mStageNames;
     std::vector<int> mIndices;
-    std::vector<std::uint16_t> mLut; ///< base id -> stage label (kVoid: ignore)
+    LabelRemap mRemap; ///< base id -> stage label (void: ignore); an id beyond the base classes throws
 };
 
 /// Number of calibration images the options give for a training set of `trainSize` images.

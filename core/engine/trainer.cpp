@@ -12,6 +12,7 @@
 #include "core/engine/losses.h"
 #include "core/engine/scoring.h"
 #include "core/engine/trainhooks.h"
+#include "core/eval/evaluate.h"
 #include "core/eval/metrics.h"
 
 #include <torch/optim/adamw.h>
@@ -159,6 +160,7 @@ private:
     void buildOrResume();
     Batch makeBatch(const std::vector<int>& pool, SampleCache& cache, const std::vector<int>& lut, bool withLabels);
     torch::Tensor classMatrix(const std::vector<int>& datasetIds) const;
+    at::Tensor heldOutLogits(const Image& image, const at::Tensor& classes);
     float calibrate(Json& report);
     Json evaluateHeldOut(float gamma);
     void checkpoint(int iteration);
@@ -413,12 +415,15 @@ void Trainer::setLearningRate(double lr)
     }
 }
 
-/// Embeddings of the held-out images (eval mode), one [D,h,w] CPU tensor per image, with their labels.
-struct HeldOutSet {
-    std::vector<at::Tensor> embeddings;
-    std::vector<LabelMap> labels;
-    std::vector<std::pair<int, int>> inputSize;
-};
+at::Tensor Trainer::heldOutLogits(const Image& image, const at::Tensor& classes)
+{
+    // Eval mode, no gradients (the callers' guards): logits [C, ceil(H/stride), ceil(W/stride)] on the CPU.
+    const int stride = BackboneImpl::kStride;
+    auto x = normalizeImage(imageToTensor(image), mCard.mean, mCard.stdev);
+    auto e = mNet->forward(padToMultiple(x, mNet->backbone->inputAlign()).unsqueeze(0).to(mDevice)).squeeze(0);
+    e = e.narrow(1, 0, (image.height + stride - 1) / stride).narrow(2, 0, (image.width + stride - 1) / stride);
+    return classLogits(e.to(at::kCPU).contiguous(), classes, mNet->mHead.scale());
+}
 
 float Trainer::calibrate(Json& report)
 {
@@ -429,30 +434,33 @@ float Trainer::calibrate(Json& report)
     std::vector<int> classes = mSeenTrain;
     classes.insert(classes.end(), mSeenVal.begin(), mSeenVal.end());
     const auto m = classMatrix(classes);
-    std::vector<int> lut(mNames.size(), -1);
-    for (std::size_t c = 0; c < classes.size(); ++c)
-        lut[std::size_t(classes[c])] = int(c);
-    struct Item {
-        at::Tensor logits;
-        LabelMap truth;
-        int inW, inH;
-    };
-    std::vector<Item> items;
-    for (std::size_t i = 0; i < mHeldOut.size(); ++i) {
-        checkCancelled(mProgress);
-        Sample s = mData.labelled->get(mHeldOut[i]);
-        auto x = normalizeImage(imageToTensor(s.image), mCard.mean, mCard.stdev);
-        auto e = mNet->forward(padToMultiple(x, mNet->backbone->inputAlign()).unsqueeze(0).to(mDevice)).squeeze(0);
-        const int64_t fh = (s.image.height + 3) / 4, fw = (s.image.width + 3) / 4;
-        e = e.narrow(1, 0, fh).narrow(2, 0, fw).to(at::kCPU).contiguous();
-        // Truth in the calibration class space: index into `classes`, everything else void.
-        LabelMap truth(s.labels.width, s.labels.height);
-        for (std::size_t p = 0; p < truth.ids.size(); ++p) {
-            const std::size_t id = s.labels.ids[p];
-            truth.ids[p] = id < lut.size() && lut[id] >= 0 ? std::uint16_t(lut[id]) : LabelMap::kVoid;
-        }
-        items.push_back({classLogits(e, m, mNet->mHead.scale()), std::move(truth), s.image.width, s.image.height});
-    }
+    constexpr int kGammas = 20; // 0, 0.05, ..., 0.95
+    std::vector<ConfusionMatrix> cms(kGammas, ConfusionMatrix(int(classes.size())));
+    EvalSamples which;
+    which.indices = mHeldOut;
+    which.requireLabels = true;
+    CancelOnlyProgress quiet(mProgress); // stops with training, draws nothing over its bar
+    // Truth in the calibration class space (index into `classes`, everything else void); each image's
+    // logits are computed once and scored at every gamma.
+    forEachEvalSample(*mData.labelled, LabelRemap::byIds(mNames.size(), classes), which, quiet,
+                      [&](const Sample& s, const LabelMap& truth) {
+                          const at::Tensor logits = heldOutLogits(s.image, m);
+                          for (int g = 0; g < kGammas; ++g) {
+                              const float gamma = g * 0.05f;
+                              UpsampleArgmax p;
+                              p.outWidth = truth.width;
+                              p.outHeight = truth.height;
+                              p.scaleX = double(s.image.width) / (double(BackboneImpl::kStride) * truth.width);
+                              p.scaleY = double(s.image.height) / (double(BackboneImpl::kStride) * truth.height);
+                              for (std::size_t c = 0; c < classes.size(); ++c) {
+                                  p.offset.push_back(c < mSeenTrain.size() ? -gamma : 0.0f);
+                                  p.labelOf.push_back(std::uint16_t(c));
+                              }
+                              LabelMap pred(truth.width, truth.height);
+                              upsampleArgmax(logits, p, pred.ids.data(), nullptr);
+                              addToConfusion(cms[std::size_t(g)], truth, pred, *mData.labelled, s);
+                          }
+                      });
     MetricOptions mo;
     for (std::size_t c = 0; c < classes.size(); ++c) {
         mo.classNames.push_back(mNames[std::size_t(classes[c])]);
@@ -461,24 +469,9 @@ float Trainer::calibrate(Json& report)
     float bestGamma = 0;
     double bestH = -1;
     Json curve = Json::array();
-    for (int g = 0; g <= 19; ++g) {
+    for (int g = 0; g < kGammas; ++g) {
         const float gamma = g * 0.05f;
-        ConfusionMatrix cm(int(classes.size()));
-        for (const auto& it : items) {
-            UpsampleArgmax p;
-            p.outWidth = it.truth.width;
-            p.outHeight = it.truth.height;
-            p.scaleX = double(it.inW) / (4.0 * it.truth.width);
-            p.scaleY = double(it.inH) / (4.0 * it.truth.height);
-            for (std::size_t c = 0; c < classes.size(); ++c) {
-                p.offset.push_back(c < mSeenTrain.size() ? -gamma : 0.0f);
-                p.labelOf.push_back(std::uint16_t(c));
-            }
-            LabelMap pred(it.truth.width, it.truth.height);
-            upsampleArgmax(it.logits, p, pred.ids.data(), nullptr);
-            cm.add(it.truth, pred);
-        }
-        const auto met = computeMetrics(cm, mo);
+        const auto met = computeMetrics(cms[std::size_t(g)], mo);
         const double h = std::isnan(met.hIoU) ? 0.0 : met.hIoU;
         curve.push_back(Json{{"gamma", gamma}, {"seen", met.mIoUSeen}, {"seenVal", met.mIoUUnseen}, {"hIoU", h}});
         if (h > bestH + 1e-9) {
@@ -501,32 +494,26 @@ Json Trainer::evaluateHeldOut(float gamma)
     std::vector<int> classes = mSeen;
     classes.insert(classes.end(), mUnseen.begin(), mUnseen.end());
     const auto m = classMatrix(classes);
-    std::vector<int> lut(mNames.size(), -1);
-    for (std::size_t c = 0; c < classes.size(); ++c)
-        lut[std::size_t(classes[c])] = int(c);
-    ConfusionMatrix cm(int(classes.size()));
-    for (int idx : mHeldOut) {
-        checkCancelled(mProgress);
-        Sample s = mData.labelled->get(idx);
-        auto x = normalizeImage(imageToTensor(s.image), mCard.mean, mCard.stdev);
-        auto e = mNet->forward(padToMultiple(x, mNet->backbone->inputAlign()).unsqueeze(0).to(mDevice)).squeeze(0);
-        e = e.narrow(1, 0, (s.image.height + 3) / 4).narrow(2, 0, (s.image.width + 3) / 4).to(at::kCPU).contiguous();
-        UpsampleArgmax p;
-        p.outWidth = s.image.width;
-        p.outHeight = s.image.height;
-        p.scaleX = p.scaleY = 0.25;
-        for (std::size_t c = 0; c < classes.size(); ++c) {
-            p.offset.push_back(c < mSeen.size() ? -gamma : 0.0f);
-            p.labelOf.push_back(std::uint16_t(c));
-        }
-        LabelMap pred(s.image.width, s.image.height), truth(s.labels.width, s.labels.height);
-        upsampleArgmax(classLogits(e, m, mNet->mHead.scale()), p, pred.ids.data(), nullptr);
-        for (std::size_t q = 0; q < truth.ids.size(); ++q) {
-            const int id = s.labels.ids[q];
-            truth.ids[q] = (id < int(lut.size()) && lut[std::size_t(id)] >= 0) ? std::uint16_t(lut[std::size_t(id)]) : LabelMap::kVoid;
-        }
-        cm.add(truth, pred);
-    }
+    EvalSamples which;
+    which.indices = mHeldOut;
+    which.requireLabels = true;
+    CancelOnlyProgress quiet(mProgress);
+    const ConfusionMatrix cm = accumulateConfusion(
+        *mData.labelled, LabelRemap::byIds(mNames.size(), classes),
+        [&](const Sample& s) {
+            UpsampleArgmax p;
+            p.outWidth = s.image.width;
+            p.outHeight = s.image.height;
+            p.scaleX = p.scaleY = 1.0 / BackboneImpl::kStride;
+            for (std::size_t c = 0; c < classes.size(); ++c) {
+                p.offset.push_back(c < mSeen.size() ? -gamma : 0.0f);
+                p.labelOf.push_back(std::uint16_t(c));
+            }
+            LabelMap pred(s.image.width, s.image.height);
+            upsampleArgmax(heldOutLogits(s.image, m), p, pred.ids.data(), nullptr);
+            return pred;
+        },
+        quiet, which);
     MetricOptions mo;
     for (std::size_t c = 0; c < classes.size(); ++c) {
         mo.classNames.push_back(mNames[std::size_t(classes[c])]);

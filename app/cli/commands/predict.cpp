@@ -32,17 +32,6 @@ extern "C" void onInterrupt(int)
         gProgress->cancel();
 }
 
-// Lets encode() of a large image stop on Ctrl-C without drawing its tile progress over the batch bar.
-class CancelOnly final : public zm::Progress {
-public:
-    explicit CancelOnly(const zm::Progress& outer) : mOuter(outer) {}
-    bool update(double, const std::string&) override { return !mOuter.cancelled(); }
-    bool cancelled() const override { return mOuter.cancelled(); }
-
-private:
-    const zm::Progress& mOuter;
-};
-
 struct PredictOpts {
     std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc", senses = "auto", wordnet;
     std::vector<std::string> exports;
@@ -133,7 +122,8 @@ void run(const PredictOpts& o)
     std::cerr << "model " << (card.name.empty() ? model.string() : card.name) << " on " << segmenter->device() << "; "
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";
     zm::ConsoleProgress progress("predict");
-    CancelOnly stopper(progress);
+    // encode() of a large image stops on Ctrl-C too, without drawing its tiles over the batch bar.
+    zm::CancelOnlyProgress stopper(progress);
     const zm::FilePredictor predict = [&](const zm::Image& image, const fs::path&) {
         const auto features = segmenter->encode(image, &stopper);
         const zm::ScoreResult r = segmenter->score(*features, classSet, score);
