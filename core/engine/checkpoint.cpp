@@ -57,6 +57,39 @@ void parseArchitecture(const ModelCard& card, const fs::path& dir, const std::st
         backbone.scriptPath((dir / backbone.scriptPath()).string());
 }
 
+namespace {
+
+void writeCpuCopy(const torch::nn::Module& module, torch::serialize::OutputArchive& archive)
+{
+    // Mirrors torch::nn::Module::save: own parameters, own buffers, then one nested archive per child.
+    const auto cpuCopy = [](const torch::Tensor& t) {
+        return t.detach().to(torch::TensorOptions().device(torch::kCPU), /*non_blocking=*/false, /*copy=*/true);
+    };
+    for (const auto& p : module.named_parameters(/*recurse=*/false))
+        if (p.value().defined())
+            archive.write(p.key(), cpuCopy(p.value()));
+    for (const auto& b : module.named_buffers(/*recurse=*/false))
+        if (b.value().defined())
+            archive.write(b.key(), cpuCopy(b.value()), /*is_buffer=*/true);
+    for (const auto& child : module.named_children()) {
+        if (!child.value()->is_serializable())
+            continue;
+        torch::serialize::OutputArchive childArchive(archive.compilation_unit());
+        writeCpuCopy(*child.value(), childArchive);
+        archive.write(child.key(), childArchive);
+    }
+}
+
+} // namespace
+
+torch::serialize::OutputArchive cpuArchiveOf(const torch::nn::Module& module)
+{
+    torch::NoGradGuard noGrad;
+    torch::serialize::OutputArchive archive;
+    writeCpuCopy(module, archive);
+    return archive;
+}
+
 LoadedModel loadModel(const fs::path& model, const VectorSpaceId& expectedSpace)
 {
     LoadedModel m;
@@ -75,7 +108,7 @@ LoadedModel loadModel(const fs::path& model, const VectorSpaceId& expectedSpace)
         throw fileError(m.paths.weights.string(), "weights file not found (the card is there, the weights are not)");
     torch::serialize::InputArchive archive;
     try {
-        archive.load_from(m.paths.weights.string());
+        archive.load_from(m.paths.weights.string(), torch::kCPU); // also weights an older version saved from a GPU
     } catch (const c10::Error& e) {
         throw fileError(m.paths.weights.string(), "corrupt or truncated weights file, not a readable Torch archive (" +
                                                       std::string(e.what_without_backtrace()).substr(0, 200) + ")");
@@ -106,7 +139,7 @@ LoadedModel loadModel(const fs::path& model, const VectorSpaceId& expectedSpace)
     return m;
 }
 
-void saveModel(const fs::path& dir, ModelCard card, SegNet& net)
+void saveModel(const fs::path& dir, ModelCard card, const SegNet& net)
 {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -122,8 +155,7 @@ void saveModel(const fs::path& dir, ModelCard card, SegNet& net)
     }
     card.architecture = architectureJson(bo, net->mHead);
     card.temperature = float(net->mHead.scale());
-    torch::serialize::OutputArchive archive;
-    net->save(archive);
+    torch::serialize::OutputArchive archive = cpuArchiveOf(*net);
     writeFileAtomicWith(dir / "weights.pt", [&](const fs::path& tmp) { archive.save_to(tmp.string()); });
     card.save(dir / "card.json");
 }
@@ -136,7 +168,7 @@ void saveTrainingState(const fs::path& dir, torch::optim::Optimizer& optimizer, 
     saveJsonFile(dir / "state.json", progress);
 }
 
-Json loadTrainingState(const fs::path& dir, torch::optim::Optimizer& optimizer)
+Json loadTrainingState(const fs::path& dir, torch::optim::Optimizer& optimizer, const torch::Device& device)
 {
     const fs::path pt = dir / "state.pt", js = dir / "state.json";
     if (!fs::exists(pt) || !fs::exists(js))
@@ -144,7 +176,7 @@ Json loadTrainingState(const fs::path& dir, torch::optim::Optimizer& optimizer)
     Json progress = loadJsonFile(js);
     torch::serialize::InputArchive archive;
     try {
-        archive.load_from(pt.string());
+        archive.load_from(pt.string(), device);
         optimizer.load(archive);
     } catch (const c10::Error& e) {
         throw fileError(pt.string(), "corrupt training state or another optimiser (" +

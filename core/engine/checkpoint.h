@@ -6,6 +6,7 @@
 #include "core/engine/segnet.h"
 
 #include <torch/optim/optimizer.h>
+#include <torch/serialize/output-archive.h>
 
 #include <filesystem>
 
@@ -38,12 +39,20 @@ struct LoadedModel {
 /// "<weights path>: ..." errors.
 LoadedModel loadModel(const std::filesystem::path& model, const VectorSpaceId& expectedSpace = {});
 
-/// Writes weights.pt (and backbone.pt for a TorchScript backbone) then card.json, each atomically.
-void saveModel(const std::filesystem::path& dir, ModelCard card, SegNet& net);
+/// The module's parameters and buffers in the layout Module::save writes (so Module::load reads it), each
+/// a detached copy on the CPU: a model trained on a GPU loads on a machine without one, and the archive
+/// never shares storage with the live (still training) module. Every weights file is written from one.
+torch::serialize::OutputArchive cpuArchiveOf(const torch::nn::Module& module);
+
+/// Writes weights.pt (from cpuArchiveOf(net), wherever `net` lives; backbone.pt too for a TorchScript
+/// backbone) then card.json, each atomically.
+void saveModel(const std::filesystem::path& dir, ModelCard card, const SegNet& net);
 
 /// Optimiser state + progress (iteration, rng, ...) for resuming.
 void saveTrainingState(const std::filesystem::path& dir, torch::optim::Optimizer& optimizer, const Json& progress);
-/// Loads what saveTrainingState wrote; returns the progress JSON.
-Json loadTrainingState(const std::filesystem::path& dir, torch::optim::Optimizer& optimizer);
+/// Loads what saveTrainingState wrote, its tensors onto `device` (the device of the optimiser's
+/// parameters: a state saved on a GPU resumes on the CPU and the other way round); returns the progress JSON.
+Json loadTrainingState(const std::filesystem::path& dir, torch::optim::Optimizer& optimizer,
+                       const torch::Device& device = torch::kCPU);
 
 } // namespace zm

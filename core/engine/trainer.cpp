@@ -334,7 +334,7 @@ void Trainer::buildOrResume()
             mNet->parameters(),
             torch::optim::SGDOptions(mOpt.learningRate).momentum(mOpt.momentum).weight_decay(mOpt.weightDecay));
     if (mOpt.resume) {
-        Json st = loadTrainingState(mOpt.outDir, *mOptim);
+        Json st = loadTrainingState(mOpt.outDir, *mOptim, mDevice);
         mStartIteration = st.value("iteration", 0);
         mPhase = st.value("phase", mPhase);
         mGamma = st.value("gamma", mOpt.gamma);
@@ -535,9 +535,7 @@ void Trainer::checkpoint(int iteration)
     mCard.training["iterationsDone"] = iteration;
     mCard.training["seconds"] = mSeconds;
     mCard.metrics["calibration"] = mCalibration;
-    // Weights are saved from the CPU so a checkpoint loads anywhere.
-    SegNet cpu = mNet;
-    saveModel(mOpt.outDir, mCard, cpu);
+    saveModel(mOpt.outDir, mCard, mNet); // from a CPU copy: loads anywhere, never aliases the live weights
     saveTrainingState(mOpt.outDir, *mOptim,
                       Json{{"iteration", iteration}, {"iterations", mOpt.iterations}, {"phase", mPhase}, {"gamma", mGamma},
                            {"calibration", mCalibration}, {"seconds", mSeconds}});
@@ -761,8 +759,7 @@ TrainingResult Trainer::run()
         };
         mCard.method = mOpt.method;
         hook(ctx);
-        SegNet cpu = mNet;
-        saveModel(mOpt.outDir, mCard, cpu);
+        saveModel(mOpt.outDir, mCard, mNet);
     }
 
     TrainingResult r;

@@ -3,6 +3,7 @@
 
 #include "core/common/error.h"
 #include "core/common/files.h"
+#include "core/engine/checkpoint.h"
 
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
@@ -129,8 +130,7 @@ void GenerativeModel::save(const std::filesystem::path& file) const
     archive.write("options", c10::IValue(mOptions.toJson().dump()));
     archive.write("feature_dim", c10::IValue(int64_t(mFeatureDim)));
     archive.write("embed_dim", c10::IValue(int64_t(mEmbedDim)));
-    torch::serialize::OutputArchive weights;
-    mRoot->save(weights);
+    torch::serialize::OutputArchive weights = cpuArchiveOf(*mRoot); // loads on any device
     archive.write("weights", weights);
     writeFileAtomicWith(file, [&](const std::filesystem::path& tmp) { archive.save_to(tmp.string()); });
 }

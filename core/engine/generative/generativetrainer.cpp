@@ -3,6 +3,7 @@
 
 #include "core/common/error.h"
 #include "core/common/files.h"
+#include "core/engine/checkpoint.h"
 #include "core/engine/generative/losses.h"
 #include "core/engine/generative/selftraining.h"
 
@@ -346,8 +347,7 @@ struct GenerativeTrainer::State {
         torch::serialize::OutputArchive a;
         a.write("step", c10::IValue(step));
         a.write("fingerprint", c10::IValue(fingerprint()));
-        torch::serialize::OutputArchive m;
-        model->root().save(m);
+        torch::serialize::OutputArchive m = cpuArchiveOf(model->root());
         a.write("model", m);
         auto writeOpt = [&](const char* key, const std::unique_ptr<torch::optim::Adam>& opt) {
             if (!opt)
