@@ -1,5 +1,6 @@
 // zeromask-cli: the headless front end of core/. Subcommands live in app/cli/commands/.
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/progress.h"
@@ -7,7 +8,6 @@
 #include "core/runtime/runtime.h"
 
 #include <algorithm>
-#include <csignal>
 #include <iostream>
 
 namespace zm::cli {
@@ -51,8 +51,12 @@ int main(int argc, char** argv)
         return app.exit(e);
     } catch (const zm::Cancelled&) {
         std::cerr << "zeromask-cli: cancelled\n";
-        return 130;
+        return zm::cli::kInterruptedExitCode;
     } catch (const zm::Error& e) {
+        if (zm::cli::interruptRequested()) { // e.g. a child process killed by the same Ctrl-C
+            std::cerr << "zeromask-cli: cancelled (" << e.what() << ")\n";
+            return zm::cli::kInterruptedExitCode;
+        }
         std::cerr << "zeromask-cli: error: " << e.what() << "\n";
         return 1;
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 // `zeromask-cli dataset ...`: generate the FashionScenes benchmark, describe a data set folder, list the
 // zero-shot split presets.
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/progress.h"
@@ -12,20 +13,11 @@
 #include "core/common/json.h"
 
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 
 #include <iostream>
 
 namespace {
-
-// Ctrl-C / SIGTERM stop generation cleanly (exit 130) instead of leaving a half-written file.
-zm::ConsoleProgress* gProgress = nullptr;
-extern "C" void onDatasetInterrupt(int)
-{
-    if (gProgress)
-        gProgress->cancel();
-}
 
 void addFashionScenes(CLI::App& parent)
 {
@@ -63,19 +55,8 @@ void addFashionScenes(CLI::App& parent)
         o.systemBackgrounds = !*noSystem;
         const auto start = std::chrono::steady_clock::now();
         zm::FashionScenesGenerator gen(o);
-        zm::ConsoleProgress progress("fashionscenes");
-        gProgress = &progress;
-        const auto oldInt = std::signal(SIGINT, onDatasetInterrupt);
-        const auto oldTerm = std::signal(SIGTERM, onDatasetInterrupt);
-        struct Restore {
-            decltype(oldInt) i, t;
-            ~Restore()
-            {
-                std::signal(SIGINT, i);
-                std::signal(SIGTERM, t);
-                gProgress = nullptr;
-            }
-        } restore{oldInt, oldTerm};
+        // Ctrl-C / SIGTERM stop generation cleanly (exit 130) instead of leaving a half-written file.
+        zm::cli::CommandProgress progress("fashionscenes");
         const zm::Json info = gen.write(*out, progress);
         progress.finish();
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -121,7 +102,7 @@ void addInfo(CLI::App& parent)
                 out["classes"] = data->classNames();
                 printedClasses = true;
             }
-            zm::ConsoleProgress progress("reading " + subset);
+            zm::cli::CommandProgress progress("reading " + subset);
             const auto stats = zm::computeDatasetStats(*files, progress);
             progress.finish();
             std::cout << zm::statsTable(stats, data->classNames());

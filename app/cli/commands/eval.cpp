@@ -1,6 +1,7 @@
 // `zeromask-cli eval`: generalised zero-shot evaluation of a model on a labelled data set: seen mIoU,
 // unseen mIoU, hIoU and pixel accuracy at image resolution, with the absent-class convention explicit.
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/json.h"
@@ -14,7 +15,6 @@
 #include "core/engine/segmenter.h"
 
 #include <cmath>
-#include <csignal>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -22,14 +22,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-zm::ConsoleProgress* gProgress = nullptr;
-
-extern "C" void onEvalInterrupt(int)
-{
-    if (gProgress)
-        gProgress->cancel();
-}
 
 struct EvalOpts {
     std::string model, data, format = "auto", subset, split, background = "preset", absent = "skip", json, vectors,
@@ -132,17 +124,7 @@ void run(const EvalOpts& o)
     eo.score.voidThreshold = o.voidThreshold;
     eo.absent = absent;
     eo.limit = o.limit;
-    zm::ConsoleProgress progress("eval");
-    gProgress = &progress;
-    auto oldInt = std::signal(SIGINT, onEvalInterrupt);
-    struct Restore {
-        decltype(oldInt) i;
-        ~Restore()
-        {
-            std::signal(SIGINT, i);
-            gProgress = nullptr;
-        }
-    } restore{oldInt};
+    zm::cli::CommandProgress progress("eval"); // Ctrl-C / SIGTERM: stop after the current image, exit 130
     const auto r = zm::evaluateSegmenter(*seg, *data, classes, int(seen.size()), eo, progress);
     progress.finish("done");
 

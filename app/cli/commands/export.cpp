@@ -1,6 +1,7 @@
 // `zeromask-cli export`, `export merge-coco`, `import` and `stats`: label files of a project (or of a
 // batch output folder) in and out, and pixel statistics as CSV.
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/files.h"
@@ -73,7 +74,7 @@ zm::cli::Registrar regExport(60, [](CLI::App& app) {
             throw zm::Error("export needs a project and --out (or: export merge-coco OUT)");
         const auto project = openProject(o->project);
         const auto options = exportOptions(o->formats, o->palette);
-        zm::ConsoleProgress progress("export");
+        zm::cli::CommandProgress progress("export");
         const auto s = zm::exportProject(*project, o->out, options, progress, o->images);
         progress.finish();
         std::cout << "exported " << s.images << " images (" << s.skipped << " without labels) to " << o->out << " in "
@@ -99,7 +100,7 @@ zm::cli::Registrar regImport(61, [](CLI::App& app) {
             project = openProject(p);
         else
             project = zm::Project::openOrCreate(zm::Project::defaultFolder(p), p);
-        zm::ConsoleProgress progress("import");
+        zm::cli::CommandProgress progress("import");
         const auto s = zm::importIntoProject(*project, o->from, progress);
         progress.finish();
         std::cout << "imported labels of " << s.imported << " images into " << project->folder().string() << "\n";

@@ -2,6 +2,7 @@
 // segmentation of a folder with a progress bar, resume after interruption, --shard i/N for arrays of
 // jobs, and a summary (images, seconds, images/s).
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/paths.h"
@@ -14,7 +15,6 @@
 #include "core/io/batch.h"
 
 #include <cmath>
-#include <csignal>
 #include <iostream>
 #include <limits>
 #include <tuple>
@@ -22,15 +22,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-zm::ConsoleProgress* gProgress = nullptr;
-
-// Ctrl-C (or a job scheduler's SIGTERM) stops after the current image; finished images stay finished.
-extern "C" void onInterrupt(int)
-{
-    if (gProgress)
-        gProgress->cancel();
-}
 
 struct PredictOpts {
     std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc", senses = "auto", wordnet;
@@ -121,7 +112,8 @@ void run(const PredictOpts& o)
 
     std::cerr << "model " << (card.name.empty() ? model.string() : card.name) << " on " << segmenter->device() << "; "
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";
-    zm::ConsoleProgress progress("predict");
+    // Ctrl-C (or a job scheduler's SIGTERM) stops after the current image; finished images stay finished.
+    zm::cli::CommandProgress progress("predict");
     // encode() of a large image stops on Ctrl-C too, without drawing its tiles over the batch bar.
     zm::CancelOnlyProgress stopper(progress);
     const zm::FilePredictor predict = [&](const zm::Image& image, const fs::path&) {
@@ -130,21 +122,7 @@ void run(const PredictOpts& o)
         return zm::indicesToIds(r.labels, idOfIndex);
     };
 
-    gProgress = &progress;
-    auto oldInt = std::signal(SIGINT, onInterrupt);
-    auto oldTerm = std::signal(SIGTERM, onInterrupt);
-    zm::BatchSummary s;
-    try {
-        s = zm::runBatch(b, table, predict, progress);
-    } catch (...) {
-        std::signal(SIGINT, oldInt);
-        std::signal(SIGTERM, oldTerm);
-        gProgress = nullptr;
-        throw;
-    }
-    std::signal(SIGINT, oldInt);
-    std::signal(SIGTERM, oldTerm);
-    gProgress = nullptr;
+    const zm::BatchSummary s = zm::runBatch(b, table, predict, progress);
     progress.finish();
 
     std::cout << "images: " << s.shardImages << " in this shard (" << s.folderImages << " in the folder): " << s.processed

@@ -2,6 +2,7 @@
 // transductive loss; other methods through the trainer's hooks) on a data set and split preset, with a
 // progress bar, a JSON-lines log, resumable checkpoints and Ctrl-C that saves before stopping.
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/json.h"
@@ -13,7 +14,6 @@
 #include "core/engine/generative/generative.h"
 #include "core/engine/trainer.h"
 
-#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -23,15 +23,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-zm::ConsoleProgress* gProgress = nullptr;
-
-// Ctrl-C / SIGTERM: stop between batches; the trainer saves a resumable checkpoint first.
-extern "C" void onTrainInterrupt(int)
-{
-    if (gProgress)
-        gProgress->cancel();
-}
 
 struct TrainOpts {
     std::string data, format = "auto", split, unseen, seenVal, background = "preset", vectors, out, log;
@@ -184,19 +175,8 @@ void run(TrainOpts& o)
     std::cerr << "training " << o.t.method << " (" << o.t.backbone << " backbone) on " << labelled->size() << " images of "
               << labelled->name() << ", split " << split.name << ": " << split.seen.size() << " seen, " << split.unseen.size()
               << " unseen; " << o.t.iterations << " iterations of " << o.t.batchSize << " -> " << o.out << "\n";
-    zm::ConsoleProgress progress("train");
-    gProgress = &progress;
-    auto oldInt = std::signal(SIGINT, onTrainInterrupt);
-    auto oldTerm = std::signal(SIGTERM, onTrainInterrupt);
-    struct Restore {
-        decltype(oldInt) i, t;
-        ~Restore()
-        {
-            std::signal(SIGINT, i);
-            std::signal(SIGTERM, t);
-            gProgress = nullptr;
-        }
-    } restore{oldInt, oldTerm};
+    // Ctrl-C / SIGTERM: stop between batches; the trainer saves a resumable checkpoint first.
+    zm::cli::CommandProgress progress("train");
     zm::TrainingResult r;
     try {
         r = zm::trainModel(td, o.t, progress);

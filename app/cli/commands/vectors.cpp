@@ -1,6 +1,7 @@
 // `zeromask-cli vectors build|info|report|path`: builds the default fastText vectors from the npm GloVe
 // package (or converts any text vectors file), shows a vectors file's space id, measures quality.
 #include "app/cli/command.h"
+#include "app/cli/interrupt.h"
 
 #include "core/common/error.h"
 #include "core/common/files.h"
@@ -74,7 +75,7 @@ void registerBuild(CLI::App& parent)
         zm::SubwordBuildOptions sub = o->sub;
         sub.name = !o->name.empty() ? o->name : wink ? std::string(zm::kDefaultVectorsName) : fs::path(o->source).stem().string();
         const fs::path out = !o->out.empty() ? fs::path(o->out) : zm::cacheDir() / "vectors" / (sub.name + ".bin");
-        zm::ConsoleProgress progress("vectors");
+        zm::cli::CommandProgress progress("vectors");
         const auto t0 = std::chrono::steady_clock::now();
         zm::SourceVectors src;
         if (wink) {
