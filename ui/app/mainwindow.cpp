@@ -1035,6 +1035,10 @@ void MainWindow::restoreSettings()
     mOutlineAction->setChecked(s.value(QStringLiteral("view/outline"), false).toBool());
     setConfirmedStyle(s.value(QStringLiteral("view/confirmedStyle"), 0).toInt());
     mThumbnailsAction->setChecked(s.value(QStringLiteral("view/thumbnails"), true).toBool());
+    // How much memory open documents may hold before the least recently shown give it back (docs/GUI.md).
+    const qulonglong budgetMiB =
+        s.value(QStringLiteral("documents/memoryBudgetMiB"), qulonglong(DocumentManager::kDefaultBudget >> 20)).toULongLong();
+    mDocuments->setMemoryBudget(std::size_t(std::max<qulonglong>(budgetMiB, 64)) << 20);
     // The last session's classes come back; their vectors follow when vectors are loaded.
     const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();
     if (!classes.isEmpty() && mClasses->rowCount() == 0)

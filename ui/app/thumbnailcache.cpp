@@ -1,6 +1,8 @@
 // ThumbnailCache implementation.
 #include "ui/app/thumbnailcache.h"
 
+#include "ui/util/runasync.h"
+
 #include "ui/canvas/canvasview.h"
 
 #include "core/io/image_io.h"
@@ -19,19 +21,17 @@
 
 namespace zm::ui {
 
-ThumbnailCache::ThumbnailCache(QSize size, QObject* parent)
-    : QObject(parent), mSize(size), mWatcher(new QFutureWatcher<Result>(this))
+ThumbnailCache::ThumbnailCache(QSize size, QObject* parent) : QObject(parent), mSize(size)
 {
     // 64 MiB (cost in KiB): about 2,400 thumbnails of 96x72 RGB32 (27 KiB), about 600 at twice the
-    // pixel density (192x144, 108 KiB). The list items keep their own icons; what leaves this cache
-    // is asked for again (from the disk cache) when an item must be redrawn.
+    // pixel density (192x144, 108 KiB). The image list keeps icons only for the rows painted lately;
+    // what leaves this cache is asked for again (from the disk cache) when a row must be redrawn.
     mMemory.setMaxCost(64 * 1024);
     mPool.setMaxThreadCount(1);
     mPool.setThreadPriority(QThread::LowestPriority);
     const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     if (!cache.isEmpty())
         mDiskFolder = cache + QStringLiteral("/thumbnails");
-    connect(mWatcher, &QFutureWatcher<Result>::finished, this, &ThumbnailCache::finished);
     // The disk cache would otherwise grow for ever (every folder ever opened): trimmed once per start,
     // in the worker (one thread, so before any thumbnail is read or written there).
     if (!mDiskFolder.isEmpty())
@@ -47,7 +47,10 @@ ThumbnailCache::~ThumbnailCache()
 QString ThumbnailCache::keyOf(const QString& path)
 {
     const QFileInfo fi(path);
-    return QStringLiteral("%1|%2|%3").arg(fi.absoluteFilePath()).arg(fi.lastModified().toMSecsSinceEpoch()).arg(fi.size());
+    return QStringLiteral("%1|%2|%3")
+        .arg(fi.absoluteFilePath())
+        .arg(fi.lastModified().toMSecsSinceEpoch())
+        .arg(fi.size());
 }
 
 QImage ThumbnailCache::cached(const QString& path) const
@@ -137,41 +140,44 @@ void ThumbnailCache::startNext()
         if (mMemory.contains(key))
             continue;
         mRunning = true;
-        mWatcher->setFuture(QtConcurrent::run(&mPool, [path, key, size = mSize, disk = mDiskFolder] {
-            Result r;
-            r.path = path;
-            r.key = key;
-            QString file;
-            if (!disk.isEmpty()) {
-                const QByteArray h = QCryptographicHash::hash((key + QStringLiteral("|%1x%2").arg(size.width()).arg(size.height())).toUtf8(),
-                                                              QCryptographicHash::Sha1);
-                file = disk + QLatin1Char('/') + QString::fromLatin1(h.toHex()) + QStringLiteral(".png");
-                if (QFileInfo::exists(file) && r.image.load(file)) {
-                    // Used now: the last to go when the cache is pruned.
-                    QFile f(file);
-                    if (f.open(QIODevice::ReadWrite))
-                        f.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
-                    return r;
+        runAsync(
+            this, &mPool,
+            [path, key, size = mSize, disk = mDiskFolder] {
+                Result r;
+                r.path = path;
+                r.key = key;
+                QString file;
+                if (!disk.isEmpty()) {
+                    const QByteArray h = QCryptographicHash::hash(
+                        (key + QStringLiteral("|%1x%2").arg(size.width()).arg(size.height())).toUtf8(),
+                        QCryptographicHash::Sha1);
+                    file = disk + QLatin1Char('/') + QString::fromLatin1(h.toHex()) + QStringLiteral(".png");
+                    if (QFileInfo::exists(file) && r.image.load(file)) {
+                        // Used now: the last to go when the cache is pruned.
+                        QFile f(file);
+                        if (f.open(QIODevice::ReadWrite))
+                            f.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
+                        return r;
+                    }
                 }
-            }
-            r.image = makeThumbnail(path, size, &r.error);
-            r.decoded = true;
-            if (!r.image.isNull() && !file.isEmpty() && QDir().mkpath(disk)) {
-                // Best effort: a cache that cannot be written only costs decoding again next time.
-                QSaveFile out(file);
-                if (out.open(QIODevice::WriteOnly) && r.image.save(&out, "PNG"))
-                    out.commit();
-            }
-            return r;
-        }));
+                r.image = makeThumbnail(path, size, &r.error);
+                r.decoded = true;
+                if (!r.image.isNull() && !file.isEmpty() && QDir().mkpath(disk)) {
+                    // Best effort: a cache that cannot be written only costs decoding again next time.
+                    QSaveFile out(file);
+                    if (out.open(QIODevice::WriteOnly) && r.image.save(&out, "PNG"))
+                        out.commit();
+                }
+                return r;
+            },
+            [this](Result r) { finished(std::move(r)); });
         return;
     }
 }
 
-void ThumbnailCache::finished()
+void ThumbnailCache::finished(Result r)
 {
     mRunning = false;
-    Result r = mWatcher->future().takeResult();
     if (r.decoded)
         ++mDecoded;
     if (r.image.isNull()) {

@@ -7,7 +7,6 @@
 //   QImage t = cache->cached(path); // null until ready
 #pragma once
 #include <QCache>
-#include <QFutureWatcher>
 #include <QImage>
 #include <QObject>
 #include <QSize>
@@ -71,14 +70,13 @@ private:
         bool decoded = false;
     };
     void startNext();
-    void finished();
+    void finished(Result r);
 
     QSize mSize;
     QString mDiskFolder;
     QCache<QString, QImage> mMemory; ///< by key; cost in KiB
     std::deque<QString> mQueue;
     QThreadPool mPool;
-    QFutureWatcher<Result>* mWatcher;
     bool mRunning = false;
     int mDecoded = 0;
 };
