@@ -1,10 +1,10 @@
 // Model and vectors that cannot be used are explained, never crashed on: missing folders, garbage
 // files, and a card whose vector space differs from the chosen vectors.
+#include "tests/ui/support/uitest.h"
 #include "ui/app/mainwindow.h"
 #include "ui/app/modeldialog.h"
 #include "ui/app/modelloader.h"
 #include "ui/engine/segmentationcontroller.h"
-#include "tests/ui/support/uitest.h"
 
 #include "core/engine/modelcard.h"
 
@@ -85,4 +85,31 @@ TEST(ModelDialog, DescribesCardAndExplainsMismatch)
     const QString none = ui::ModelDialog::describe(QString(), QString());
     EXPECT_TRUE(none.contains(QStringLiteral("No model chosen")));
     EXPECT_TRUE(none.contains(QStringLiteral("No vectors chosen")));
+}
+
+TEST(ModelLoading, RequestsWhileLoadingCollapseIntoTheNewest)
+{
+    test::TempDir dir;
+    ui::ModelLoader loader;
+    QStringList failures;
+    int finished = 0;
+    QObject::connect(&loader, &ui::ModelLoader::modelFailed, [&](const QString& m) { failures << m; });
+    QObject::connect(&loader, &ui::ModelLoader::vectorsFailed, [&](const QString& m) { failures << m; });
+    QObject::connect(&loader, &ui::ModelLoader::finished, [&] { ++finished; });
+    auto path = [&](const char* name) { return QString::fromStdString((dir / name).string()); };
+    loader.load(path("first-model"), true, {}, false);
+    EXPECT_TRUE(loader.isLoading());
+    loader.load(path("second-model"), true, {}, false); // replaced by the third before it starts
+    loader.load(path("third-model"), true, {}, false);
+    loader.load({}, false, path("some-vectors"), true); // joins the waiting request
+    ASSERT_TRUE(test::waitFor([&] { return !loader.isLoading(); }));
+    EXPECT_EQ(finished, 1);
+    ASSERT_EQ(failures.size(), 3) << failures.join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(failures[0].contains(QStringLiteral("first-model")));
+    EXPECT_TRUE(failures[1].contains(QStringLiteral("some-vectors"))); // vectors before the model
+    EXPECT_TRUE(failures[2].contains(QStringLiteral("third-model")));
+    // An empty path is "none found", explained.
+    loader.load({}, true, {}, false);
+    ASSERT_TRUE(test::waitFor([&] { return !loader.isLoading(); }));
+    EXPECT_EQ(failures.last(), ui::ModelLoader::noModelMessage());
 }

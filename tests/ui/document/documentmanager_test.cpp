@@ -1,13 +1,13 @@
 // DocumentManager keeps memory bounded over any number of images viewed: least recently shown documents
 // first give back their pixels, then (when nothing of theirs is unsaved) close; unsaved work stays, and
 // every document comes back as it was when shown again.
-#include "ui/document/documentmanager.h"
+#include "tests/ui/support/uitest.h"
 #include "ui/app/mainwindow.h"
 #include "ui/document/autosaver.h"
+#include "ui/document/documentmanager.h"
 #include "ui/document/imagedocument.h"
 #include "ui/edit/labeldelta.h"
 #include "ui/edit/labeleditcommand.h"
-#include "tests/ui/support/uitest.h"
 
 #include "core/io/image_io.h"
 #include "core/io/project.h"
@@ -21,7 +21,10 @@ using namespace zm;
 
 namespace {
 
-QString qpath(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+QString qpath(const std::filesystem::path& p)
+{
+    return QString::fromStdString(p.string());
+}
 
 constexpr int kW = 64, kH = 48;
 
@@ -176,6 +179,7 @@ TEST(DocumentManager, TheWindowBrowsesAFolderWithinItsBudget)
     s.w->showImage(0);
     ASSERT_TRUE(test::waitFor([&] {
         return s.w->currentDocument() && s.w->currentDocument()->path() == paths[0] &&
-               !s.w->currentDocument()->image().empty() && s.w->imageStatus(0) == ui::MainWindow::ImageStatus::Predicted;
+               !s.w->currentDocument()->image().empty() &&
+               s.w->imageStatus(0) == ui::MainWindow::ImageStatus::Predicted;
     }));
 }
