@@ -7,6 +7,7 @@
 #include "ui/app/modeldialog.h"
 #include "ui/app/modelloader.h"
 #include "ui/app/projectsession.h"
+#include "ui/app/statusline.h"
 #include "ui/app/thumbnailcache.h"
 #include "ui/canvas/canvasview.h"
 #include "ui/document/autosaver.h"
@@ -148,34 +149,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     tabifyDockWidget(classesDock, chartsDock);
     classesDock->raise();
 
-    // Status bar: image | hover | progress | class-list problem | project | times | device + model.
-    mStatusImage = new QLabel(this);
-    mStatusImage->setObjectName(QStringLiteral("StatusImage"));
-    mStatusHover = new QLabel(this);
-    mStatusHover->setObjectName(QStringLiteral("StatusHover"));
-    mStatusTimes = new QLabel(this);
-    mStatusTimes->setObjectName(QStringLiteral("StatusTimes"));
-    mStatusModel = new QLabel(this);
-    mStatusModel->setObjectName(QStringLiteral("StatusModel"));
-    mStatusProject = new QLabel(this);
-    mStatusProject->setObjectName(QStringLiteral("StatusProject"));
-    mStatusProject->hide();
-    mStatusClasses = new QLabel(this);
-    mStatusClasses->setObjectName(QStringLiteral("StatusClassesProblem"));
-    mStatusClasses->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; padding: 1px 6px; }"));
-    mStatusClasses->hide();
-    mProgress = new QProgressBar(this);
-    mProgress->setObjectName(QStringLiteral("BusyIndicator"));
-    mProgress->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 28);
-    mProgress->setTextVisible(true);
-    mProgress->hide();
-    statusBar()->addWidget(mStatusImage, 1);
-    statusBar()->addWidget(mStatusHover, 1);
-    statusBar()->addPermanentWidget(mProgress);
-    statusBar()->addPermanentWidget(mStatusClasses);
-    statusBar()->addPermanentWidget(mStatusProject);
-    statusBar()->addPermanentWidget(mStatusTimes);
-    statusBar()->addPermanentWidget(mStatusModel);
+    mStatus = new StatusLine(statusBar());
 
     connect(mCanvas, &CanvasView::hovered, this, [this](const QPoint& p, std::uint16_t id, float score) {
         QString cls = tr("void");
@@ -188,18 +162,13 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
             text += doc->isConfirmed(p.x(), p.y()) ? tr("  (confirmed)") : tr("  (predicted)");
         if (!std::isnan(score))
             text += tr("  score %1").arg(double(score), 0, 'f', 2);
-        mStatusHover->setText(text);
+        mStatus->setHover(text);
     });
-    connect(mCanvas, &CanvasView::hoverLeft, mStatusHover, &QLabel::clear);
+    connect(mCanvas, &CanvasView::hoverLeft, this, [this] { mStatus->setHover({}); });
 
     // The model's work: a progress bar worded here from the controller's state.
-    connect(mController, &SegmentationController::busyChanged, this, &MainWindow::showBusy);
-    connect(mController, &SegmentationController::progress, this, [this](double f) {
-        if (f < 0 || mController->busyState() != BusyState::Encoding)
-            return;
-        mProgress->setRange(0, 100);
-        mProgress->setValue(int(f * 100));
-    });
+    connect(mController, &SegmentationController::busyChanged, mStatus, &StatusLine::setBusy);
+    connect(mController, &SegmentationController::progress, mStatus, &StatusLine::setEncodeFraction);
     connect(mController, &SegmentationController::encoded, this, [this](const QString&, double ms) {
         mLastEncodeMs = ms;
         updateModelStatus();
@@ -232,7 +201,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
         mImages->setProblem(i, error);
         if (i >= 0 && i == mCurrent) {
             activateDocument(nullptr);
-            mStatusImage->setText(tr("Cannot show %1: %2").arg(QFileInfo(path).fileName(), error));
+            mStatus->setImage(tr("Cannot show %1: %2").arg(QFileInfo(path).fileName(), error));
             showMessage(error, 8000);
         }
     });
@@ -253,9 +222,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     });
     connect(mSession, &ProjectSession::opened, this, &MainWindow::projectOpened);
     connect(mSession, &ProjectSession::classesSaveFailed, this, [this](const QString& problem) {
-        mStatusClasses->setText(tr("Class list not saved"));
-        mStatusClasses->setToolTip(problem + tr("\nThe list stays in memory; every change tries again."));
-        mStatusClasses->show();
+        mStatus->setClassesProblem(problem);
         if (problem == mClassesWarned)
             return;
         mClassesWarned = problem;
@@ -268,7 +235,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
         box->open();
     });
     connect(mSession, &ProjectSession::classesSaved, this, [this] {
-        mStatusClasses->hide();
+        mStatus->setClassesProblem({});
         mClassesWarned.clear();
     });
 
@@ -277,12 +244,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     });
 
     // Model and vectors, read in a worker.
-    connect(mModelLoader, &ModelLoader::started, this, [this] {
-        mStatusModel->setText(tr("Loading model and vectors..."));
-        mProgress->setRange(0, 0);
-        mProgress->setFormat(tr("Loading model and vectors"));
-        mProgress->show();
-    });
+    connect(mModelLoader, &ModelLoader::started, this, [this] { mStatus->setLoading(true); });
     connect(
         mModelLoader, &ModelLoader::modelLoaded, this,
         [this](std::shared_ptr<const Backend> backend, const QString& path) { setBackend(std::move(backend), path); });
@@ -298,7 +260,8 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
         showMessage(m, 10000);
     });
     connect(mModelLoader, &ModelLoader::finished, this, [this] {
-        showBusy(mController->busyState(), {});
+        mStatus->setLoading(false);
+        mStatus->setBusy(mController->busyState(), {});
         updateModelStatus();
         updateNotice();
     });
@@ -356,31 +319,6 @@ QUndoGroup* MainWindow::undoGroup() const
 void MainWindow::showMessage(const QString& text, int milliseconds)
 {
     statusBar()->showMessage(text, milliseconds);
-}
-
-void MainWindow::showBusy(BusyState state, const QString& subject)
-{
-    if (mModelLoader->isLoading())
-        return; // the loader's bar stays until the model is there
-    switch (state) {
-    case BusyState::Idle:
-        mProgress->hide();
-        return;
-    case BusyState::Encoding:
-        mProgress->setRange(0, 100);
-        mProgress->setValue(0);
-        mProgress->setFormat(tr("Encoding %1").arg(subject) + QStringLiteral(" %p%"));
-        break;
-    case BusyState::PreEncoding:
-        mProgress->setRange(0, 0);
-        mProgress->setFormat(tr("Pre-encoding %1").arg(subject));
-        break;
-    case BusyState::Scoring:
-        mProgress->setRange(0, 0);
-        mProgress->setFormat(tr("Scoring"));
-        break;
-    }
-    mProgress->show();
 }
 
 void MainWindow::createActions()
@@ -662,7 +600,7 @@ void MainWindow::openPaths(const QStringList& paths)
     Q_EMIT imagesOpened(files);
     if (files.isEmpty()) {
         activateDocument(nullptr);
-        mStatusImage->setText(tr("No images found"));
+        mStatus->setImage(tr("No images found"));
         return;
     }
     showImage(0);
@@ -770,11 +708,7 @@ void MainWindow::statusFromProject()
 
 void MainWindow::projectOpened(zm::Project* p)
 {
-    mStatusProject->setVisible(p && mSession->isFallback());
-    if (p && mSession->isFallback()) {
-        mStatusProject->setText(tr("Project: per-user folder"));
-        mStatusProject->setToolTip(mSession->fallbackReason());
-    }
+    mStatus->setProjectFallback(p && mSession->isFallback(), mSession->fallbackReason());
     mAutosaver->setProject(p);
     mDocuments->setProject(p);
     mSession->setModelPath(mModelPath);
@@ -805,7 +739,7 @@ void MainWindow::showImage(int index)
         mImageList->setCurrentIndex(mImages->index(index));
     }
     const QString path = mImages->path(index);
-    mStatusImage->setText(tr("%1  (%2/%3)").arg(QFileInfo(path).fileName()).arg(index + 1).arg(mImages->size()));
+    mStatus->setImage(tr("%1  (%2/%3)").arg(QFileInfo(path).fileName()).arg(index + 1).arg(mImages->size()));
     if (mDocuments->isReady(path)) {
         activateDocument(documentFor(path));
         return;
@@ -825,12 +759,12 @@ void MainWindow::documentLoaded(ImageDocument* doc, const QImage& display, std::
             if (guard && currentPath() == path)
                 activateDocument(guard, pixels);
         });
-        mStatusImage->setText(tr("%1  %2x%3  (%4/%5)")
-                                  .arg(QFileInfo(path).fileName())
-                                  .arg(doc->width())
-                                  .arg(doc->height())
-                                  .arg(mCurrent + 1)
-                                  .arg(mImages->size()));
+        mStatus->setImage(tr("%1  %2x%3  (%4/%5)")
+                              .arg(QFileInfo(path).fileName())
+                              .arg(doc->width())
+                              .arg(doc->height())
+                              .arg(mCurrent + 1)
+                              .arg(mImages->size()));
     } else if (mCurrent >= 0 && !mDocuments->isReady(currentPath())) {
         showImage(mCurrent); // the person moved on while this was read
     }
@@ -904,8 +838,6 @@ void MainWindow::setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder, 
 
 void MainWindow::updateModelStatus()
 {
-    if (mModelLoader->isLoading())
-        return;
     const RuntimeInfo rt = runtimeInfo();
     QString device;
     if (mController->backend())
@@ -915,14 +847,8 @@ void MainWindow::updateModelStatus()
     if (device.startsWith(QLatin1String("CPU")))
         device = tr("CPU (%1 threads)").arg(rt.threads);
     const QString model = mController->backend() ? mController->backend()->modelName() : tr("no model");
-    mStatusModel->setText(tr("%1 | %2").arg(device, model));
-    mStatusModel->setToolTip(mModelPath);
-    QStringList times;
-    if (mLastEncodeMs >= 0)
-        times << tr("encode %1 ms").arg(mLastEncodeMs, 0, 'f', 0);
-    if (mLastScoreMs >= 0)
-        times << tr("score %1 ms").arg(mLastScoreMs, 0, 'f', 0);
-    mStatusTimes->setText(times.join(QStringLiteral(", ")));
+    mStatus->setModel(tr("%1 | %2").arg(device, model), mModelPath);
+    mStatus->setTimes(mLastEncodeMs, mLastScoreMs);
 }
 
 void MainWindow::updateNotice()
@@ -1037,7 +963,8 @@ void MainWindow::restoreSettings()
     mThumbnailsAction->setChecked(s.value(QStringLiteral("view/thumbnails"), true).toBool());
     // How much memory open documents may hold before the least recently shown give it back (docs/GUI.md).
     const qulonglong budgetMiB =
-        s.value(QStringLiteral("documents/memoryBudgetMiB"), qulonglong(DocumentManager::kDefaultBudget >> 20)).toULongLong();
+        s.value(QStringLiteral("documents/memoryBudgetMiB"), qulonglong(DocumentManager::kDefaultBudget >> 20))
+            .toULongLong();
     mDocuments->setMemoryBudget(std::size_t(std::max<qulonglong>(budgetMiB, 64)) << 20);
     // The last session's classes come back; their vectors follow when vectors are loaded.
     const QJsonArray classes = QJsonDocument::fromJson(s.value(QStringLiteral("classes/list")).toByteArray()).array();

@@ -2,7 +2,8 @@
 // the device, the model, the last encode/score times and a progress indicator. It wires parts that each
 // do one job: DocumentManager (documents, undo, reading images, the memory bound), ImageListModel (the
 // list and each image's status), ProjectSession (the project and its class table), ModelLoader (model and
-// vectors, off the GUI thread) and SegmentationController (the model's work for the current image).
+// vectors, off the GUI thread), StatusLine (the status bar) and SegmentationController (the model's work
+// for the current image).
 #pragma once
 #include "ui/app/imagelistmodel.h"
 
@@ -18,10 +19,8 @@
 
 class QAction;
 class QActionGroup;
-class QLabel;
 class QListView;
 class QMenu;
-class QProgressBar;
 class QSlider;
 class QToolBar;
 class QUndoGroup;
@@ -47,10 +46,10 @@ class ImageDocument;
 class ModelLoader;
 class ProjectSession;
 class SegmentationController;
+class StatusLine;
 class ThumbnailCache;
 class Tool;
 class ToolBox;
-enum class BusyState;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -159,7 +158,6 @@ private:
     void statusFromProject();
     void projectOpened(zm::Project* project);
     void markExported(const QStringList& keys);
-    void showBusy(BusyState state, const QString& subject);
     void updateModelStatus();
     void updateNotice();
     void updatePrefetch();
@@ -181,13 +179,7 @@ private:
     ExportActions* mExportActions = nullptr;
     ThumbnailCache* mThumbnails = nullptr;
     QMenu* mToolsMenu = nullptr;
-    QLabel* mStatusImage = nullptr;
-    QLabel* mStatusHover = nullptr;
-    QLabel* mStatusTimes = nullptr;
-    QLabel* mStatusModel = nullptr;
-    QLabel* mStatusProject = nullptr;
-    QLabel* mStatusClasses = nullptr; ///< red, while the class list cannot be saved
-    QProgressBar* mProgress = nullptr;
+    StatusLine* mStatus = nullptr;
     QSlider* mOpacity = nullptr;
     QAction* mThumbnailsAction = nullptr;
     QAction* mOutlineAction = nullptr;
