@@ -32,9 +32,8 @@ extern "C" void onInterruptSignal(int sig)
 
 void install(int sig, struct sigaction* old)
 {
-    ::sigaction(sig, nullptr, old);
-    if (old->sa_handler == SIG_IGN)
-        return; // started ignoring it (nohup, a background job of a script): stay immune
+    // Installed even over SIG_IGN: a background job of a script (which the shell starts ignoring SIGINT)
+    // must still stop cleanly on `kill -INT`, as every command did before this guard existed.
     struct sigaction sa {};
     sa.sa_handler = onInterruptSignal;
     sigemptyset(&sa.sa_mask);

@@ -16,8 +16,9 @@ namespace zm::cli {
 /// Exit status of a command stopped by Ctrl-C / SIGTERM (128 + SIGINT, as shells report it).
 constexpr int kInterruptedExitCode = 130;
 
-/// Installs SIGINT and SIGTERM handlers (sigaction, SA_RESTART) for its lifetime and restores the
-/// previous ones in its destructor. Guards may nest (the inner one shares the outer one's flag).
+/// Installs SIGINT and SIGTERM handlers (sigaction, SA_RESTART) for its lifetime, also over an ignored
+/// signal (a script's background job), and restores the previous dispositions in its destructor. Guards
+/// may nest (the inner one shares the outer one's flag).
 /// Construct and destroy on the main thread; the signal itself may arrive on any thread.
 class InterruptGuard {
 public:
