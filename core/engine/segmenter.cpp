@@ -1,6 +1,6 @@
 // Segmenter implementation for the projection family: encode (resize, normalise, tile, backbone +
 // projection) and score (class matmul + softmax + calibration at feature resolution, fused upsample +
-// argmax at image resolution). Also the FeatureCache.
+// argmax at image resolution).
 #include "core/engine/segmenter.h"
 
 #include "core/common/error.h"
@@ -16,10 +16,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <list>
-#include <mutex>
 #include <tuple>
-#include <unordered_map>
 
 namespace zm {
 
@@ -317,82 +314,6 @@ std::unique_ptr<Segmenter> Segmenter::load(const std::filesystem::path& model, c
 {
     auto loaded = loadModel(model, options.vectorSpace);
     return std::make_unique<SpnetSegmenter>(std::move(loaded), options);
-}
-
-// ---- FeatureCache -------------------------------------------------------------------------------
-
-struct FeatureCache::State {
-    mutable std::mutex mutex;
-    std::size_t budget = 0, bytes = 0;
-    std::list<std::pair<std::string, FeatureMapPtr>> lru; ///< front = most recently used
-    std::unordered_map<std::string, decltype(lru)::iterator> index;
-
-    void evict()
-    {
-        // The most recent entry always stays, even when it alone exceeds the budget.
-        while (bytes > budget && lru.size() > 1) {
-            auto& back = lru.back();
-            bytes -= back.second->bytes();
-            index.erase(back.first);
-            lru.pop_back();
-        }
-    }
-};
-
-FeatureCache::FeatureCache(std::size_t budgetBytes) : mState(std::make_shared<State>()) { mState->budget = budgetBytes; }
-
-FeatureMapPtr FeatureCache::get(const std::string& key)
-{
-    std::lock_guard lock(mState->mutex);
-    auto it = mState->index.find(key);
-    if (it == mState->index.end())
-        return nullptr;
-    mState->lru.splice(mState->lru.begin(), mState->lru, it->second);
-    return it->second->second;
-}
-
-void FeatureCache::put(const std::string& key, FeatureMapPtr features)
-{
-    if (!features)
-        return;
-    std::lock_guard lock(mState->mutex);
-    auto it = mState->index.find(key);
-    if (it != mState->index.end()) {
-        mState->bytes -= it->second->second->bytes();
-        mState->lru.erase(it->second);
-        mState->index.erase(it);
-    }
-    mState->bytes += features->bytes();
-    mState->lru.emplace_front(key, std::move(features));
-    mState->index[key] = mState->lru.begin();
-    mState->evict();
-}
-
-void FeatureCache::clear()
-{
-    std::lock_guard lock(mState->mutex);
-    mState->lru.clear();
-    mState->index.clear();
-    mState->bytes = 0;
-}
-
-std::size_t FeatureCache::bytes() const
-{
-    std::lock_guard lock(mState->mutex);
-    return mState->bytes;
-}
-
-std::size_t FeatureCache::size() const
-{
-    std::lock_guard lock(mState->mutex);
-    return mState->lru.size();
-}
-
-void FeatureCache::setBudget(std::size_t bytes)
-{
-    std::lock_guard lock(mState->mutex);
-    mState->budget = bytes;
-    mState->evict();
 }
 
 } // namespace zm

@@ -80,20 +80,4 @@ public:
     virtual bool isSeen(const std::vector<float>& vector) const = 0;
 };
 
-/// Memory-bounded LRU cache of encodings keyed by image id (e.g. path + mtime). Thread-safe.
-class FeatureCache {
-public:
-    explicit FeatureCache(std::size_t budgetBytes = std::size_t(512) << 20);
-    FeatureMapPtr get(const std::string& key);
-    void put(const std::string& key, FeatureMapPtr features);
-    void clear();
-    std::size_t bytes() const;
-    std::size_t size() const;
-    void setBudget(std::size_t bytes);
-
-private:
-    struct State;
-    std::shared_ptr<State> mState;
-};
-
 } // namespace zm

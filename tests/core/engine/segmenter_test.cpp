@@ -358,26 +358,6 @@ TEST_F(EngineTest, LargeImagesAreResizedAndLabelsComeBackAtImageResolution)
     EXPECT_TRUE(seg->regionEmbedding(*f, mask, 7).empty());
 }
 
-TEST_F(EngineTest, FeatureCacheEvictsLeastRecentlyUsedWithinBudget)
-{
-    auto make = [](int cells) { return constantFeatures(torch::zeros({4, cells, cells})); };
-    const std::size_t one = make(8)->bytes();
-    FeatureCache cache(one * 2 + one / 2);
-    cache.put("a", make(8));
-    cache.put("b", make(8));
-    ASSERT_TRUE(cache.get("a")); // a is now the most recent
-    cache.put("c", make(8));     // evicts b
-    EXPECT_TRUE(cache.get("a"));
-    EXPECT_FALSE(cache.get("b"));
-    EXPECT_TRUE(cache.get("c"));
-    EXPECT_LE(cache.bytes(), one * 2 + one / 2);
-    EXPECT_EQ(cache.size(), 2u);
-    cache.setBudget(one);
-    EXPECT_EQ(cache.size(), 1u);
-    cache.clear();
-    EXPECT_EQ(cache.bytes(), 0u);
-}
-
 TEST_F(EngineTest, DeviceChoice)
 {
     EXPECT_EQ(resolveDevice("cpu"), "cpu");
