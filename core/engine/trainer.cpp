@@ -322,6 +322,8 @@ void Trainer::buildOrResume()
     } else {
         if (fs::exists(cardFile))
             throw fileError(mOpt.outDir.string(), "already holds a model; use --resume to continue it or choose another --out");
+        // The network's initial weights come from Torch's generator: seeded, so one --seed gives one model.
+        torch::manual_seed(mOpt.seed);
         mNet = SegNet(bo, ho);
     }
     mNet->to(mDevice);
@@ -625,6 +627,7 @@ TrainingResult Trainer::run()
             }
             // Reseeding per iteration makes a resumed run draw the same batches as an uninterrupted one.
             mRng.seed(mOpt.seed * 1000003ULL + std::uint64_t(it));
+            torch::manual_seed(mOpt.seed * 1000003ULL + std::uint64_t(it)); // dropout draws, likewise
             const auto& lut = mPhase == 1 ? mLutPhase1 : mLutPhase2;
             const auto& seenIds = mPhase == 1 ? mSeenTrain : mSeen;
             const double lr = mOpt.learningRate * std::pow(1.0 - double(it) / mOpt.iterations, mOpt.polyPower);

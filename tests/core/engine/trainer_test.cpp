@@ -3,6 +3,7 @@
 #include "enginefixture.h"
 
 #include "core/common/error.h"
+#include "core/engine/checkpoint.h"
 #include "core/engine/segmenter.h"
 #include "tests/support/testdir.h"
 
@@ -98,6 +99,33 @@ TEST_F(EngineTest, TinyModelOverfitsATinyBatch)
     ASSERT_EQ(loss.size(), 20u);
     EXPECT_LT(loss.back(), loss.front() * 0.2) << "loss did not fall: " << loss.front() << " -> " << loss.back();
     EXPECT_GE(acc.back(), 0.98) << "train pixel accuracy " << acc.back();
+}
+
+TEST_F(EngineTest, OneSeedGivesOneModel)
+{
+    // The network's initial weights and every random draw follow --seed: two runs give the same weights,
+    // another seed other weights.
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    const TrainingData td = shapesData(data);
+    auto train = [&](const std::string& name, std::uint64_t seed) {
+        auto o = fastOptions(dir / name);
+        o.iterations = 15;
+        o.seed = seed;
+        NullProgress p;
+        trainModel(td, o, p);
+        return loadModel(dir / name, td.space).net;
+    };
+    const SegNet a = train("a", 7), b = train("b", 7), c = train("c", 8);
+    const auto pa = a->parameters(), pb = b->parameters(), pc = c->parameters();
+    ASSERT_EQ(pa.size(), pb.size());
+    bool allSame = true, anyOther = false;
+    for (std::size_t i = 0; i < pa.size(); ++i) {
+        allSame = allSame && torch::equal(pa[i], pb[i]);
+        anyOther = anyOther || !torch::equal(pa[i], pc[i]);
+    }
+    EXPECT_TRUE(allSame);
+    EXPECT_TRUE(anyOther);
 }
 
 TEST_F(EngineTest, CancelledTrainingSavesAndResumes)
