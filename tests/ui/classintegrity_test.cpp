@@ -204,3 +204,44 @@ TEST(ClassIntegrity, AFailedSaveIsShownUntilOneSucceedsAndClosingAsks)
     EXPECT_EQ(s.w->project()->classes().classes().size(), 3u);
     s.w->setCloseQuestion({});
 }
+
+TEST(ClassIntegrity, TermsAreSplitAndComparedAsTheEmbedderReadsThem)
+{
+    Window s;
+    s.embedder->hashUnknown = true;
+    s.typeClass(QStringLiteral("car|auto"));
+    s.typeClass(QStringLiteral("AUTO"));
+    EXPECT_EQ(s.w->classes()->rowCount(), 1); // "|" separates synonyms for the embedder too
+    s.typeClass(QStringLiteral("traffic  light"));
+    s.typeClass(QStringLiteral("Traffic_light"));
+    s.typeClass(QStringLiteral("traffic-light"));
+    EXPECT_EQ(s.w->classes()->rowCount(), 2);
+    EXPECT_EQ(ui::ClassListModel::termsOf(QStringLiteral("t-shirt; T shirt | tee")),
+              (QStringList{QStringLiteral("t-shirt"), QStringLiteral("tee")}));
+}
+
+TEST(ClassIntegrity, DroppedRepeatsKeepTheirIdsAndProjectTablesLoadWhole)
+{
+    ui::ClassListModel m;
+    QJsonArray a;
+    for (const auto& [id, name] : {std::pair{0, "sandal"}, std::pair{5, "Sandal"}}) {
+        QJsonObject o;
+        o[QStringLiteral("id")] = id;
+        o[QStringLiteral("name")] = QString::fromLatin1(name);
+        a.append(o);
+    }
+    m.fromJson(a, {});
+    ASSERT_EQ(m.rowCount(), 1);
+    // Labels may carry id 5: a new class never takes it.
+    EXPECT_EQ(m.addClass(QStringLiteral("boot"), {}), 6);
+
+    // A table the core accepts but the list would not let be typed (non-ASCII case) loads whole.
+    ClassTable t;
+    t.add("Éclair");
+    t.add("éclair");
+    ASSERT_EQ(t.classes().size(), 2u);
+    ui::ClassListModel p;
+    p.fromClassTable(t, {});
+    EXPECT_EQ(p.rowCount(), 2);
+    EXPECT_NO_THROW(p.toClassTable());
+}

@@ -519,3 +519,39 @@ TEST(ProjectExportMarks, MarkClearReopenAndDamagedFile)
     p->markExported({"a.png"});
     EXPECT_TRUE(zm::Project::open(folder)->isExported("a.png"));
 }
+
+TEST(MainWindowProject, StatusesComeBackWhenTheSameFolderIsOpenedAgain)
+{
+    test::TempDir dir;
+    twoImages(dir);
+    Session s;
+    s.w->thumbnails()->setDiskCacheFolder({});
+    ASSERT_NE(s.open(dir.path()), nullptr);
+    s.typeClass(QStringLiteral("red"));
+    zm::AnnotationState st;
+    st.labels = zm::LabelMap(20, 40, s.w->classes()->at(0).id);
+    st.confirmed.assign(800, 1);
+    s.w->project()->save("b.png", st);
+    s.w->project()->markExported({"b.png"});
+    // The same folder again (same project: no new opened()): b's status is read again, not lost.
+    s.w->openPaths({qpath(dir.path())});
+    EXPECT_EQ(s.w->imageStatus(1), Status::Exported);
+}
+
+TEST(MainWindowProject, AModelLoadedAfterTheFirstImagePreEncodesTheNext)
+{
+    test::TempDir dir;
+    for (const char* name : {"a.png", "b.png", "c.png"})
+        saveImage(dir / name, test::threeColourImage(24, 24));
+    test::isolateSettings();
+    ui::MainWindow w(nullptr, false);
+    w.thumbnails()->setDiskCacheFolder({});
+    auto backend = std::make_shared<test::FakeBackend>();
+    backend->encodeDelayMs = 100; // long enough for a cancel to take effect
+    w.setEmbedder(std::make_shared<test::FakeEmbedder>());
+    w.openPaths({qpath(dir.path())});
+    ASSERT_TRUE(test::waitFor([&] { return w.currentDocument() && !w.currentDocument()->image().empty(); }));
+    w.setBackend(backend); // as at start-up: the model arrives after the first image is shown
+    // The next image is pre-encoded once the current one is done, not dropped from the queue.
+    ASSERT_TRUE(test::waitFor([&] { return w.imageStatus(1) == Status::Encoded; }));
+}

@@ -261,7 +261,7 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     });
     connect(mModelLoader, &ModelLoader::finished, this, [this] {
         mStatus->setLoading(false);
-        mStatus->setBusy(mController->busyState(), {});
+        mStatus->setBusy(mController->busyState(), mController->busySubject());
         updateModelStatus();
         updateNotice();
     });
@@ -281,8 +281,9 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     });
     // A document closed to save memory: nothing may keep pointing at it.
     connect(mDocuments, &DocumentManager::closing, this, [this](ImageDocument* doc) {
-        if (mController->current() == doc)
-            mController->setCurrent(nullptr, {});
+        // Never the shown document (the budget spares it); this only makes sure of it.
+        if (mCanvas->document() == doc || mController->current() == doc)
+            activateDocument(nullptr);
     });
     resize(1280, 800);
     restoreSettings();
@@ -302,9 +303,8 @@ MainWindow::~MainWindow()
     // The class list, then pending autosaves, are written into the project before it closes.
     mSession->syncClasses();
     mAutosaver->setProject(nullptr);
-    // Documents first: the canvas and the controller hold pointers to them.
-    mCanvas->setDocument(nullptr);
-    mController->setCurrent(nullptr, {});
+    // Documents go first: nothing may still point at them (canvas, charts, tools, controller).
+    activateDocument(nullptr);
     delete mDocuments;
     mDocuments = nullptr;
     delete mAutosaver;
@@ -593,7 +593,9 @@ void MainWindow::openPaths(const QStringList& paths)
     for (int i = 0; i < files.size(); ++i)
         if (ImageDocument* doc = documentFor(files[i]); doc && doc->isModified())
             mImages->setStatus(i, ImageStatus::Edited);
+    mDocuments->dropPendingLoads(); // reads of the previous list are not wanted any more
     mSession->openFor(files);
+    statusFromProject(); // the same project opened again emits no opened(): the statuses come back here
     if (mThumbnailsAction->isChecked())
         mThumbnails->request(files);
     mCurrent = -1;

@@ -9,6 +9,8 @@
 #include "core/io/image_io.h"
 #include "core/io/project.h"
 
+#include <QDateTime>
+#include <QFileInfo>
 #include <QUndoGroup>
 
 #include <algorithm>
@@ -17,6 +19,8 @@ namespace zm::ui {
 
 struct DocumentManager::Loaded {
     QString path;
+    quint64 generation = 0;
+    QString fileKey; ///< mtime + size of the file read
     zm::Image image;
     QImage display;                          ///< converted for painting in the worker (12 M pixels take ~50 ms)
     std::shared_ptr<const zm::Image> shared; ///< a copy made in the worker, for the encoder
@@ -45,15 +49,44 @@ bool DocumentManager::isReady(const QString& path) const
     return doc && !doc->image().empty();
 }
 
+void DocumentManager::setProject(zm::Project* project)
+{
+    mProject = project;
+    dropPendingLoads();
+}
+
+void DocumentManager::dropPendingLoads()
+{
+    ++mGeneration;
+    mPending.clear();
+    mWanted.clear();
+}
+
+namespace {
+
+QString fileKeyOf(const QString& path)
+{
+    const QFileInfo fi(path);
+    return QString::number(fi.lastModified().toMSecsSinceEpoch()) + QLatin1Char('|') + QString::number(fi.size());
+}
+
+} // namespace
+
 void DocumentManager::load(const QString& path, zm::Image pixels)
 {
+    mWanted = path;
+    if (mPending.value(path, ~quint64(0)) == mGeneration)
+        return; // already being read
+    mPending.insert(path, mGeneration);
     // Read the file in a worker: a 4000x3000 JPEG takes longer than a frame.
     runAsync(
         this, nullptr,
-        [path, img = std::move(pixels)]() mutable {
+        [path, generation = mGeneration, img = std::move(pixels)]() mutable {
             Loaded r;
             r.path = path;
+            r.generation = generation;
             try {
+                r.fileKey = fileKeyOf(path);
                 r.image = img.empty() ? zm::loadImageRgb(path.toStdString()) : std::move(img);
                 r.display = CanvasView::displayImage(r.image);
                 r.shared = std::make_shared<const zm::Image>(r.image);
@@ -79,22 +112,43 @@ ImageDocument* DocumentManager::create(const QString& path)
 
 void DocumentManager::onLoaded(Loaded r)
 {
+    if (r.generation != mGeneration)
+        return; // asked for in another folder or project
+    mPending.remove(r.path);
     if (!r.error.isEmpty()) {
         Q_EMIT loadFailed(r.path, r.error);
         return;
     }
     ImageDocument* doc = document(r.path);
     if (doc && !doc->image().empty()) {
-        // Read twice (two quick requests): the document already has its pixels.
-        Q_EMIT loaded(doc, r.display, r.shared);
+        if (doc != mActive)
+            Q_EMIT loaded(doc, r.display, r.shared);
         return;
+    }
+    if (doc && doc->hasLabels() && mFileKeys.value(r.path) != r.fileKey) {
+        // The file changed on disk while only this document's labels were in memory: they may no longer
+        // fit it. Unsaved work is kept as it is, not replaced; a document with nothing unsaved starts over.
+        if (doc->isModified() || (mAutosaver && mAutosaver->isPending(doc))) {
+            Q_EMIT loadFailed(r.path, tr("%1 changed on disk since it was opened; your unsaved labels for it are "
+                                         "kept (and autosaved), not applied to the changed file")
+                                          .arg(r.path));
+            return;
+        }
+        close(doc);
+        doc = nullptr;
     }
     if (!doc)
         doc = create(r.path);
     // A document whose pixels were released keeps its labels: only a new one takes the saved state.
     const bool fresh = !doc->hasLabels();
     doc->setImage(std::move(r.image));
-    touch(r.path);
+    mFileKeys.insert(r.path, r.fileKey);
+    if (r.path == mWanted)
+        touch(r.path);
+    else { // read but not asked for now: the first to give memory back
+        mRecent.erase(std::remove(mRecent.begin(), mRecent.end(), r.path), mRecent.end());
+        mRecent.push_front(r.path);
+    }
     const std::string key = zm::Project::keyOf(r.path.toStdString());
     if (fresh && mProject && mProject->hasAnnotation(key)) {
         try {
@@ -148,6 +202,7 @@ void DocumentManager::close(ImageDocument* doc)
     const QString path = doc->path();
     mRecent.erase(std::remove(mRecent.begin(), mRecent.end(), path), mRecent.end());
     mDocuments.remove(path);
+    mFileKeys.remove(path);
     if (mAutosaver)
         mAutosaver->unwatch(doc);
     mUndoGroup->removeStack(doc->undoStack());
@@ -163,7 +218,7 @@ void DocumentManager::enforceBudget()
     std::vector<ImageDocument*> candidates;
     const std::size_t spare = std::size_t(std::max(0, mKeepRecent));
     for (std::size_t i = 0; i + spare < mRecent.size(); ++i)
-        if (ImageDocument* doc = document(mRecent[i]); doc && doc != mActive)
+        if (ImageDocument* doc = document(mRecent[i]); doc && doc != mActive && mRecent[i] != mWanted)
             candidates.push_back(doc);
     // 1. Pixels and confidences: the bulk of a document, and had again by reading the file.
     for (ImageDocument* doc : candidates) {

@@ -6,9 +6,9 @@
 //      prediction and undo history stay), then
 //   2. documents with nothing unsaved (the undo stack at its saved point, no autosave pending) are closed:
 //      their state is in the project (or was only a prediction), and showing them again reads it back.
-// The current document, and the `keepRecent` most recently shown, are never touched; a document with
-// unsaved work is never closed. So memory stays bounded over any number of images viewed, and nothing a
-// person did is lost.
+// The `keepRecent` most recently shown documents (the current one among them), the current one and the
+// one being opened are never touched; a document with unsaved work is never closed. So memory stays bounded over any
+// number of images viewed, and nothing a person did is lost.
 #pragma once
 #include "core/common/image.h"
 
@@ -44,8 +44,9 @@ public:
     ~DocumentManager() override;
 
     QUndoGroup* undoGroup() const { return mUndoGroup; }
-    /// The project saved states are read from when a document is created (nullptr: none).
-    void setProject(zm::Project* project) { mProject = project; }
+    /// The project saved states are read from when a document is created (nullptr: none). Reads still
+    /// running are dropped: a file of the old folder must not take the new project's state.
+    void setProject(zm::Project* project);
 
     /// The document of `path`, or nullptr when none is open (never shown, or closed to save memory).
     ImageDocument* document(const QString& path) const { return mDocuments.value(path, nullptr); }
@@ -54,8 +55,12 @@ public:
     bool isReady(const QString& path) const;
 
     /// Reads `path` in a worker (`pixels`: already read, e.g. by a prefetch) and delivers loaded() or
-    /// loadFailed(). A new document takes the project's saved state of the image, if any.
+    /// loadFailed(). A new document takes the project's saved state of the image, if any. The latest path
+    /// asked for is the one wanted: the budget spares it until it is shown. A path already being read is
+    /// not read twice.
     void load(const QString& path, zm::Image pixels = {});
+    /// Reads still running belong to another folder or project: their results are dropped.
+    void dropPendingLoads();
 
     /// The document shown now: it becomes the most recently used, and the budget is applied to the others.
     void setActive(ImageDocument* document);
@@ -97,6 +102,10 @@ private:
     QHash<QString, ImageDocument*> mDocuments;
     std::deque<QString> mRecent; ///< paths of open documents, least recently shown first
     QPointer<ImageDocument> mActive;
+    QString mWanted;                   ///< the path asked for last (spared until it is shown)
+    QHash<QString, quint64> mPending;  ///< paths being read -> the generation they were asked in
+    QHash<QString, QString> mFileKeys; ///< path -> the file's identity (mtime, size) when it was read
+    quint64 mGeneration = 0;
     std::size_t mBudget = kDefaultBudget;
     int mKeepRecent = kDefaultKeepRecent;
 };

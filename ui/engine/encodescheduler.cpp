@@ -105,6 +105,8 @@ EncodingPtr EncodeScheduler::setCurrent(const QString& key, const QString& path,
             mProgressTimer->start();
         } else {
             mJob->progress->cancel(); // stale: finished() starts the current image
+            if (mJob->prefetch)       // a pre-encode waits its turn again rather than being lost
+                mPrefetch.push_front(mJob->path);
         }
         Q_EMIT stateChanged();
         return nullptr;
@@ -145,6 +147,7 @@ void EncodeScheduler::start(const QString& key, const QString& path, std::shared
     mJob->key = key;
     mJob->path = path;
     mJob->prefetch = prefetch;
+    mJob->backend = mBackend;
     mJob->progress = std::make_shared<PolledProgress>();
     runAsync(
         this, &mPool,
@@ -177,6 +180,8 @@ void EncodeScheduler::finished(Output out)
     const std::unique_ptr<Job> job = std::move(mJob);
     mProgressTimer->stop();
     const bool forCurrent = !mKey.isEmpty() && job->key == mKey;
+    if (job->backend != mBackend)
+        out.cancelled = true; // made by the model before this one: worthless now
     if (!out.cancelled && out.error.isEmpty() && out.encoding) {
         cache(job->key, out.encoding);
         if (!out.image.empty()) {

@@ -74,6 +74,7 @@ private:
         QString key;
         QString path;
         bool prefetch = false;
+        std::shared_ptr<const Backend> backend; ///< the model it encodes with
         std::shared_ptr<PolledProgress> progress;
     };
 

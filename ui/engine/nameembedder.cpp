@@ -7,7 +7,6 @@
 #include "core/embed/embedder.h"
 #include "core/embed/senses.h"
 
-#include <QRegularExpression>
 #include <QStringList>
 
 namespace zm::ui {
@@ -126,11 +125,7 @@ AddOutcome NameEmbedder::addClass(const QString& typed)
     // "sandal; Sandal" is one term: stored once, so the project's label map can hold it.
     QString name = typed.trimmed();
     const QStringList terms = ClassListModel::termsOf(name);
-    static const QRegularExpression separators(QStringLiteral("[;,]"));
-    qsizetype parts = 0;
-    for (const QString& p : name.split(separators))
-        parts += p.trimmed().isEmpty() ? 0 : 1;
-    if (parts != terms.size())
+    if (qsizetype(zm::splitSynonyms(name.toStdString()).size()) != terms.size())
         name = terms.join(QStringLiteral("; "));
     QString problem;
     std::vector<float> v = embed(name, &problem);

@@ -56,10 +56,11 @@ void SegmentationController::setBackend(std::shared_ptr<const Backend> backend)
     mScorer->invalidate();
     mEncoding = nullptr;
     mNames->setBackend(std::move(backend));
-    mEncoder->setPrefetchAllowed(mNames->mismatch().isEmpty());
     ++mGeneration;
     if (mDocument)
         setCurrent(mDocument, mKey);
+    // After the current image: pre-encoding must not start (and be cancelled at once) before it.
+    mEncoder->setPrefetchAllowed(mNames->mismatch().isEmpty());
 }
 
 void SegmentationController::setEmbedder(std::shared_ptr<const zm::ClassEmbedder> embedder)

@@ -88,6 +88,8 @@ public:
     bool isEncoding() const;
     bool isBusy() const;
     BusyState busyState() const;
+    /// The file being encoded (empty when not encoding).
+    QString busySubject() const { return mBusySubject; }
     bool hasEncoding() const { return mEncoding != nullptr; }
     int cachedEncodings() const;
     /// Rescore now (classes/options changed); coalesced.

@@ -4,10 +4,10 @@
 #include "ui/model/palette.h"
 
 #include "core/common/image.h"
+#include "core/embed/embedder.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 #include <cmath>
 
@@ -128,24 +128,47 @@ QHash<int, QByteArray> ClassListModel::roleNames() const
     return names;
 }
 
+namespace {
+
+/// What two terms are compared by: case, repeated spaces and the word joiners '_' and '-' do not count
+/// ("Traffic_light" is "traffic light").
+QString termKey(const QString& term)
+{
+    QString k = term.toCaseFolded();
+    for (QChar& c : k)
+        if (c == QLatin1Char('_') || c == QLatin1Char('-'))
+            c = QLatin1Char(' ');
+    return k.simplified();
+}
+
+} // namespace
+
 QStringList ClassListModel::termsOf(const QString& name)
 {
-    static const QRegularExpression separators(QStringLiteral("[;,]"));
+    // The embedder's own splitter (";", "," and "|"): a term here is a synonym there.
     QStringList terms;
-    for (const QString& part : name.split(separators)) {
-        const QString t = part.trimmed();
-        if (!t.isEmpty() && !terms.contains(t, Qt::CaseInsensitive))
+    QStringList keys;
+    for (const std::string& part : zm::splitSynonyms(name.toStdString())) {
+        const QString t = QString::fromStdString(part).trimmed();
+        const QString k = termKey(t);
+        if (!k.isEmpty() && !keys.contains(k)) {
             terms << t;
+            keys << k;
+        }
     }
     return terms;
 }
 
 int ClassListModel::idOfTerm(const QString& term, int exceptId) const
 {
-    const QString t = term.trimmed();
-    for (const ClassEntry& e : mEntries)
-        if (int(e.id) != exceptId && termsOf(e.name).contains(t, Qt::CaseInsensitive))
-            return int(e.id);
+    const QString k = termKey(term);
+    for (const ClassEntry& e : mEntries) {
+        if (int(e.id) == exceptId)
+            continue;
+        for (const QString& t : termsOf(e.name))
+            if (termKey(t) == k)
+                return int(e.id);
+    }
     return -1;
 }
 
@@ -375,6 +398,12 @@ QJsonArray ClassListModel::toJson() const
 void ClassListModel::fromJson(const QJsonArray& array,
                               const std::function<std::vector<float>(const QString&, QString*)>& embed)
 {
+    load(array, embed, true);
+}
+
+void ClassListModel::load(const QJsonArray& array,
+                          const std::function<std::vector<float>(const QString&, QString*)>& embed, bool dropRepeats)
+{
     beginResetModel();
     mEntries.clear();
     mWarnings.clear();
@@ -386,15 +415,19 @@ void ClassListModel::fromJson(const QJsonArray& array,
         const int id = o.value(QStringLiteral("id")).toInt(-1);
         if (e.name.isEmpty() || id < 0 || id >= int(zm::LabelMap::kVoid) || rowOf(std::uint16_t(id)) >= 0)
             continue; // a damaged entry is dropped rather than breaking the whole list
-        // A term an earlier class has is dropped here (older versions let a name be typed twice).
-        QStringList keep;
-        for (const QString& t : termsOf(e.name))
-            if (idOfTerm(t) < 0)
-                keep << t;
-        if (keep.isEmpty())
-            continue;
-        if (keep != termsOf(e.name))
-            e.name = keep.join(QStringLiteral("; "));
+        // Its id stays used even if the entry is dropped below: labels may carry it.
+        mNextId = std::max<std::uint16_t>(mNextId, std::uint16_t(id + 1));
+        if (dropRepeats) {
+            // A term an earlier class has is dropped here (older versions let a name be typed twice).
+            QStringList keep;
+            for (const QString& t : termsOf(e.name))
+                if (idOfTerm(t) < 0)
+                    keep << t;
+            if (keep.isEmpty())
+                continue;
+            if (keep != termsOf(e.name))
+                e.name = keep.join(QStringLiteral("; "));
+        }
         e.id = std::uint16_t(id);
         const QColor c(o.value(QStringLiteral("color")).toString());
         e.color = c.isValid() ? c : paletteColor(e.id);
@@ -402,7 +435,6 @@ void ClassListModel::fromJson(const QJsonArray& array,
         e.bias = float(o.value(QStringLiteral("bias")).toDouble(0.0));
         if (embed)
             e.vector = embed(e.name, &e.problem);
-        mNextId = std::max<std::uint16_t>(mNextId, std::uint16_t(e.id + 1));
         mEntries.push_back(std::move(e));
         mWarnings.emplace_back();
     }
@@ -457,7 +489,9 @@ void ClassListModel::fromClassTable(const zm::ClassTable& table,
         }
         array.append(o);
     }
-    fromJson(array, embed);
+    // A project's table is what its labels mean: every class stays, even one the list would not let be
+    // typed (the core's table compares names differently); new names are checked as they are typed.
+    load(array, embed, false);
     mNextId = std::max(mNextId, table.nextId());
 }
 

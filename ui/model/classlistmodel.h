@@ -66,8 +66,9 @@ public:
         QString message; ///< for Invalid (and a note for Existing/Extends), shown to the person
     };
 
-    /// The terms of a name: "car; Automobile, car" -> {"car", "Automobile"}: split at ";" and "," (as the
-    /// embedder and the project's label map read it), trimmed, empty and repeated terms (ignoring case) dropped.
+    /// The terms of a name: "car; Automobile, car" -> {"car", "Automobile"}: split at ";", "," and "|" (as the
+    /// embedder reads it, zm::splitSynonyms), trimmed, empty and repeated terms dropped. Terms are compared
+    /// ignoring case, repeated spaces and the joiners "_" and "-" ("Traffic_light" is "traffic light").
     static QStringList termsOf(const QString& name);
     /// The class one of whose terms equals `term` (case-insensitive, trimmed), or -1. `exceptId` is skipped.
     int idOfTerm(const QString& term, int exceptId = -1) const;
@@ -126,6 +127,8 @@ Q_SIGNALS:
     void appearanceChanged();
 
 private:
+    void load(const QJsonArray& array, const std::function<std::vector<float>(const QString&, QString* problem)>& embed,
+              bool dropRepeats);
     void emitRow(std::uint16_t id, const QList<int>& roles);
     void updateWarnings();
 

@@ -183,3 +183,49 @@ TEST(DocumentManager, TheWindowBrowsesAFolderWithinItsBudget)
                s.w->imageStatus(0) == ui::MainWindow::ImageStatus::Predicted;
     }));
 }
+
+TEST(DocumentManager, ReadsForAnotherFolderAreDroppedAndNoFileIsReadTwiceAtOnce)
+{
+    test::TempDir dir;
+    const auto paths = images(dir, 2);
+    ui::Autosaver autosaver;
+    ui::DocumentManager dm(&autosaver);
+    QSignalSpy loaded(&dm, &ui::DocumentManager::loaded);
+    dm.load(paths[0]);
+    dm.load(paths[0]); // already being read
+    ASSERT_TRUE(test::waitFor([&] { return loaded.count() >= 1; }));
+    QTest::qWait(50);
+    EXPECT_EQ(loaded.count(), 1);
+    // Another folder was opened while this was read: the result is not wanted.
+    dm.load(paths[1]);
+    dm.dropPendingLoads();
+    QTest::qWait(300);
+    EXPECT_EQ(loaded.count(), 1);
+    EXPECT_EQ(dm.document(paths[1]), nullptr);
+}
+
+TEST(DocumentManager, UnsavedLabelsAreNotLaidOverAFileThatChangedOnDisk)
+{
+    test::TempDir dir;
+    const auto paths = images(dir, 4);
+    ui::Autosaver autosaver;
+    ui::DocumentManager dm(&autosaver);
+    dm.setKeepRecent(1);
+    dm.setMemoryBudget(fullBytes());
+    ui::ImageDocument* edited = show(dm, paths[0]);
+    paint(edited);
+    ui::ImageDocument* clean = show(dm, paths[1]);
+    ASSERT_NE(clean, nullptr);
+    for (std::size_t i = 2; i < paths.size(); ++i)
+        ASSERT_NE(show(dm, paths[i]), nullptr);
+    ASSERT_TRUE(edited->image().empty()); // released, labels kept
+    // The file is replaced by a larger image meanwhile.
+    saveImage(paths[0].toStdString(), test::threeColourImage(kW * 2, kH * 2));
+    QSignalSpy failed(&dm, &ui::DocumentManager::loadFailed);
+    dm.load(paths[0]);
+    ASSERT_TRUE(failed.wait(10000));
+    EXPECT_TRUE(failed.at(0).at(1).toString().contains(QStringLiteral("changed on disk")));
+    EXPECT_EQ(dm.document(paths[0]), edited);
+    EXPECT_EQ(edited->labels().ids[std::size_t(7) * kW + 7], 7); // the person's work is still there
+    EXPECT_TRUE(edited->isModified());
+}
