@@ -34,6 +34,14 @@ QString qpath(const std::filesystem::path& p)
 }
 
 struct Window : test::MainWindowHarness {
+    test::TempDir dir;
+    /// Opens a folder with one image: the window creates its project.
+    bool openProject()
+    {
+        saveImage(dir / "a.png", test::threeColourImage(16, 16));
+        w->openPaths({qpath(dir.path())});
+        return waitForDocument() && w->project();
+    }
     QString status() const { return w->statusBar()->currentMessage(); }
     int selected() const { return w->classesPanel()->selectedId(); }
     QString name(int row) const { return w->classes()->at(row).name; }
@@ -119,12 +127,8 @@ TEST(ClassIntegrity, RenameCannotTakeAnotherClassesName)
 
 TEST(ClassIntegrity, TheProjectKeepsSavingTheListAfterANameWasTypedTwice)
 {
-    test::TempDir dir;
-    saveImage(dir / "a.png", test::threeColourImage(16, 16));
     Window s;
-    s.w->openPaths({qpath(dir.path())});
-    ASSERT_NE(s.waitForDocument(), nullptr);
-    ASSERT_NE(s.w->project(), nullptr);
+    ASSERT_TRUE(s.openProject());
     s.typeClass(QStringLiteral("red"));
     s.typeClass(QStringLiteral("red")); // the reported bug: this used to add a second "red"
     s.typeClass(QStringLiteral("blue"));
@@ -161,12 +165,8 @@ TEST(ClassIntegrity, ListsSavedWithDuplicatesLoadAsAValidLabelMap)
 
 TEST(ClassIntegrity, AFailedSaveIsShownUntilOneSucceedsAndClosingAsks)
 {
-    test::TempDir dir;
-    saveImage(dir / "a.png", test::threeColourImage(16, 16));
     Window s;
-    s.w->openPaths({qpath(dir.path())});
-    ASSERT_NE(s.waitForDocument(), nullptr);
-    ASSERT_NE(s.w->project(), nullptr);
+    ASSERT_TRUE(s.openProject());
     s.typeClass(QStringLiteral("red"));
     ASSERT_TRUE(s.w->projectSession()->syncClasses());
     // The label map cannot be written any more (a directory in its place fails even for root).

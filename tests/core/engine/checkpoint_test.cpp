@@ -67,20 +67,6 @@ SegNet readRaw(const std::filesystem::path& file, int dim)
     return ::testing::AssertionSuccess();
 }
 
-/// Cancels after `n` progress updates (the trainer reports once per iteration).
-class CancelAfter : public CancellableProgress {
-public:
-    explicit CancelAfter(int n) : mLeft(n) {}
-    bool update(double, const std::string&) override
-    {
-        if (--mLeft <= 0)
-            cancel();
-        return !cancelled();
-    }
-
-private:
-    int mLeft;
-};
 
 ModelCard tinyCard(int dim)
 {
@@ -129,13 +115,7 @@ TEST_F(EngineTest, ModelTrainedOnCudaLoadsAndResumesOnTheCpu)
         GTEST_SKIP() << "no CUDA device: this test runs where a GPU is";
     TempDir dir;
     ShapesDataset data(6, 32, {"background", "red", "green", "blue"});
-    TrainingData td;
-    td.labelled = &data;
-    td.split.name = "shapes";
-    td.split.seen = {"background", "red", "green"};
-    td.split.unseen = {"blue"};
-    td.classVectors = randomVectors(4, 16);
-    td.space = testSpace();
+    const TrainingData td = shapesData(data);
     TrainerOptions o;
     o.backboneOverrides = tinyOverrides();
     o.device = "cuda";

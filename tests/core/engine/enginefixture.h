@@ -2,6 +2,7 @@
 // dataset of coloured shapes, tiny backbone options and a test vector space.
 #pragma once
 #include "core/common/dataset.h"
+#include "core/common/progress.h"
 #include "core/common/vectorspace.h"
 #include "core/engine/backbone.h"
 #include "core/engine/trainer.h"
@@ -108,6 +109,35 @@ private:
     int mCount, mSize;
     std::vector<std::string> mNames;
     unsigned mSeed;
+};
+
+/// The shapes world as a zero-shot problem: background, red and green seen, blue unseen, random class
+/// vectors in the test space.
+inline TrainingData shapesData(const Dataset& d)
+{
+    TrainingData td;
+    td.labelled = &d;
+    td.split.name = "shapes";
+    td.split.seen = {"background", "red", "green"};
+    td.split.unseen = {"blue"};
+    td.classVectors = randomVectors(4, 16);
+    td.space = testSpace();
+    return td;
+}
+
+/// Cancels after `n` progress updates (the trainer reports once per iteration).
+class CancelAfter : public CancellableProgress {
+public:
+    explicit CancelAfter(int n) : mLeft(n) {}
+    bool update(double, const std::string&) override
+    {
+        if (--mLeft <= 0)
+            cancel();
+        return !cancelled();
+    }
+
+private:
+    int mLeft;
 };
 
 } // namespace zm::test

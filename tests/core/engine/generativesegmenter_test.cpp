@@ -27,13 +27,7 @@ TEST_F(EngineTest, SegmenterScoresGenerativeModels)
     g.checkpointEvery = 0;
     generative::registerGenerativeMethods(g);
     ShapesDataset data(6, 64, {"background", "red", "green", "blue"});
-    TrainingData td;
-    td.labelled = &data;
-    td.split.name = "shapes";
-    td.split.seen = {"background", "red", "green"};
-    td.split.unseen = {"blue"};
-    td.classVectors = randomVectors(4, 16);
-    td.space = testSpace();
+    const TrainingData td = shapesData(data);
     TempDir dir;
     TrainerOptions o;
     o.method = "zs3";

@@ -34,13 +34,7 @@ TEST_F(EngineTest, TorchScriptBackboneTrainsSavesAndReloads)
 {
     TempDir dir;
     ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
-    TrainingData td;
-    td.labelled = &data;
-    td.split.name = "shapes";
-    td.split.seen = {"background", "red", "green"};
-    td.split.unseen = {"blue"};
-    td.classVectors = randomVectors(4, 16);
-    td.space = testSpace();
+    const TrainingData td = shapesData(data);
     TrainerOptions o;
     o.backbone = kTiny.string();
     o.device = "cpu";

@@ -23,17 +23,6 @@ std::vector<Json> readLog(const std::filesystem::path& p)
     return out;
 }
 
-TrainingData shapesData(const Dataset& d)
-{
-    TrainingData td;
-    td.labelled = &d;
-    td.split.name = "shapes";
-    td.split.seen = {"background", "red", "green"};
-    td.split.unseen = {"blue"};
-    td.classVectors = randomVectors(4, 16);
-    td.space = testSpace();
-    return td;
-}
 
 /// Labelled shapes (blue unseen) plus unlabelled target scenes of the same world for the transductive loss.
 struct TransductiveWorld {
@@ -62,20 +51,6 @@ TrainerOptions fastOptions(const std::filesystem::path& out)
     return o;
 }
 
-/// Cancels after `n` progress updates.
-class CancelAfter : public CancellableProgress {
-public:
-    explicit CancelAfter(int n) : mLeft(n) {}
-    bool update(double, const std::string&) override
-    {
-        if (--mLeft <= 0)
-            cancel();
-        return !cancelled();
-    }
-
-private:
-    int mLeft;
-};
 
 } // namespace
 
