@@ -1,0 +1,70 @@
+// `zeromask-cli backbone convert|time`: pretrained encoders from package sources. `convert` turns the
+// convolutional trunk of a TF.js Keras layers model (model.json or the browserify model.min.js bundle
+// of npm nsfwjs) into a TorchScript encoder for `train --backbone FILE.pt` (core/engine/tfjsconvert.h);
+// `time` measures a backbone's forward on this machine (core/engine/backbonetiming.h).
+#include "app/cli/command.h"
+
+#include "core/common/error.h"
+#include "core/common/strings.h"
+#include "core/engine/backbonetiming.h"
+#include "core/engine/tfjsconvert.h"
+
+#include <iostream>
+
+namespace {
+
+struct ConvertOpts {
+    std::string model, out;
+    zm::TfjsConvertOptions convert;
+    bool noFold = false;
+};
+
+struct TimeOpts {
+    std::vector<std::string> backbones{"small"};
+    int size = 512, runs = 10;
+};
+
+zm::cli::Registrar reg(45, [](CLI::App& app) {
+    auto* cmd = app.add_subcommand("backbone", "Pretrained backbones: convert a TF.js model's trunk to TorchScript, time a backbone");
+    cmd->require_subcommand(1);
+
+    auto c = std::make_shared<ConvertOpts>();
+    auto* conv = cmd->add_subcommand("convert", "Convert the convolutional trunk of a TF.js Keras layers model into a TorchScript "
+                                                "encoder for 'train --backbone FILE.pt'");
+    conv->add_option("--tfjs", c->model, "model.json, a model.min.js bundle (npm nsfwjs), or a folder holding one")->required();
+    conv->add_option("--until", c->convert.until, "Last layer to keep, e.g. block_10_project_BN (default: the model's output)");
+    conv->add_option("--out", c->out, "TorchScript file to write (.pt)")->required();
+    conv->add_option("--input", c->convert.input,
+                     "What the engine feeds the encoder, undone inside it so the trunk sees RGB 0..1: imagenet (the model card's "
+                     "default mean/std, what 'train' uses) or none")
+        ->check(CLI::IsMember({"imagenet", "none"}))
+        ->capture_default_str();
+    conv->add_flag("--no-fold", c->noFold, "Keep batch norms as separate scale/shift steps instead of folding them into the convolutions");
+    conv->callback([c] {
+        c->convert.foldBatchNorm = !c->noFold;
+        const auto r = zm::convertTfjsToTorchScript(c->model, c->convert, c->out);
+        std::cout << "wrote " << c->out << ": layers up to '" << r.output << "' (" << r.layers << " Keras layers: " << zm::join(r.classes, ", ")
+                  << "), output " << r.channels << " channels at stride " << r.stride << ", " << r.parameters << " parameters; input "
+                  << (c->convert.input == "imagenet" ? "ImageNet-normalised RGB (the card default), mapped back to RGB 0..1 inside"
+                                                     : "RGB 0..1 as is")
+                  << "\n";
+    });
+
+    auto t = std::make_shared<TimeOpts>();
+    auto* tm = cmd->add_subcommand("time", "Forward time of backbones on a SIZExSIZE input: the encoder alone and the whole network "
+                                           "'train' builds on it (ASPP, decoder, 100-d head)");
+    tm->add_option("backbones", t->backbones, "small | mobile | resnet50 | resnet101 | FILE.pt (several: one line each)")->capture_default_str();
+    tm->add_option("--size", t->size, "Input side in pixels (multiple of 32)")->capture_default_str();
+    tm->add_option("--runs", t->runs, "Timed runs after two warm-up runs")->capture_default_str();
+    tm->callback([t] {
+        for (const auto& b : t->backbones) {
+            const auto r = zm::timeBackbone(b, t->size, t->runs);
+            std::cout << b << ": encoder " << r.channels << " ch at stride " << r.stride << ", " << r.encoderParameters
+                      << " parameters: median " << zm::fmt(r.encoderMedianMs, 1) << " ms (min " << zm::fmt(r.encoderMinMs, 1)
+                      << "); whole network " << r.networkParameters << " parameters: median " << zm::fmt(r.networkMedianMs, 1)
+                      << " ms (min " << zm::fmt(r.networkMinMs, 1) << ") at " << t->size << "x" << t->size << ", " << t->runs << " runs\n";
+        }
+    });
+});
+
+} // namespace

@@ -1,0 +1,248 @@
+// TF.js trunk -> TorchScript (core/engine/tfjsconvert.h). A tiny layers model with every supported
+// layer kind is converted and its TorchScript output compared with a reference computed here with
+// plain torch ops from the same (dequantised) weights: explicit zero padding, unfolded batch norm,
+// ReLU6, per-channel depthwise convolutions and TF's asymmetric "same" padding. The real nsfwjs
+// MobileNetV2 trunk is converted when scripts/fetch-backbones.sh has fetched it (skipped otherwise).
+#include "enginefixture.h"
+#include "tfjsfixture.h"
+
+#include "core/common/error.h"
+#include "core/common/files.h"
+#include "core/engine/backbone.h"
+#include "core/engine/tfjs.h"
+#include "core/engine/tfjsconvert.h"
+#include "tests/support/testdir.h"
+
+#include <torch/nn/functional/conv.h>
+#include <torch/nn/functional/padding.h>
+#include <torch/script.h>
+
+#include <fstream>
+
+namespace zm::test {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace F = torch::nn::functional;
+
+at::Tensor values(const TfjsModelBuilder& b, const std::string& name, std::vector<std::int64_t> shape)
+{
+    return torch::tensor(b.values(name)).reshape(shape);
+}
+
+/// TF "same" padding along one dimension: {before, after}.
+std::pair<int64_t, int64_t> tfSame(int64_t in, int64_t k, int64_t s, int64_t d)
+{
+    const int64_t out = (in + s - 1) / s;
+    const int64_t total = std::max<int64_t>((out - 1) * s + (k - 1) * d + 1 - in, 0);
+    return {total / 2, total - total / 2};
+}
+
+at::Tensor padSame(const at::Tensor& x, int64_t k, int64_t s, int64_t d)
+{
+    const auto [t, b] = tfSame(x.size(2), k, s, d);
+    const auto [l, r] = tfSame(x.size(3), k, s, d);
+    return F::pad(x, F::PadFuncOptions({l, r, t, b}));
+}
+
+at::Tensor conv(const TfjsModelBuilder& b, const std::string& name, const at::Tensor& x, int in, int out, int k, int s, int d, bool bias)
+{
+    const auto kernel = values(b, name + "/kernel", {k, k, in, out}); // Keras [kh,kw,in,out]
+    const auto w = kernel.permute({3, 2, 0, 1}).contiguous();
+    auto o = F::Conv2dFuncOptions().stride(s).dilation(d);
+    if (bias)
+        o = o.bias(values(b, name + "/bias", {out}));
+    return F::conv2d(x, w, o);
+}
+
+/// Depthwise convolution channel by channel: output channel c * mult + j filters input channel c.
+at::Tensor depthwise(const TfjsModelBuilder& b, const std::string& name, const at::Tensor& x, int channels, int mult, int s, bool bias)
+{
+    const auto kernel = values(b, name + "/depthwise_kernel", {3, 3, channels, mult});
+    std::vector<at::Tensor> outs;
+    for (int c = 0; c < channels; ++c)
+        for (int j = 0; j < mult; ++j) {
+            const auto w = kernel.index({torch::indexing::Slice(), torch::indexing::Slice(), c, j}).reshape({1, 1, 3, 3});
+            outs.push_back(F::conv2d(x.narrow(1, c, 1), w, F::Conv2dFuncOptions().stride(s)));
+        }
+    auto y = torch::cat(outs, 1);
+    if (bias)
+        y = y + values(b, name + "/bias", {channels * mult}).view({1, -1, 1, 1});
+    return y;
+}
+
+at::Tensor batchNorm(const TfjsModelBuilder& b, const std::string& name, const at::Tensor& x, double eps)
+{
+    auto v = [&](const char* what) { return values(b, name + "/" + what, {-1}).view({1, -1, 1, 1}); };
+    return (x - v("moving_mean")) / torch::sqrt(v("moving_variance") + eps) * v("gamma") + v("beta");
+}
+
+/// The tiny trunk of buildTinyTrunk, up to "out_BN", on RGB 0..1.
+at::Tensor reference(const TfjsModelBuilder& b, const at::Tensor& x)
+{
+    auto y = F::pad(x, F::PadFuncOptions({0, 1, 0, 1}));
+    y = conv(b, "Conv1", y, 3, 8, 3, 2, 1, false);
+    const auto r1 = torch::clamp(batchNorm(b, "bn_Conv1", y, 1e-3), 0, 6);
+    y = depthwise(b, "dw", padSame(r1, 3, 1, 1), 8, 2, 1, true);
+    y = torch::relu(batchNorm(b, "dw_BN", y, 1e-5));
+    y = batchNorm(b, "project_BN", conv(b, "project", y, 16, 8, 1, 1, 1, false), 1e-3);
+    y = r1 + y;
+    y = batchNorm(b, "dws_BN", depthwise(b, "dws", padSame(y, 3, 2, 1), 8, 1, 2, false), 1e-3);
+    y = torch::relu(conv(b, "wide", padSame(y, 3, 1, 2), 8, 12, 3, 1, 2, true));
+    return batchNorm(b, "out_BN", y, 1e-3);
+}
+
+at::Tensor runScript(const fs::path& file, const at::Tensor& x)
+{
+    auto m = torch::jit::load(file.string());
+    m.eval();
+    torch::NoGradGuard ng;
+    return m.forward({x}).toTensor();
+}
+
+std::string errorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST_F(EngineTest, TfjsTrunkMatchesAReferenceBuiltFromPlainTorchOps)
+{
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildTinyTrunk(b);
+    b.writeJson(dir / "json");
+    // Odd and even sides: every "same" padding of a strided layer is asymmetric somewhere.
+    const auto x = torch::rand({2, 3, 13, 18});
+    const auto ref = reference(b, x);
+    ASSERT_EQ(ref.sizes(), (std::vector<int64_t>{2, 12, 3, 5}));
+    for (bool fold : {true, false}) {
+        SCOPED_TRACE(fold ? "batch norm folded" : "batch norm separate");
+        TfjsConvertOptions o;
+        o.until = "out_BN";
+        o.input = "none";
+        o.foldBatchNorm = fold;
+        const auto r = convertTfjsToTorchScript(dir / "json", o, dir / "t.pt");
+        EXPECT_EQ(r.output, "out_BN");
+        EXPECT_EQ(r.layers, 15);
+        EXPECT_EQ(r.channels, 12);
+        EXPECT_EQ(r.stride, 4);
+        EXPECT_TRUE(tensorsClose(runScript(dir / "t.pt", x), ref, 1e-5, 1e-5));
+    }
+}
+
+TEST_F(EngineTest, TfjsTrunkUndoesTheCardNormalisationAndFitsTheTorchScriptBackbone)
+{
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildTinyTrunk(b);
+    b.writeBundle(dir / "bundle"); // the nsfwjs form: model.min.js + group1-shard1of1.min.js
+    TfjsConvertOptions o;
+    o.until = "out_BN";
+    convertTfjsToTorchScript(dir / "bundle", o, dir / "t.pt"); // input "imagenet" by default
+
+    // The engine feeds (rgb - mean) / std with the card's mean/std; the trunk must see rgb in 0..1.
+    const ModelCard card;
+    const auto rgb = torch::rand({1, 3, 32, 32});
+    const auto fed = (rgb - torch::tensor(card.mean).view({1, 3, 1, 1})) / torch::tensor(card.stdev).view({1, 3, 1, 1});
+    EXPECT_TRUE(tensorsClose(runScript(dir / "t.pt", fed), reference(b, rgb), 1e-5, 1e-5));
+
+    // `--backbone FILE.pt` accepts it: channels and stride probed, weights trainable parameters.
+    auto bo = BackboneOptions().kind("torchscript").scriptPath((dir / "t.pt").string()).asppChannels(16).featureDim(16);
+    Backbone net(bo);
+    EXPECT_EQ(net->options().scriptChannels(), 12);
+    EXPECT_EQ(net->options().scriptStride(), 4);
+    net->eval();
+    torch::NoGradGuard ng;
+    EXPECT_EQ(net->forward(torch::rand({1, 3, 64, 96})).sizes(), (std::vector<int64_t>{1, 16, 16, 24}));
+    std::int64_t scriptParams = 0;
+    for (const auto& p : net->encoder->parameters())
+        scriptParams += p.numel();
+    // Folded: Conv1 8*27+8, dw 16*9+16, project 16*8+8, dws 8*9+8, wide 12*8*9+12, out_BN 2*12.
+    EXPECT_EQ(scriptParams, 224 + 160 + 136 + 80 + 876 + 24);
+}
+
+TEST_F(EngineTest, TfjsConversionErrorsNameTheModelAndTheLayer)
+{
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildTinyTrunk(b);
+    b.writeJson(dir / "m");
+    auto convert = [&](const std::string& until) {
+        TfjsConvertOptions o;
+        o.until = until;
+        return errorOf([&] { convertTfjsToTorchScript(dir / "m", o, dir / "t.pt"); });
+    };
+    std::string e = convert(""); // the model's output is the Dense classifier
+    EXPECT_NE(e.find("model.json: layer 'flatten' (Flatten): this layer class cannot be converted"), std::string::npos) << e;
+    EXPECT_NE(e.find("--until"), std::string::npos) << e;
+    e = convert("no_such_layer");
+    EXPECT_NE(e.find("no layer named 'no_such_layer'"), std::string::npos) << e;
+    EXPECT_FALSE(fs::exists(dir / "t.pt"));
+
+    auto rewrite = [&](const std::function<void(Json&)>& change) {
+        Json j = b.modelJson();
+        change(j);
+        std::ofstream(dir / "m" / "model.json") << j.dump();
+    };
+    auto layerConfig = [](Json& j, const std::string& name) -> Json& {
+        for (auto& l : j["modelTopology"]["model_config"]["config"]["layers"])
+            if (l["name"] == name)
+                return l["config"];
+        throw std::runtime_error("no layer " + name);
+    };
+    // A weight missing from the manifest (renamed), a kernel of the wrong shape.
+    rewrite([](Json& j) { j["weightsManifest"][0]["weights"][0]["name"] = "Conv1/kernel_renamed"; });
+    e = convert("out_BN");
+    EXPECT_NE(e.find("layer 'Conv1' (Conv2D): weight 'Conv1/kernel' is missing"), std::string::npos) << e;
+    rewrite([&](Json& j) { layerConfig(j, "Conv1")["filters"] = 9; });
+    e = convert("out_BN");
+    EXPECT_NE(e.find("weight 'Conv1/kernel' has shape [3,3,3,8], the layer needs [3,3,3,9]"), std::string::npos) << e;
+    rewrite([&](Json& j) { layerConfig(j, "Conv1_relu")["negative_slope"] = 0.1; });
+    EXPECT_NE(convert("out_BN").find("negative slope"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "wide")["activation"] = "swish"; });
+    EXPECT_NE(convert("out_BN").find("activation 'swish' is not supported"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "wide")["padding"] = "causal"; });
+    EXPECT_NE(convert("out_BN").find("padding 'causal' is not supported"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "wide")["strides"] = "two"; });
+    EXPECT_NE(convert("out_BN").find("layer 'wide' (Conv2D)"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "dws")["data_format"] = "channels_first"; });
+    EXPECT_NE(convert("out_BN").find("data_format 'channels_first'"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "input_1")["batch_input_shape"] = Json::array({nullptr, 8, 8, 1}); });
+    EXPECT_NE(convert("out_BN").find("not 3 (RGB)"), std::string::npos);
+    rewrite([](Json& j) { j["modelTopology"]["model_config"]["config"]["layers"][3]["inbound_nodes"][0][0][0] = "ghost"; });
+    EXPECT_NE(convert("out_BN").find("'ghost' is not a layer of the model"), std::string::npos);
+    EXPECT_FALSE(fs::exists(dir / "t.pt"));
+}
+
+// The real MobileNetV2 ImageNet trunk of npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh puts its
+// bundle into the cache). Skipped when the cache does not hold it.
+TEST_F(EngineTest, NsfwjsMobileNetV2TrunkConvertsToStride16With96Channels)
+{
+    const fs::path bundle = cacheDir() / "backbones" / "nsfwjs-4.3.0" / "mobilenet_v2";
+    if (!fs::exists(bundle / "model.min.js"))
+        GTEST_SKIP() << "nsfwjs not fetched (" << bundle.string() << "): run scripts/fetch-backbones.sh";
+    TempDir dir;
+    TfjsConvertOptions o;
+    o.until = "block_10_project_BN";
+    const auto r = convertTfjsToTorchScript(bundle, o, dir / "trunk.pt");
+    EXPECT_EQ(r.layers, 99);
+    EXPECT_EQ(r.channels, 96);
+    EXPECT_EQ(r.stride, 16);
+    const auto y = runScript(dir / "trunk.pt", torch::randn({1, 3, 224, 224}));
+    EXPECT_EQ(y.sizes(), (std::vector<int64_t>{1, 96, 14, 14}));
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+    EXPECT_GT(y.abs().max().item<float>(), 0.1f);
+    Backbone net(BackboneOptions().kind("torchscript").scriptPath((dir / "trunk.pt").string()));
+    EXPECT_EQ(net->options().scriptChannels(), 96);
+    EXPECT_EQ(net->options().scriptStride(), 16);
+}
+
+} // namespace zm::test
