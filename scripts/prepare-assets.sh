@@ -14,3 +14,10 @@ if [[ -f models/default/card.json ]]; then
 else
   echo "note: no default model in models/default yet; see models/README.md for the recipe" >&2
 fi
+
+# --- Pretrained backbones from package sources ------------------------------------------------------
+# The ImageNet MobileNetV2 trunk of npm nsfwjs@4.3.0, converted to <cache>/backbones/*.pt for
+# `train --backbone FILE.pt` (docs/ENGINE.md). Without the npm registry it prints a note and goes on.
+if [[ -f scripts/fetch-backbones.sh ]]; then
+  bash scripts/fetch-backbones.sh "$build"
+fi
