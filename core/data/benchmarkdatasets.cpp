@@ -140,7 +140,7 @@ CocoStuffDataset::CocoStuffDataset(const fs::path& root, const std::string& subs
 
 const std::vector<std::string>& datasetFormats()
 {
-    static const std::vector<std::string> f = {"generic", "fashionscenes", "voc", "context", "cocostuff", "cocostuff171"};
+    static const std::vector<std::string> f = {"generic", "fashionscenes", "stampscenes", "voc", "context", "cocostuff", "cocostuff171"};
     return f;
 }
 
@@ -151,8 +151,9 @@ std::string detectDatasetFormat(const fs::path& root)
         throw fileError(root.string(), "data set folder not found");
     if (fs::is_regular_file(root / "dataset.json", ec)) {
         try {
-            if (loadJsonFile(root / "dataset.json").value("format", "") == "fashionscenes")
-                return "fashionscenes";
+            const std::string f = loadJsonFile(root / "dataset.json").value("format", "");
+            if (f == "fashionscenes" || f == "stampscenes")
+                return f;
         } catch (const Error&) {
         }
     }
@@ -175,7 +176,7 @@ std::shared_ptr<Dataset> openDataset(const std::string& formatIn, const fs::path
                                      bool requireLabels)
 {
     const std::string format = formatIn == "auto" || formatIn.empty() ? detectDatasetFormat(root) : formatIn;
-    if (format == "generic" || format == "fashionscenes")
+    if (format == "generic" || format == "fashionscenes" || format == "stampscenes")
         return std::make_shared<FolderDataset>(root, subset, requireLabels);
     if (format == "voc")
         return std::make_shared<VocDataset>(root, subset);
@@ -202,7 +203,7 @@ StandardSubsets standardSubsets(const std::string& formatIn, const fs::path& roo
         return {"train", "val", ""};
     if (format == "cocostuff" || format == "cocostuff171")
         return {"train2017", "val2017", ""};
-    if (format == "generic" || format == "fashionscenes") {
+    if (format == "generic" || format == "fashionscenes" || format == "stampscenes") {
         const auto subsets = folderSubsets(root);
         auto has = [&](const char* s) { return std::find(subsets.begin(), subsets.end(), s) != subsets.end(); };
         return {has("train") ? "train" : "", has("test") ? "test" : (has("val") ? "val" : ""),

@@ -11,7 +11,7 @@
 //   cocostuff    images/<subset>/*.jpg and annotations/<subset>/<stem>.png (or stuffthingmaps_trainval2017/
 //                <subset>/), values 0..181 = COCO id - 1, 255 = unlabelled; subsets train2017, val2017.
 //   cocostuff171 the same files read into the 171 used classes (ZegFormer/ZegCLIP numbering).
-//   generic, fashionscenes  the generic folder layout (folderdataset.h).
+//   generic, fashionscenes, stampscenes  the generic folder layout (folderdataset.h).
 #pragma once
 #include "core/common/dataset.h"
 #include "core/data/folderdataset.h"
@@ -38,7 +38,7 @@ public:
     CocoStuffDataset(const std::filesystem::path& root, const std::string& subset, bool classes171 = false);
 };
 
-/// "generic", "fashionscenes", "voc", "context", "cocostuff", "cocostuff171".
+/// "generic", "fashionscenes", "stampscenes", "voc", "context", "cocostuff", "cocostuff171".
 const std::vector<std::string>& datasetFormats();
 
 /// Guesses the format of a folder (dataset.json / classes.txt / JPEGImages / annotations); zm::Error if

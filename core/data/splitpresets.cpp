@@ -7,6 +7,7 @@
 #include "core/common/strings.h"
 #include "core/data/classlists.h"
 #include "core/data/fashionmnist.h"
+#include "core/data/stampclasses.h"
 
 #include <algorithm>
 #include <set>
@@ -53,6 +54,8 @@ std::vector<std::string> splitPresetNames()
     n.push_back("fashion-unseen-2");
     n.push_back("fashion-unseen-4");
     n.push_back("fashion-oracle");
+    for (const char* s : {"stamp-animals-4", "stamp-objects-4", "stamp-all-8", "stamp-oracle"})
+        n.push_back(s);
     return n;
 }
 
@@ -113,6 +116,8 @@ std::string splitPresetFormat(const std::string& name)
         return "cocostuff";
     if (startsWith(name, "fashion-"))
         return "fashionscenes";
+    if (startsWith(name, "stamp-"))
+        return "stampscenes";
     throw Error("split preset '" + name + "' is unknown; presets: " + join(splitPresetNames(), ", "));
 }
 
@@ -144,6 +149,16 @@ ZeroShotSplit splitPreset(const std::string& name, BackgroundMode background)
     } else if (name == "fashion-oracle") {
         // Fully supervised upper bound: every class labelled in training, nothing unseen, no calibration.
         s = makeSplit(name, fashionClasses(), {}, {}, true);
+    } else if (name == "stamp-animals-4" || name == "stamp-objects-4" || name == "stamp-all-8") {
+        // StampScenes: the unseen animals, the unseen objects, or both; every other class is seen.
+        std::vector<std::string> unseen;
+        if (name != "stamp-objects-4")
+            unseen = stampAnimalsUnseen();
+        if (name != "stamp-animals-4")
+            unseen.insert(unseen.end(), stampObjectsUnseen().begin(), stampObjectsUnseen().end());
+        s = makeSplit(name, stampSceneClassNames(), unseen, stampSeenVal(), true);
+    } else if (name == "stamp-oracle") {
+        s = makeSplit(name, stampSceneClassNames(), {}, {}, true);
     } else {
         throw Error("split preset '" + name + "' is unknown; presets: " + join(splitPresetNames(), ", "));
     }

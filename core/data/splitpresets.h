@@ -9,7 +9,8 @@
 namespace zm {
 
 /// Every preset name: voc-spnet-15-5, voc-zs3-2/4/6/8/10, context-zs3-2/4/6/8/10, cocostuff-15,
-/// cocostuff171-15, fashion-unseen-2, fashion-unseen-4.
+/// cocostuff171-15, fashion-unseen-2, fashion-unseen-4, fashion-oracle, stamp-animals-4, stamp-objects-4,
+/// stamp-all-8, stamp-oracle.
 std::vector<std::string> splitPresetNames();
 
 /// How the background class is treated. Preset: as the paper does (ZS3: seen; SPNet: ignored).
@@ -20,7 +21,8 @@ BackgroundMode parseBackgroundMode(const std::string& s); ///< "preset" | "seen"
 /// (vocClassNames(), context59ClassNames(), cocoStuff182ClassNames(), FashionScenes' classes.txt).
 ZeroShotSplit splitPreset(const std::string& name, BackgroundMode background = BackgroundMode::Preset);
 
-/// The data-set format a preset is meant for ("voc", "context", "cocostuff", "cocostuff171", "fashionscenes").
+/// The data-set format a preset is meant for ("voc", "context", "cocostuff", "cocostuff171", "fashionscenes",
+/// "stampscenes").
 std::string splitPresetFormat(const std::string& name);
 
 /// A split from explicit unseen (and seen-val) names: seen = every other class (background included or
