@@ -1,5 +1,5 @@
-// `zeromask-cli dataset ...`: generate the FashionScenes benchmark, describe a data set folder, list the
-// zero-shot split presets.
+// `zeromask-cli dataset ...`: generate the FashionScenes and StampScenes benchmarks, describe a data set
+// folder, list the zero-shot split presets.
 #include "app/cli/command.h"
 #include "app/cli/interrupt.h"
 
@@ -10,6 +10,7 @@
 #include "core/data/datasetinfo.h"
 #include "core/data/fashionscenes.h"
 #include "core/data/splitpresets.h"
+#include "core/data/stampscenes.h"
 #include "core/common/json.h"
 
 #include <chrono>
@@ -64,6 +65,62 @@ void addFashionScenes(CLI::App& parent)
                   << " in " << zm::fmt(secs, 1) << " s (seed " << o.seed << ")\n"
                   << "presets: fashion-unseen-2, fashion-unseen-4; e.g. zeromask-cli train --data " << *out
                   << " --split fashion-unseen-4 --out MODEL_DIR\n";
+    });
+}
+
+void addStampScenes(CLI::App& parent)
+{
+    auto* cmd = parent.add_subcommand("stampscenes",
+                                      "Generate the StampScenes real-object zero-shot benchmark (Tux Paint photo stamps "
+                                      "pasted on photos from Debian packages)");
+    auto opts = std::make_shared<zm::StampScenesOptions>();
+    auto out = std::make_shared<std::string>();
+    auto backgrounds = std::make_shared<std::vector<std::string>>();
+    auto stamps = std::make_shared<std::string>();
+    auto table = std::make_shared<std::string>();
+    auto noSystem = std::make_shared<bool>(false);
+    cmd->add_option("--out", *out, "Output folder (new, empty, or an earlier StampScenes folder)")->required();
+    cmd->add_option("--seed", opts->seed, "Random seed; same seed and options give identical files")
+        ->capture_default_str();
+    cmd->add_option("--train", opts->trainScenes, "Training scenes")->capture_default_str();
+    cmd->add_option("--test", opts->testScenes, "Test scenes")->capture_default_str();
+    cmd->add_option("--unlabelled", opts->unlabelledScenes, "Unlabelled scenes for transductive training")
+        ->capture_default_str();
+    cmd->add_option("--size", opts->size, "Scene side in pixels")->capture_default_str();
+    cmd->add_option("--min-items", opts->minItems, "Fewest stamps per scene")->capture_default_str();
+    cmd->add_option("--max-items", opts->maxItems, "Most stamps per scene")->capture_default_str();
+    cmd->add_option("--min-item-size", opts->minItemSize, "Shortest longer side of a pasted stamp (px)")
+        ->capture_default_str();
+    cmd->add_option("--max-item-size", opts->maxItemSize, "Longest longer side of a pasted stamp (px)")
+        ->capture_default_str();
+    cmd->add_option("--max-upscale", opts->maxUpscale, "Largest enlargement of a stamp")->capture_default_str();
+    cmd->add_option("--threads", opts->threads, "Worker threads")->capture_default_str();
+    cmd->add_option("--stamps", *stamps,
+                    "Tux Paint stamps folder (default: /usr/share/tuxpaint/stamps from tuxpaint-stamps-default)");
+    cmd->add_option("--table", *table, "Class -> stamp table (TSV: class, train|test|both, path; default: built in)");
+    cmd->add_option("--backgrounds", *backgrounds, "Extra folder(s) of background photos");
+    cmd->add_flag("--no-system-backgrounds", *noSystem, "Use only the --backgrounds folders");
+    cmd->callback([=] {
+        zm::StampScenesOptions o = *opts;
+        o.stampsDir = *stamps;
+        o.tableFile = *table;
+        for (const auto& b : *backgrounds)
+            o.backgroundDirs.emplace_back(b);
+        o.systemBackgrounds = !*noSystem;
+        const auto start = std::chrono::steady_clock::now();
+        zm::StampScenesGenerator gen(o);
+        // Ctrl-C / SIGTERM stop generation cleanly (exit 130); rerunning into the folder finishes the job.
+        zm::cli::CommandProgress progress("stampscenes");
+        const zm::Json info = gen.write(*out, progress);
+        progress.finish();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::cout << "wrote " << *out << ": " << info["scenes"].dump() << " scenes of " << o.size << "x" << o.size
+                  << ", " << gen.classNames().size() - 1 << " classes, " << gen.stamps().size() << " stamps, in "
+                  << zm::fmt(secs, 1) << " s (seed " << o.seed << ")\n";
+        if (o.tableFile.empty())
+            std::cout << "presets: stamp-animals-4, stamp-objects-4, stamp-all-8, stamp-oracle; e.g. zeromask-cli "
+                         "train --data "
+                      << *out << " --split stamp-all-8 --out MODEL_DIR\n";
     });
 }
 
@@ -140,9 +197,10 @@ void addPresets(CLI::App& parent)
 }
 
 zm::cli::Registrar reg(40, [](CLI::App& app) {
-    auto* cmd = app.add_subcommand("dataset", "Data sets: generate FashionScenes, describe a folder, list split presets");
+    auto* cmd = app.add_subcommand("dataset", "Data sets: generate FashionScenes or StampScenes, describe a folder, list split presets");
     cmd->require_subcommand(1);
     addFashionScenes(*cmd);
+    addStampScenes(*cmd);
     addInfo(*cmd);
     addPresets(*cmd);
 });
