@@ -439,9 +439,9 @@ std::vector<std::vector<WeightEntry>> parseManifest(const Json& manifest, const 
                 e.shape.push_back(v);
                 e.count *= v;
             }
-            e.dtype = w.value("dtype", std::string());
             if (!w.contains("dtype") || !w["dtype"].is_string())
                 throw fileError(source, wn + " has no dtype");
+            e.dtype = w["dtype"].get<std::string>();
             if (e.dtype != "float32" && e.dtype != "int32" && e.dtype != "bool")
                 throw fileError(source, wn + ": unknown or unsupported dtype '" + e.dtype + "' (float32, int32, bool are read)");
             std::size_t width = e.dtype == "bool" ? 1 : 4;

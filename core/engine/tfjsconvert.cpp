@@ -328,10 +328,10 @@ private:
     {
         const std::string v = "v" + std::to_string(index);
         const Json& c = l.config;
-        const std::string fmt = c.value("data_format", std::string("channels_last"));
-        if (fmt != "channels_last")
-            failLayer(l, "data_format '" + fmt + "' is not supported (channels_last)");
         try {
+            const std::string fmt = c.value("data_format", std::string("channels_last"));
+            if (fmt != "channels_last")
+                failLayer(l, "data_format '" + fmt + "' is not supported (channels_last)");
             if (l.cls == "InputLayer") {
                 if (mInputSeen)
                     failLayer(l, "a second input layer (one image input is supported)");
@@ -347,7 +347,7 @@ private:
                 failLayer(l, "has no input");
             if (l.cls == "ZeroPadding2D") {
                 const Json p = c.value("padding", Json(1));
-                int t, b, le, r;
+                int t = 0, b = 0, le = 0, r = 0;
                 if (p.is_array() && p.size() == 2 && p[0].is_array()) {
                     std::tie(t, b) = pairOf(p[0], 0);
                     std::tie(le, r) = pairOf(p[1], 0);
@@ -356,6 +356,8 @@ private:
                     b = t;
                     r = le;
                 }
+                if (t < 0 || b < 0 || le < 0 || r < 0)
+                    failLayer(l, "negative padding");
                 body << "    " << v << " = torch.constant_pad_nd(" << input(l) << ", [" << le << ", " << r << ", " << t << ", " << b
                      << "], 0.0)\n";
                 mChannels[l.name] = channelsOf(l.inputs[0]);
@@ -433,6 +435,8 @@ private:
         int out, groups;
         if (depthwise) {
             const int mult = c.value("depth_multiplier", 1);
+            if (mult < 1)
+                failLayer(l, "depth_multiplier must be at least 1");
             auto k = weight(l, "depthwise_kernel", {kh, kw, in, mult});
             out = in * mult;
             groups = in;
@@ -544,7 +548,13 @@ private:
 
 TfjsConvertReport convertTfjsToTorchScript(const tfjs::Model& model, const TfjsConvertOptions& options, const std::filesystem::path& out)
 {
-    return Converter(model, options).run(out);
+    try {
+        return Converter(model, options).run(out);
+    } catch (const Json::exception& e) {
+        throw fileError(model.source(), std::string("a layer's config has a field of the wrong type (") + e.what() + ")");
+    } catch (const c10::Error& e) {
+        throw fileError(model.source(), "conversion failed (" + std::string(e.what_without_backtrace()) + ")");
+    }
 }
 
 TfjsConvertReport convertTfjsToTorchScript(const std::filesystem::path& model, const TfjsConvertOptions& options,

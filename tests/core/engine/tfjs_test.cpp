@@ -4,6 +4,7 @@
 #include "tfjsfixture.h"
 
 #include "core/common/error.h"
+#include "core/common/files.h"
 #include "core/engine/tfjs.h"
 #include "tests/support/testdir.h"
 
@@ -198,6 +199,8 @@ TEST(Tfjs, MalformedFilesAreClearErrors)
     };
     withManifestChange([](Json& j) { j["weightsManifest"][0]["weights"][0]["dtype"] = "complex64"; });
     expectError("weight 'k': unknown or unsupported dtype 'complex64'", "model.json");
+    withManifestChange([](Json& j) { j["weightsManifest"][0]["weights"][0]["dtype"] = 5; });
+    expectError("weight 'k' has no dtype", "model.json");
     withManifestChange([](Json& j) { j["weightsManifest"][0]["weights"][0]["quantization"]["dtype"] = "int4"; });
     expectError("unknown quantization dtype 'int4'", "model.json");
     withManifestChange([](Json& j) { j["weightsManifest"][0]["weights"][0]["quantization"].erase("scale"); });
@@ -235,6 +238,41 @@ TEST(Tfjs, MalformedFilesAreClearErrors)
     // A folder with neither file, a missing file.
     EXPECT_NE(errorOf([&] { tfjs::loadModel(dir.path()); }).find("no model.json or model.min.js"), std::string::npos);
     EXPECT_NE(errorOf([&] { tfjs::loadModel(dir / "none.json"); }).find("none.json: TF.js model not found"), std::string::npos);
+}
+
+// Damaged files (cut anywhere, bytes overwritten) give zm::Error or a model, never a crash or another
+// exception type.
+TEST(Tfjs, DamagedBundlesNeverCrash)
+{
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildTinyTrunk(b);
+    b.writeBundle(dir / "ok");
+    const std::string model = readFile(dir / "ok" / "model.min.js"), shard = readFile(dir / "ok" / "group1-shard1of1.min.js");
+    std::mt19937 rng(3);
+    int errors = 0;
+    for (int i = 0; i < 300; ++i) {
+        std::string m = model, s = shard;
+        std::string& victim = i % 3 == 2 ? s : m;
+        if (i % 2 == 0) {
+            victim.resize(std::uniform_int_distribution<std::size_t>(0, victim.size() - 1)(rng));
+        } else {
+            for (int k = 0; k < 3; ++k)
+                victim[std::uniform_int_distribution<std::size_t>(0, victim.size() - 1)(rng)] = "{}[]:,\"!0.e-x9'"[k * 5 % 16];
+        }
+        const fs::path d = dir / ("d" + std::to_string(i));
+        fs::create_directories(d);
+        writeText(d / "model.min.js", m);
+        writeText(d / "group1-shard1of1.min.js", s);
+        try {
+            const tfjs::Model loaded = tfjs::loadModel(d);
+            for (const auto& e : loaded.weights())
+                loaded.tensor(e.name);
+        } catch (const Error&) {
+            ++errors;
+        }
+    }
+    EXPECT_GT(errors, 150);
 }
 
 } // namespace zm::test

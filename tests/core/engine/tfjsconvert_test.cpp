@@ -217,9 +217,53 @@ TEST_F(EngineTest, TfjsConversionErrorsNameTheModelAndTheLayer)
     EXPECT_NE(convert("out_BN").find("data_format 'channels_first'"), std::string::npos);
     rewrite([&](Json& j) { layerConfig(j, "input_1")["batch_input_shape"] = Json::array({nullptr, 8, 8, 1}); });
     EXPECT_NE(convert("out_BN").find("not 3 (RGB)"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "Conv1")["activation"] = 7; }); // wrong type, read while planning the folding
+    EXPECT_NE(convert("out_BN").find("model.json: a layer's config has a field of the wrong type"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "dws")["data_format"] = Json::array(); });
+    EXPECT_NE(convert("out_BN").find("layer 'dws' (DepthwiseConv2D): a config field has the wrong type"), std::string::npos);
+    rewrite([&](Json& j) { layerConfig(j, "Conv1_pad")["padding"] = Json::array({Json::array({0, -1}), Json::array({0, 1})}); });
+    EXPECT_NE(convert("out_BN").find("negative padding"), std::string::npos);
     rewrite([](Json& j) { j["modelTopology"]["model_config"]["config"]["layers"][3]["inbound_nodes"][0][0][0] = "ghost"; });
     EXPECT_NE(convert("out_BN").find("'ghost' is not a layer of the model"), std::string::npos);
     EXPECT_FALSE(fs::exists(dir / "t.pt"));
+}
+
+// A Sequential model (no inbound_nodes: each layer feeds the next; the input comes from the first
+// layer's batch_input_shape), as older Keras versions save it.
+TEST_F(EngineTest, TfjsSequentialModelConverts)
+{
+    TempDir dir;
+    TfjsModelBuilder b;
+    b.layer("c", "Conv2D",
+            Json{{"batch_input_shape", {nullptr, nullptr, nullptr, 3}},
+                 {"filters", 4},
+                 {"kernel_size", 3},
+                 {"strides", 2},
+                 {"padding", "same"},
+                 {"activation", "relu6"},
+                 {"use_bias", true}},
+            {});
+    b.weight("c/kernel", {3, 3, 3, 4}, "float32");
+    b.weight("c/bias", {4}, "float32");
+    b.layer("a", "Activation", Json{{"activation", "linear"}}, {});
+    Json j = b.modelJson();
+    Json layers = Json::array();
+    for (auto l : j["modelTopology"]["model_config"]["config"]["layers"]) {
+        l.erase("inbound_nodes");
+        layers.push_back(l);
+    }
+    j["modelTopology"]["model_config"] = Json{{"class_name", "Sequential"}, {"config", layers}};
+    fs::create_directories(dir / "s");
+    std::ofstream(dir / "s" / "model.json") << j.dump();
+    std::ofstream(dir / "s" / "group1-shard1of1", std::ios::binary) << b.shard();
+    TfjsConvertOptions o;
+    o.input = "none";
+    const auto r = convertTfjsToTorchScript(dir / "s", o, dir / "t.pt");
+    EXPECT_EQ(r.output, "a");
+    EXPECT_EQ(r.stride, 2);
+    const auto x = torch::rand({1, 3, 9, 10});
+    const auto ref = torch::clamp(conv(b, "c", padSame(x, 3, 2, 1), 3, 4, 3, 2, 1, true), 0, 6);
+    EXPECT_TRUE(tensorsClose(runScript(dir / "t.pt", x), ref, 1e-5, 1e-5));
 }
 
 // The real MobileNetV2 ImageNet trunk of npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh puts its
