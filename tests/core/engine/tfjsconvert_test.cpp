@@ -169,6 +169,28 @@ TEST_F(EngineTest, TfjsTrunkUndoesTheCardNormalisationAndFitsTheTorchScriptBackb
     EXPECT_EQ(scriptParams, 224 + 160 + 136 + 80 + 876 + 24);
 }
 
+TEST_F(EngineTest, TfjsTrunkFineTunes)
+{
+    // Training reaches the converted weights through the script (padding, same_pad, folded convs).
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildTinyTrunk(b);
+    b.writeJson(dir / "m");
+    TfjsConvertOptions o;
+    o.until = "out_BN";
+    convertTfjsToTorchScript(dir / "m", o, dir / "t.pt");
+    Backbone net(BackboneOptions().kind("torchscript").scriptPath((dir / "t.pt").string()).asppChannels(16).featureDim(16));
+    net->train();
+    net->forward(torch::rand({2, 3, 64, 64})).pow(2).mean().backward();
+    auto params = net->encoder->named_parameters();
+    for (const char* name : {"p_l3_Conv1_weight", "p_l6_dw_weight", "p_l14_wide_bias", "p_l15_out_BN_scale"}) {
+        ASSERT_TRUE(params.contains(name)) << name;
+        const auto g = params[name].grad();
+        ASSERT_TRUE(g.defined()) << name;
+        EXPECT_GT(g.abs().sum().item<double>(), 0.0) << name;
+    }
+}
+
 TEST_F(EngineTest, TfjsConversionErrorsNameTheModelAndTheLayer)
 {
     TempDir dir;
