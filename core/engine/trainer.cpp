@@ -30,6 +30,7 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <set>
 
 namespace zm {
 
@@ -179,6 +180,7 @@ private:
 
     SegNet mNet{nullptr};
     std::unique_ptr<torch::optim::Optimizer> mOptim;
+    std::vector<double> mGroupScale; ///< learning-rate factor of each parameter group (rest, encoder)
     ModelCard mCard;
     std::unique_ptr<JsonLog> mLog;
     int mStartIteration = 0;
@@ -328,13 +330,36 @@ void Trainer::buildOrResume()
     }
     mNet->to(mDevice);
     mNet->train();
+    // Two parameter groups: the encoder (learning rate scaled by --backbone-lr-scale; frozen at 0) and the rest.
+    std::vector<at::Tensor> encoder = mNet->backbone->encoder->parameters(), rest;
+    std::set<const void*> inEncoder;
+    for (const auto& p : encoder)
+        inEncoder.insert(p.unsafeGetTensorImpl());
+    for (const auto& p : mNet->parameters())
+        if (!inEncoder.count(p.unsafeGetTensorImpl()))
+            rest.push_back(p);
+    if (mOpt.backboneLrScale == 0.0) {
+        for (auto& p : encoder)
+            p.set_requires_grad(false);
+        encoder.clear();
+    }
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    mGroupScale = {1.0};
+    if (mOpt.backboneLrScale == 1.0) {
+        groups.emplace_back(mNet->parameters()); // one group, as checkpoints of earlier versions hold
+    } else {
+        groups.emplace_back(rest);
+    }
+    if (mOpt.backboneLrScale != 1.0 && !encoder.empty()) {
+        groups.emplace_back(encoder);
+        mGroupScale.push_back(mOpt.backboneLrScale);
+    }
     if (mOpt.optimizer == "adamw")
         mOptim = std::make_unique<torch::optim::AdamW>(
-            mNet->parameters(), torch::optim::AdamWOptions(mOpt.learningRate).weight_decay(mOpt.weightDecay));
+            groups, torch::optim::AdamWOptions(mOpt.learningRate).weight_decay(mOpt.weightDecay));
     else
         mOptim = std::make_unique<torch::optim::SGD>(
-            mNet->parameters(),
-            torch::optim::SGDOptions(mOpt.learningRate).momentum(mOpt.momentum).weight_decay(mOpt.weightDecay));
+            groups, torch::optim::SGDOptions(mOpt.learningRate).momentum(mOpt.momentum).weight_decay(mOpt.weightDecay));
     if (mOpt.resume) {
         Json st = loadTrainingState(mOpt.outDir, *mOptim, mDevice);
         mStartIteration = st.value("iteration", 0);
@@ -409,11 +434,13 @@ Batch Trainer::makeBatch(const std::vector<int>& pool, SampleCache& cache, const
 
 void Trainer::setLearningRate(double lr)
 {
-    for (auto& g : mOptim->param_groups()) {
+    auto& groups = mOptim->param_groups();
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        const double groupLr = lr * (i < mGroupScale.size() ? mGroupScale[i] : 1.0);
         if (mOpt.optimizer == "adamw")
-            static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+            static_cast<torch::optim::AdamWOptions&>(groups[i].options()).lr(groupLr);
         else
-            static_cast<torch::optim::SGDOptions&>(g.options()).lr(lr);
+            static_cast<torch::optim::SGDOptions&>(groups[i].options()).lr(groupLr);
     }
 }
 
@@ -581,6 +608,7 @@ TrainingResult Trainer::run()
                           {"cropSize", mOpt.cropSize},
                           {"optimizer", mOpt.optimizer},
                           {"learningRate", mOpt.learningRate},
+                          {"backboneLrScale", mOpt.backboneLrScale},
                           {"weightDecay", mOpt.weightDecay},
                           {"polyPower", mOpt.polyPower},
                           {"scale", {mOpt.minScale, mOpt.maxScale}},

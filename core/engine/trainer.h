@@ -32,6 +32,9 @@ struct TrainerOptions {
     double learningRate = 2e-3;       ///< adamw default; use ~0.01 with sgd
     double weightDecay = 1e-4;
     double momentum = 0.9;            ///< sgd only
+    /// The encoder's learning rate as a fraction of the base rate: 1 trains it like the rest, 0.1 fine-tunes
+    /// a pretrained encoder gently, 0 freezes it (its weights do not change and get no gradients).
+    double backboneLrScale = 1.0;
     double polyPower = 0.9;           ///< lr = base * (1 - it/iterations)^power (DeepLab's poly)
     double minScale = 0.5, maxScale = 1.25; ///< random rescale range
     bool flip = true;

@@ -224,6 +224,10 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_option("--crop", o->t.cropSize, "Training crop side in pixels")->capture_default_str()->check(CLI::Range(32, 4096));
     cmd->add_option("--lr", o->t.learningRate, "Base learning rate (poly schedule)")->capture_default_str();
     cmd->add_option("--optimizer", o->t.optimizer, "adamw | sgd")->capture_default_str();
+    cmd->add_option("--backbone-lr-scale", o->t.backboneLrScale,
+                    "The encoder's learning rate as a fraction of --lr: 0.1 fine-tunes a pretrained --backbone gently, 0 freezes it")
+        ->check(CLI::Range(0.0, 10.0))
+        ->capture_default_str();
     cmd->add_option("--scale", o->t.logitScale, "Logit scale of the cosine head (the card's temperature)")->capture_default_str();
     cmd->add_option("--calibration-images", o->t.calibrationImages, "Held-out images for the gamma search")->capture_default_str();
     cmd->add_flag("--no-calibrate", o->noCalibrate, "Skip the SPNet-C gamma search (use --gamma)");

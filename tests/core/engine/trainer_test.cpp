@@ -103,6 +103,37 @@ TEST_F(EngineTest, OneSeedGivesOneModel)
     EXPECT_TRUE(anyOther);
 }
 
+TEST_F(EngineTest, TheEncoderCanBeFrozenOrFineTunedMoreGently)
+{
+    // One seed gives one initial network: two frozen runs of different lengths keep the same encoder and
+    // train the rest differently; an unfrozen run changes the encoder.
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    const TrainingData td = shapesData(data);
+    auto train = [&](const std::string& name, int iterations, double scale) {
+        auto o = fastOptions(dir / name);
+        o.iterations = iterations;
+        o.backboneLrScale = scale;
+        NullProgress p;
+        const auto r = trainModel(td, o, p);
+        EXPECT_DOUBLE_EQ(r.card.training["backboneLrScale"].get<double>(), scale);
+        return loadModel(dir / name, td.space).net;
+    };
+    const SegNet frozen5 = train("f5", 5, 0.0), frozen10 = train("f10", 10, 0.0), gentle = train("g5", 5, 0.1),
+                 full = train("t5", 5, 1.0);
+    auto same = [](const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
+        bool all = a.size() == b.size();
+        for (std::size_t i = 0; all && i < a.size(); ++i)
+            all = torch::equal(a[i], b[i]);
+        return all;
+    };
+    EXPECT_TRUE(same(frozen5->backbone->encoder->parameters(), frozen10->backbone->encoder->parameters()));
+    EXPECT_FALSE(same(frozen5->projection->parameters(), frozen10->projection->parameters()));
+    EXPECT_FALSE(same(frozen5->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
+    EXPECT_FALSE(same(frozen5->backbone->encoder->parameters(), gentle->backbone->encoder->parameters()));
+    EXPECT_FALSE(same(gentle->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
+}
+
 TEST_F(EngineTest, CancelledTrainingSavesAndResumes)
 {
     TempDir dir;
