@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Rows of docs/BENCHMARKS.md, "StampScenes": SPNet-C on the real-object benchmark (split stamp-all-8:
 # 8 unseen classes, each with a seen relative) with two backbones side by side, the same budget and seed:
-#   mnv2   the ImageNet MobileNetV2 trunk converted from npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh)
-#   small  the built-in small backbone, trained from scratch
-# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 small; default both)
+#   mnv2         the ImageNet MobileNetV2 trunk converted from npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh),
+#                fine-tuned at the full learning rate
+#   mnv2-frozen  the same trunk frozen (--backbone-lr-scale 0): only ASPP, decoder and projection learn
+#   small        the built-in small backbone, trained from scratch
+# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen small; default all)
 # Each row writes OUT_DIR/stamp-<row>-spnet/ with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
@@ -13,7 +15,7 @@ cache=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}
 out=${2:-$cache/bench}
 shift $(($# > 2 ? 2 : $#)) || true
 rows=("$@")
-((${#rows[@]})) || rows=(mnv2 small)
+((${#rows[@]})) || rows=(mnv2 mnv2-frozen small)
 cli="$build/app/zeromask-cli"
 data=$cache/data/stampscenes-s1
 export OMP_WAIT_POLICY=PASSIVE
@@ -30,10 +32,14 @@ for row in "${rows[@]}"; do
       bash scripts/fetch-backbones.sh "$build"
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt")
       name="StampScenes all-8 SPNet-C, MobileNetV2 (nsfwjs ImageNet trunk)" ;;
+    mnv2-frozen)
+      bash scripts/fetch-backbones.sh "$build"
+      backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
+      name="StampScenes all-8 SPNet-C, MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
     small)
       backbone=(--backbone small)
       name="StampScenes all-8 SPNet-C, small backbone from scratch" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, small)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, small)" >&2; exit 2 ;;
   esac
   model=$out/stamp-$row-spnet
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && continue
