@@ -11,12 +11,9 @@
 #include "core/io/image_io.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 
 namespace zm {
 namespace fs = std::filesystem;
@@ -37,9 +34,12 @@ Rng sceneRng(std::uint64_t seed, SceneSplit split, int index)
 const char* splitName(SceneSplit s)
 {
     switch (s) {
-    case SceneSplit::Train: return "train";
-    case SceneSplit::Test: return "test";
-    case SceneSplit::Unlabelled: return "unlabelled";
+    case SceneSplit::Train:
+        return "train";
+    case SceneSplit::Test:
+        return "test";
+    case SceneSplit::Unlabelled:
+        return "unlabelled";
     }
     return "?";
 }
@@ -82,8 +82,8 @@ FashionScenesGenerator::FashionScenesGenerator(FashionScenesOptions options)
         mImpl->testByClass[mImpl->testItems.labels[std::size_t(i)]].push_back(i);
     for (int c = 0; c < 10; ++c)
         if (mImpl->trainByClass[std::size_t(c)].empty() || mImpl->testByClass[std::size_t(c)].empty())
-            throw fileError(dir.string(), "Fashion-MNIST has no image of class '" + fashionMnistClassNames()[std::size_t(c)] +
-                                              "' in its train or test set");
+            throw fileError(dir.string(), "Fashion-MNIST has no image of class '" +
+                                              fashionMnistClassNames()[std::size_t(c)] + "' in its train or test set");
 
     mImpl->backgroundPaths = findBackgrounds(o);
     auto load = [&](const std::vector<fs::path>& paths, std::vector<Image>& out) {
@@ -234,7 +234,8 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
             }
         }
         if (!ours)
-            throw fileError(out.string(), "folder is not empty and holds no FashionScenes data set; choose an empty or new folder");
+            throw fileError(out.string(),
+                            "folder is not empty and holds no FashionScenes data set; choose an empty or new folder");
         // Regenerating over an earlier FashionScenes folder: clear what we wrote so no stale scene stays.
         for (const char* sub : {"images", "labels", "splits", "meta"})
             fs::remove_all(out / sub, ec);
@@ -242,7 +243,8 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
         fs::remove(out / "classes.txt", ec);
     }
     fs::create_directories(out, ec);
-    writeFileAtomic(out / kIncompleteMarker, "FashionScenes generation in progress or interrupted; rerun it into this folder\n");
+    writeFileAtomic(out / kIncompleteMarker,
+                    "FashionScenes generation in progress or interrupted; rerun it into this folder\n");
 
     struct Job {
         SceneSplit split;
@@ -274,67 +276,31 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
 
     std::vector<std::string> metaLines(jobs.size());
     std::vector<std::array<std::uint64_t, 11>> pixelCounts(jobs.size());
-    std::atomic<std::size_t> next{0}, done{0};
-    std::atomic<bool> stop{false};
-    std::mutex errorMutex;
-    std::string firstError;
-    auto worker = [&] {
-        for (;;) {
-            if (stop.load())
-                return;
-            const std::size_t j = next.fetch_add(1);
-            if (j >= jobs.size())
-                return;
-            try {
-                const Job& job = jobs[j];
-                const Scene s = compose(job.split, job.index);
-                const std::string id = idOf(job.index);
-                writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
-                if (job.split != SceneSplit::Unlabelled)
-                    writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
-                Json items = Json::array();
-                for (const auto& it : s.items)
-                    items.push_back({{"class", it.classId},
-                                     {"fashion_mnist_index", it.sourceIndex},
-                                     {"x", it.x},
-                                     {"y", it.y},
-                                     {"box", it.boxSize},
-                                     {"angle", std::round(it.angleDeg * 100) / 100},
-                                     {"tint", {it.tint[0], it.tint[1], it.tint[2]}}});
-                metaLines[j] = Json{{"id", id}, {"background", s.backgroundName}, {"items", items}}.dump();
-                auto& counts = pixelCounts[j];
-                counts.fill(0);
-                for (auto v : s.labels.ids)
-                    ++counts[v];
-            } catch (const std::exception& e) {
-                std::lock_guard<std::mutex> lock(errorMutex);
-                if (firstError.empty())
-                    firstError = e.what();
-                stop.store(true);
-            }
-            done.fetch_add(1);
-        }
-    };
-    checkCancelled(progress);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < mOptions.threads; ++t)
-        threads.emplace_back(worker);
-    bool cancelled = false;
-    while (done.load() < jobs.size() && !stop.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        const double f = jobs.empty() ? 1.0 : double(done.load()) / double(jobs.size());
-        if (!progress.update(f, std::to_string(done.load()) + "/" + std::to_string(jobs.size()) + " scenes") ||
-            progress.cancelled()) {
-            cancelled = true;
-            stop.store(true);
-        }
-    }
-    for (auto& t : threads)
-        t.join();
-    if (!firstError.empty())
-        throw Error("FashionScenes: " + firstError);
-    if (cancelled || progress.cancelled())
-        throw Cancelled();
+    scene::runSceneJobs(
+        jobs.size(), mOptions.threads,
+        [&](std::size_t j) {
+            const Job& job = jobs[j];
+            const Scene s = compose(job.split, job.index);
+            const std::string id = idOf(job.index);
+            writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
+            if (job.split != SceneSplit::Unlabelled)
+                writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
+            Json items = Json::array();
+            for (const auto& it : s.items)
+                items.push_back({{"class", it.classId},
+                                 {"fashion_mnist_index", it.sourceIndex},
+                                 {"x", it.x},
+                                 {"y", it.y},
+                                 {"box", it.boxSize},
+                                 {"angle", std::round(it.angleDeg * 100) / 100},
+                                 {"tint", {it.tint[0], it.tint[1], it.tint[2]}}});
+            metaLines[j] = Json{{"id", id}, {"background", s.backgroundName}, {"items", items}}.dump();
+            auto& counts = pixelCounts[j];
+            counts.fill(0);
+            for (auto v : s.labels.ids)
+                ++counts[v];
+        },
+        progress, "FashionScenes");
 
     const auto classes = classNames();
     writeFileAtomic(out / "classes.txt", join(classes, "\n") + "\n");

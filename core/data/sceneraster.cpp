@@ -1,11 +1,18 @@
-// FashionScenes pixel arithmetic (see sceneraster.h) and the Fashion-MNIST item mask.
+// Scene generators' shared pieces (see sceneraster.h): FashionScenes pixel arithmetic, the Fashion-MNIST item
+// mask, and the worker driver both generators use.
 #include "core/data/sceneraster.h"
 
+#include "core/common/error.h"
+#include "core/common/progress.h"
 #include "core/data/fashionmnist.h"
 #include "core/data/fashionscenes.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace zm::scene {
@@ -65,12 +72,24 @@ std::array<std::uint8_t, 3> randomTint(Rng& rng)
     const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
     double r = v, g = t, b = p;
     switch (i) {
-    case 0: r = v, g = t, b = p; break;
-    case 1: r = q, g = v, b = p; break;
-    case 2: r = p, g = v, b = t; break;
-    case 3: r = p, g = q, b = v; break;
-    case 4: r = t, g = p, b = v; break;
-    default: r = v, g = p, b = q; break;
+    case 0:
+        r = v, g = t, b = p;
+        break;
+    case 1:
+        r = q, g = v, b = p;
+        break;
+    case 2:
+        r = p, g = v, b = t;
+        break;
+    case 3:
+        r = p, g = q, b = v;
+        break;
+    case 4:
+        r = t, g = p, b = v;
+        break;
+    default:
+        r = v, g = p, b = q;
+        break;
     }
     auto q8 = [](double x) { return std::uint8_t(std::lround(std::clamp(x, 0.0, 1.0) * 255.0)); };
     return {q8(r), q8(g), q8(b)};
@@ -87,6 +106,53 @@ int sample28(const std::uint8_t* plane, int fx, int fy)
     const int top = p(x0, y0) * (256 - wx) + p(x0 + 1, y0) * wx;
     const int bot = p(x0, y0 + 1) * (256 - wx) + p(x0 + 1, y0 + 1) * wx;
     return (top * (256 - wy) + bot * wy + 32768) >> 16;
+}
+
+void runSceneJobs(std::size_t count, int threads, const std::function<void(std::size_t)>& job, Progress& progress,
+                  const std::string& what)
+{
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    std::mutex errorMutex;
+    std::string firstError;
+    auto worker = [&] {
+        for (;;) {
+            if (stop.load())
+                return;
+            const std::size_t j = next.fetch_add(1);
+            if (j >= count)
+                return;
+            try {
+                job(j);
+            } catch (const std::exception& e) {
+                std::lock_guard<std::mutex> lock(errorMutex);
+                if (firstError.empty())
+                    firstError = e.what();
+                stop.store(true);
+            }
+            done.fetch_add(1);
+        }
+    };
+    checkCancelled(progress);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < std::max(1, threads); ++t)
+        pool.emplace_back(worker);
+    bool cancelled = false;
+    while (done.load() < count && !stop.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const double f = count == 0 ? 1.0 : double(done.load()) / double(count);
+        if (!progress.update(f, std::to_string(done.load()) + "/" + std::to_string(count) + " scenes") ||
+            progress.cancelled()) {
+            cancelled = true;
+            stop.store(true);
+        }
+    }
+    for (auto& t : pool)
+        t.join();
+    if (!firstError.empty())
+        throw Error(what + ": " + firstError);
+    if (cancelled || progress.cancelled())
+        throw Cancelled();
 }
 
 } // namespace zm::scene

@@ -1,11 +1,19 @@
 // Pixel arithmetic of the FashionScenes composer, all integer or fixed point so that a seed gives the
 // same bytes on any machine: a portable random generator, area/bilinear resampling of photo crops,
-// bilinear sampling of 28x28 items, and item tints. Internal to core/data.
+// bilinear sampling of 28x28 items, and item tints; and the worker driver of the scene generators
+// (FashionScenes, StampScenes). Internal to core/data.
 #pragma once
 #include "core/common/image.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string>
+
+namespace zm {
+class Progress;
+}
 
 namespace zm::scene {
 
@@ -20,7 +28,7 @@ struct Rng {
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
-    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); } // [0,1)
+    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }      // [0,1)
     int range(int lo, int hi) { return lo + int(next() % std::uint64_t(hi - lo + 1)); } // inclusive
 };
 
@@ -34,5 +42,12 @@ std::array<std::uint8_t, 3> randomTint(Rng& rng);
 /// Fixed-point bilinear sample of a 28x28 plane at (fx, fy) in 1/256 px (pixel centres at integers);
 /// outside the plane is 0 (black, as Fashion-MNIST's surround).
 int sample28(const std::uint8_t* plane, int fx, int fy);
+
+/// Runs `job(j)` for every j in [0, count) on `threads` worker threads (the scene generators' driver), reporting
+/// "k/count scenes" to `progress` every 50 ms. The first exception stops every worker and is rethrown as
+/// zm::Error("<what>: <its message>"); when `progress` says stop, the workers stop after their scene and
+/// zm::Cancelled is thrown.
+void runSceneJobs(std::size_t count, int threads, const std::function<void(std::size_t)>& job, Progress& progress,
+                  const std::string& what);
 
 } // namespace zm::scene

@@ -13,16 +13,13 @@
 #include <png.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 namespace zm {
 namespace fs = std::filesystem;
@@ -686,72 +683,36 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
     std::vector<std::string> metaLines(jobs.size());
     // Per scene: pixels per class, then void pixels; instances per class.
     std::vector<std::vector<std::uint64_t>> pixelCounts(jobs.size()), instanceCounts(jobs.size());
-    std::atomic<std::size_t> next{0}, done{0};
-    std::atomic<bool> stop{false};
-    std::mutex errorMutex;
-    std::string firstError;
-    auto worker = [&] {
-        for (;;) {
-            if (stop.load())
-                return;
-            const std::size_t j = next.fetch_add(1);
-            if (j >= jobs.size())
-                return;
-            try {
-                const Job& job = jobs[j];
-                const StampScene s = compose(job.split, job.index);
-                const std::string id = idOf(job.index);
-                writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
-                if (job.split != StampSplit::Unlabelled)
-                    writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
-                Json items = Json::array();
-                auto& inst = instanceCounts[j];
-                inst.assign(nClasses, 0);
-                for (const auto& it : s.items) {
-                    ++inst[std::size_t(it.classId)];
-                    items.push_back({{"class", mImpl->classNames[std::size_t(it.classId)]},
-                                     {"stamp", mImpl->stamps[std::size_t(it.stampIndex)].path},
-                                     {"x", it.x},
-                                     {"y", it.y},
-                                     {"w", it.width},
-                                     {"h", it.height},
-                                     {"mirrored", it.mirrored},
-                                     {"gain", {it.gain[0], it.gain[1], it.gain[2]}}});
-                }
-                metaLines[j] = Json{{"id", id}, {"background", s.backgroundName}, {"items", items}}.dump();
-                auto& counts = pixelCounts[j];
-                counts.assign(nClasses + 1, 0);
-                for (auto v : s.labels.ids)
-                    ++counts[v == LabelMap::kVoid ? nClasses : std::size_t(v)];
-            } catch (const std::exception& e) {
-                std::lock_guard<std::mutex> lock(errorMutex);
-                if (firstError.empty())
-                    firstError = e.what();
-                stop.store(true);
+    scene::runSceneJobs(
+        jobs.size(), mOptions.threads,
+        [&](std::size_t j) {
+            const Job& job = jobs[j];
+            const StampScene s = compose(job.split, job.index);
+            const std::string id = idOf(job.index);
+            writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
+            if (job.split != StampSplit::Unlabelled)
+                writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
+            Json items = Json::array();
+            auto& inst = instanceCounts[j];
+            inst.assign(nClasses, 0);
+            for (const auto& it : s.items) {
+                ++inst[std::size_t(it.classId)];
+                items.push_back({{"class", mImpl->classNames[std::size_t(it.classId)]},
+                                 {"stamp", mImpl->stamps[std::size_t(it.stampIndex)].path},
+                                 {"x", it.x},
+                                 {"y", it.y},
+                                 {"w", it.width},
+                                 {"h", it.height},
+                                 {"mirrored", it.mirrored},
+                                 {"gain", {it.gain[0], it.gain[1], it.gain[2]}}});
             }
-            done.fetch_add(1);
-        }
-    };
-    checkCancelled(progress);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < mOptions.threads; ++t)
-        threads.emplace_back(worker);
-    bool cancelled = false;
-    while (done.load() < jobs.size() && !stop.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        const double f = jobs.empty() ? 1.0 : double(done.load()) / double(jobs.size());
-        if (!progress.update(f, std::to_string(done.load()) + "/" + std::to_string(jobs.size()) + " scenes") ||
-            progress.cancelled()) {
-            cancelled = true;
-            stop.store(true);
-        }
-    }
-    for (auto& t : threads)
-        t.join();
-    if (!firstError.empty())
-        throw Error("StampScenes: " + firstError);
-    if (cancelled || progress.cancelled())
-        throw Cancelled();
+            metaLines[j] = Json{{"id", id}, {"background", s.backgroundName}, {"items", items}}.dump();
+            auto& counts = pixelCounts[j];
+            counts.assign(nClasses + 1, 0);
+            for (auto v : s.labels.ids)
+                ++counts[v == LabelMap::kVoid ? nClasses : std::size_t(v)];
+        },
+        progress, "StampScenes");
 
     const auto& classes = mImpl->classNames;
     writeFileAtomic(out / "classes.txt", join(classes, "\n") + "\n");
