@@ -3,6 +3,8 @@
 #include "core/data/sceneraster.h"
 
 #include "core/common/error.h"
+#include "core/common/files.h"
+#include "core/common/json.h"
 #include "core/common/progress.h"
 #include "core/data/fashionmnist.h"
 #include "core/data/fashionscenes.h"
@@ -106,6 +108,45 @@ int sample28(const std::uint8_t* plane, int fx, int fy)
     const int top = p(x0, y0) * (256 - wx) + p(x0 + 1, y0) * wx;
     const int bot = p(x0, y0 + 1) * (256 - wx) + p(x0 + 1, y0 + 1) * wx;
     return (top * (256 - wy) + bot * wy + 32768) >> 16;
+}
+
+void prepareSceneFolder(const std::filesystem::path& out, const std::string& format, const std::string& title,
+                        const std::string& marker, const std::vector<std::pair<std::string, bool>>& splits)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+        throw fileError(out.string(), "exists and is not a folder");
+    if (fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
+        // An interrupted run leaves its marker: that folder is ours too, so a rerun can finish the job.
+        bool ours = fs::is_regular_file(out / marker, ec);
+        if (!ours && fs::is_regular_file(out / "dataset.json", ec)) {
+            try {
+                ours = loadJsonFile(out / "dataset.json").value("format", "") == format;
+            } catch (const Error&) {
+                ours = false;
+            }
+        }
+        if (!ours)
+            throw fileError(out.string(),
+                            "folder is not empty and holds no " + title + " data set; choose an empty or new folder");
+        // Regenerating over an earlier folder of ours: clear what we wrote so no stale scene stays.
+        for (const char* sub : {"images", "labels", "splits", "meta"})
+            fs::remove_all(out / sub, ec);
+        fs::remove(out / "dataset.json", ec);
+        fs::remove(out / "classes.txt", ec);
+    }
+    fs::create_directories(out, ec);
+    writeFileAtomic(out / marker, title + " generation in progress or interrupted; rerun it into this folder\n");
+    for (const auto& [split, labelled] : splits) {
+        fs::create_directories(out / "images" / split, ec);
+        if (labelled)
+            fs::create_directories(out / "labels" / split, ec);
+    }
+    fs::create_directories(out / "splits", ec);
+    fs::create_directories(out / "meta", ec);
+    if (ec)
+        throw fileError(out.string(), "cannot create folders: " + ec.message());
 }
 
 void runSceneJobs(std::size_t count, int threads, const std::function<void(std::size_t)>& job, Progress& progress,

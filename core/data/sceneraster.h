@@ -8,8 +8,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace zm {
 class Progress;
@@ -47,6 +50,13 @@ int sample28(const std::uint8_t* plane, int fx, int fy);
 /// "k/count scenes" to `progress` every 50 ms. The first exception stops every worker and is rethrown as
 /// zm::Error("<what>: <its message>"); when `progress` says stop, the workers stop after their scene and
 /// zm::Cancelled is thrown.
+/// Makes `out` ready for a generator's output. A non-empty folder is accepted only when it is this generator's
+/// (its `marker` file from an interrupted run, or a dataset.json whose "format" is `format`); what an earlier run
+/// wrote there is cleared. Then the marker is written (the caller removes it when done) and images/<split>,
+/// labels/<split> (labelled splits only), splits/ and meta/ are created. `title` names the generator in errors.
+void prepareSceneFolder(const std::filesystem::path& out, const std::string& format, const std::string& title,
+                        const std::string& marker, const std::vector<std::pair<std::string, bool>>& splits);
+
 void runSceneJobs(std::size_t count, int threads, const std::function<void(std::size_t)>& job, Progress& progress,
                   const std::string& what);
 

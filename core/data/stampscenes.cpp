@@ -627,51 +627,23 @@ StampScene StampScenesGenerator::compose(StampSplit split, int index) const
 
 Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
 {
-    std::error_code ec;
-    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
-        throw fileError(out.string(), "exists and is not a folder");
-    if (fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
-        bool ours = fs::is_regular_file(out / kIncompleteMarker, ec);
-        if (!ours && fs::is_regular_file(out / "dataset.json", ec)) {
-            try {
-                ours = loadJsonFile(out / "dataset.json").value("format", "") == "stampscenes";
-            } catch (const Error&) {
-                ours = false;
-            }
-        }
-        if (!ours)
-            throw fileError(out.string(),
-                            "folder is not empty and holds no StampScenes data set; choose an empty or new folder");
-        for (const char* sub : {"images", "labels", "splits", "meta"})
-            fs::remove_all(out / sub, ec);
-        fs::remove(out / "dataset.json", ec);
-        fs::remove(out / "classes.txt", ec);
-    }
-    fs::create_directories(out, ec);
-    writeFileAtomic(out / kIncompleteMarker,
-                    "StampScenes generation in progress or interrupted; rerun it into this folder\n");
-
     struct Job {
         StampSplit split;
         int index;
     };
     std::vector<Job> jobs;
+    std::vector<std::pair<std::string, bool>> splits;
     const std::vector<std::pair<StampSplit, int>> plan = {{StampSplit::Train, mOptions.trainScenes},
                                                           {StampSplit::Test, mOptions.testScenes},
                                                           {StampSplit::Unlabelled, mOptions.unlabelledScenes}};
     for (const auto& [split, n] : plan) {
         if (n == 0)
             continue;
-        fs::create_directories(out / "images" / splitName(split), ec);
-        if (split != StampSplit::Unlabelled)
-            fs::create_directories(out / "labels" / splitName(split), ec);
+        splits.emplace_back(splitName(split), split != StampSplit::Unlabelled);
         for (int i = 0; i < n; ++i)
             jobs.push_back({split, i});
     }
-    fs::create_directories(out / "splits", ec);
-    fs::create_directories(out / "meta", ec);
-    if (ec)
-        throw fileError(out.string(), "cannot create folders: " + ec.message());
+    scene::prepareSceneFolder(out, "stampscenes", "StampScenes", kIncompleteMarker, splits);
 
     auto idOf = [](int i) {
         char buf[16];
@@ -792,6 +764,7 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
                                         : Json::array()},
     };
     writeFileAtomic(out / "dataset.json", info.dump(2) + "\n");
+    std::error_code ec;
     fs::remove(out / kIncompleteMarker, ec);
     progress.update(1.0, "done");
     return info;
