@@ -4,10 +4,11 @@
 #   mnv2         the ImageNet MobileNetV2 trunk converted from npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh),
 #                fine-tuned at the full learning rate
 #   mnv2-frozen  the same trunk frozen (--backbone-lr-scale 0): only ASPP, decoder and projection learn
+#   mnv2-gentle  the same trunk fine-tuned at a tenth of the learning rate (--backbone-lr-scale 0.1)
 #   small        the built-in small backbone, trained from scratch
 #   oracle       the frozen trunk with every class seen (split stamp-oracle, no calibration): the supervised
 #                ceiling, scored on stamp-all-8's seen/unseen partition
-# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen small oracle; default all)
+# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle; default all)
 # Each row writes OUT_DIR/stamp-<row>-spnet/ with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
@@ -17,7 +18,7 @@ cache=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}
 out=${2:-$cache/bench}
 shift $(($# > 2 ? 2 : $#)) || true
 rows=("$@")
-((${#rows[@]})) || rows=(mnv2 mnv2-frozen small oracle)
+((${#rows[@]})) || rows=(mnv2 mnv2-frozen mnv2-gentle small oracle)
 cli="$build/app/zeromask-cli"
 data=$cache/data/stampscenes-s1
 export OMP_WAIT_POLICY=PASSIVE
@@ -43,13 +44,17 @@ for row in "${rows[@]}"; do
     small)
       backbone=(--backbone small)
       name="StampScenes all-8 SPNet-C, small backbone from scratch" ;;
+    mnv2-gentle)
+      bash scripts/fetch-backbones.sh "$build"
+      backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0.1)
+      name="StampScenes all-8 SPNet-C, MobileNetV2 (nsfwjs ImageNet trunk, fine-tuned at lr x 0.1)" ;;
     oracle)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-oracle
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, small, oracle)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle)" >&2; exit 2 ;;
   esac
   model=$out/stamp-$row-spnet
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && continue
