@@ -8,7 +8,9 @@
 #   small        the built-in small backbone, trained from scratch
 #   oracle       the frozen trunk with every class seen (split stamp-oracle, no calibration): the supervised
 #                ceiling, scored on stamp-all-8's seen/unseen partition
-# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle; default all)
+#   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
+#                calibrated gamma (trains the mnv2-frozen row first if it is missing)
+# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle zs3; default all)
 # Each row writes OUT_DIR/stamp-<row>-spnet/ with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
@@ -18,7 +20,7 @@ cache=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}
 out=${2:-$cache/bench}
 shift $(($# > 2 ? 2 : $#)) || true
 rows=("$@")
-((${#rows[@]})) || rows=(mnv2 mnv2-frozen mnv2-gentle small oracle)
+((${#rows[@]})) || rows=(mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 cli="$build/app/zeromask-cli"
 data=$cache/data/stampscenes-s1
 export OMP_WAIT_POLICY=PASSIVE
@@ -29,7 +31,22 @@ bash scripts/build-default-vectors.sh "$build"
 common=(--data "$data" --method spnet --crop 224 --batch 8 --iterations 1500 --lr 0.01
   --calibration-images 60 --save-every 100 --seed 1)
 
+zs3_row() {
+  local base=$out/stamp-mnv2-frozen-spnet model=$out/stamp-zs3
+  [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && return 0
+  [[ -f $base/.done ]] || "$0" "$build" "$out" mnv2-frozen
+  if [[ ! -f $model/.done ]]; then
+    rm -rf "$model"
+    "$cli" train --data "$data" --split stamp-all-8 --method zs3 --from "$base" --gen keep_spnet_gamma=true \
+      --seed 1 --name "StampScenes all-8 ZS3Net + SPNet-C gamma, MobileNetV2 (nsfwjs ImageNet trunk, frozen)" --out "$model"
+    touch "$model/.done"
+  fi
+  "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --json "$model/eval-test.json"
+  "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --gamma 0 --json "$model/eval-test-g0.json"
+}
+
 for row in "${rows[@]}"; do
+  if [[ $row == zs3 ]]; then zs3_row; continue; fi
   split=stamp-all-8
   extra=()
   case $row in
@@ -54,7 +71,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, zs3)" >&2; exit 2 ;;
   esac
   model=$out/stamp-$row-spnet
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && continue

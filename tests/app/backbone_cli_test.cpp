@@ -1,6 +1,8 @@
 // `zeromask-cli backbone convert|time` run as a person would: a tiny TF.js model (both file forms)
 // becomes a TorchScript encoder that `train --backbone` accepts; bad input is exit code 1 with a
 // message naming the file; `time` measures it.
+#include "core/common/json.h"
+#include "tests/app/clidata.h"
 #include "tests/core/engine/tfjsfixture.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/testdir.h"
@@ -60,4 +62,36 @@ TEST(BackboneCli, BadModelsAreErrorsNamingTheFile)
 
     r = runCli("backbone convert --tfjs " + q(dir / "m") + " --until out_BN --input bgr --out " + q(dir / "t.pt"));
     EXPECT_NE(r.exitCode, 0) << r.output;
+}
+
+// `train --from` a model whose encoder is a TorchScript file, frozen: the new folder gets its own copy of
+// backbone.pt and resumes with the same learning-rate groups (the optimiser state holds one per scale), so a
+// generative method runs on a converted trunk and the result predicts.
+TEST(BackboneCli, AGenerativeMethodStartsFromAModelWithAFrozenTorchScriptTrunk)
+{
+    zm::test::TempDir dir;
+    zm::test::TfjsModelBuilder b;
+    zm::test::buildTinyTrunk(b);
+    b.writeJson(dir / "tfjs");
+    auto r = runCli("backbone convert --tfjs " + q(dir / "tfjs") + " --until out_BN --out " + q(dir / "trunk.pt"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    zm::test::makeData(dir / "data");
+    zm::writeFileAtomic(dir / "zoo.csv", "class,stripes,legs,fur,water\nzebra,1,4,1,0\nshark,0,0,0,1\ntiger,1,4,1,0.3\n");
+    const std::string common = " --data " + q(dir / "data") + " --unseen tiger --vectors " + q(dir / "zoo.csv") + " --device cpu";
+    r = runCli("train" + common + " --backbone " + q(dir / "trunk.pt") +
+               " --backbone-lr-scale 0 --iterations 3 --batch 2 --crop 32 --no-calibrate --out " + q(dir / "spnet"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    fs::remove(dir / "trunk.pt"); // the model keeps its own copy; --from must use that one
+
+    r = runCli("train" + common + " --method zs3 --from " + q(dir / "spnet") +
+               " --gen generator_steps=5 --gen classifier_steps=5 --out " + q(dir / "zs3"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_TRUE(fs::is_regular_file(dir / "zs3" / "backbone.pt"));
+    const zm::Json card = zm::loadJsonFile(dir / "zs3" / "card.json");
+    EXPECT_EQ(card["method"], "zs3");
+    EXPECT_EQ(card["training"]["backboneLrScale"], 0.0);
+    EXPECT_EQ(card["architecture"]["backbone"]["kind"], "torchscript");
+    r = runCli("predict " + q(dir / "data" / "images" / "test") + " --model " + q(dir / "zs3") + " --device cpu --vectors " +
+               q(dir / "zoo.csv") + " --classes 'zebra, shark, tiger' --out " + q(dir / "out"));
+    EXPECT_EQ(r.exitCode, 0) << r.output;
 }

@@ -69,6 +69,12 @@ void startFrom(TrainOpts& o, bool copy)
     o.t.lambda = t.value("lambda", o.t.lambda);
     o.t.transductiveThreshold = t.value("transductiveThreshold", o.t.transductiveThreshold);
     o.t.transductiveWarmup = t.value("transductiveWarmup", o.t.transductiveWarmup);
+    // The optimiser state holds one parameter group per learning-rate scale: resume with the same scale.
+    o.t.backboneLrScale = t.value("backboneLrScale", o.t.backboneLrScale);
+    const zm::Json arch = card.value("architecture", zm::Json::object()).value("backbone", zm::Json::object());
+    const bool script = arch.value("kind", std::string()) == "torchscript";
+    if (script)
+        o.t.backbone = (dst / "backbone.pt").string(); // copied below: the encoder's structure lives in it
     if (t.contains("heldOutImages")) // the held-out images are excluded from training: the same set again
         o.t.calibrationImages = t.value("heldOutImages", o.t.calibrationImages);
     if (!copy)
@@ -76,7 +82,9 @@ void startFrom(TrainOpts& o, bool copy)
     fs::create_directories(dst, ec);
     if (ec)
         throw zm::fileError(o.out, "cannot create the model folder: " + ec.message());
-    for (const char* f : {"card.json", "weights.pt", "state.json", "state.pt", "log.jsonl"}) {
+    if (script && !fs::is_regular_file(src / "backbone.pt", ec))
+        throw zm::fileError((src / "backbone.pt").string(), "--from: the model's TorchScript backbone is missing");
+    for (const char* f : {"card.json", "weights.pt", "state.json", "state.pt", "log.jsonl", "backbone.pt"}) {
         if (!fs::exists(src / f, ec))
             continue;
         fs::copy_file(src / f, dst / f, fs::copy_options::overwrite_existing, ec);
