@@ -30,6 +30,7 @@ struct EvalOpts {
     float voidThreshold = 0.0f;
     int limit = 0, maxSide = 1024;
     std::vector<std::string> names; ///< --name CLASS=TEXT: score CLASS with the vector of TEXT
+    bool dataClasses = false;        ///< --data-classes: exactly the data set's classes, as a person would type them
 };
 
 std::string pct(double v) { return std::isnan(v) ? "n/a" : zm::fmt(100.0 * v, 2) + " %"; }
@@ -63,6 +64,15 @@ void run(const EvalOpts& o)
                 seen.push_back(s);
         unseen = split.unseen;
         splitName = split.name;
+    } else if (o.dataClasses) {
+        // The data set's own class list competes, nothing else: what a person sees after typing those names.
+        // A name the model was trained on is seen (calibration applies to it); any other is unseen.
+        seen.clear();
+        unseen.clear();
+        for (const auto& n : data->classNames())
+            (std::find(card.seenClasses.begin(), card.seenClasses.end(), n) != card.seenClasses.end() ? seen : unseen)
+                .push_back(n);
+        splitName = "the data set's classes";
     }
     // --name CLASS=TEXT: the data set's class CLASS is scored with the vector of TEXT, as if a person had
     // typed TEXT (a synonym, a misspelling, "a; b"); measures what zero-shot naming really gives.
@@ -170,6 +180,10 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--subset", o->subset, "Subset to evaluate (default: the format's test list)");
     cmd->add_option("--split", o->split, "Split preset (default: the model's own seen/unseen classes)");
+    cmd->add_flag("--data-classes", o->dataClasses,
+                  "Score exactly the data set's classes (seen if the model was trained on the name, else unseen), "
+                  "as a person typing them would; instead of the model's own lists")
+        ->excludes(cmd->get_option("--split"));
     cmd->add_option("--background", o->background, "Background class with --split: preset | seen | ignored")->capture_default_str();
     cmd->add_option("--gamma", o->gamma, "Calibration gamma (default: the model's)");
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels whose best score is below this stay unlabelled");

@@ -29,6 +29,7 @@ struct TrainOpts {
     std::string trainSubset, unlabelledSubset, from;
     std::vector<std::string> gen; // --gen key=value: generative hyper-parameters (docs/GENERATIVE.md)
     bool noCalibrate = false;
+    bool allSeen = false;
     zm::TrainerOptions t;
 };
 
@@ -125,8 +126,9 @@ void run(TrainOpts& o)
         throw zm::fileError(o.data, "data folder not found");
     if (!o.from.empty())
         startFrom(o, false); // checks and options first; the copy happens once the data and split are valid
-    if (o.split.empty() && o.unseen.empty())
-        throw zm::Error("give --split PRESET (" + zm::join(zm::splitPresetNames(), ", ") + ") or --unseen \"a,b\"");
+    if (int(!o.split.empty()) + int(!o.unseen.empty()) + int(o.allSeen) != 1)
+        throw zm::Error("give one of --split PRESET (" + zm::join(zm::splitPresetNames(), ", ") +
+                        "), --unseen \"a,b\" or --all-seen");
     const std::string format = o.format == "auto" ? zm::detectDatasetFormat(o.data) : o.format;
     const auto subsets = zm::standardSubsets(format, o.data);
     const std::string trainSubset = o.trainSubset.empty() ? subsets.train : o.trainSubset;
@@ -135,6 +137,10 @@ void run(TrainOpts& o)
     zm::ZeroShotSplit split;
     if (!o.split.empty()) {
         split = zm::splitPreset(o.split, zm::parseBackgroundMode(o.background));
+    } else if (o.allSeen) {
+        // Fully supervised on every class of the data set (a model to ship, or an oracle on a custom set):
+        // names typed later are still scored through their word vectors.
+        split = zm::makeSplit("all-seen", labelled->classNames(), {}, {}, o.background != "ignored");
     } else {
         const auto trimList = [](const std::string& s) {
             std::vector<std::string> v;
@@ -208,6 +214,7 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--split", o->split, "Split preset (voc-spnet-15-5, fashion-unseen-2, ...)");
     cmd->add_option("--unseen", o->unseen, "Custom split: unseen class names, comma-separated (instead of --split)");
+    cmd->add_flag("--all-seen", o->allSeen, "Every class of the data set seen (no zero-shot split; instead of --split/--unseen)");
     cmd->add_option("--seen-val", o->seenVal, "Custom split: seen classes held out to tune gamma, comma-separated");
     cmd->add_option("--background", o->background, "Background class: preset | seen | ignored")->capture_default_str();
     cmd->add_option("--subset", o->trainSubset, "Training subset (default: the format's training list)");
