@@ -4,6 +4,7 @@
 #include "ui/app/mainwindow.h"
 
 #include "ui/app/imagelistmodel.h"
+#include "ui/app/modelclasses.h"
 #include "ui/app/modeldialog.h"
 #include "ui/app/modelloader.h"
 #include "ui/app/projectsession.h"
@@ -94,6 +95,8 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
     mDocuments = new DocumentManager(mAutosaver, this);
     mSession = new ProjectSession(mClasses, mController, this);
     mModelLoader = new ModelLoader(this);
+    mModelClasses = new ModelClasses(mClasses, mController, mSession, this);
+    connect(mModelClasses, &ModelClasses::message, this, &MainWindow::showMessage);
 
     mCanvas = new CanvasView(this);
     mCanvas->setObjectName(QStringLiteral("Canvas"));
@@ -438,6 +441,14 @@ void MainWindow::createActions()
         tr("A word with several meanings (flip-flop: a sandal, a reversal, a circuit) is read with the "
            "meaning nearest the model's classes. Needs the WordNet database (Debian package wordnet-base)."));
     mController->setWordSenses(senses->isChecked());
+    // The classes the model's card names, added to the list (a first start fills an empty list with them).
+    mAddModelClasses = model->addAction(tr("&Add the model's classes"), mModelClasses, &ModelClasses::addMissing);
+    mAddModelClasses->setObjectName(QStringLiteral("AddModelClassesAction"));
+    mAddModelClasses->setToolTip(tr("Adds the classes the loaded model was trained on (and those it held out) "
+                                    "that are not in the class list yet; classes you have are kept as they are."));
+    mAddModelClasses->setStatusTip(mAddModelClasses->toolTip());
+    mAddModelClasses->setEnabled(false);
+    model->setToolTipsVisible(true);
     connect(senses, &QAction::toggled, this, [this](bool on) {
         QSettings().setValue(QStringLiteral("names/wordSenses"), on);
         mController->setWordSenses(on);
@@ -826,6 +837,8 @@ void MainWindow::setBackend(std::shared_ptr<const Backend> backend, const QStrin
     mController->setBackend(std::move(backend));
     mClassesPanel->setModelGamma(gamma);
     mLastEncodeMs = mLastScoreMs = -1;
+    mAddModelClasses->setEnabled(!ModelClasses::namesOf(mController->backend().get()).isEmpty());
+    mModelClasses->fillOnFirstStart();
     updateModelStatus();
     updateNotice();
 }

@@ -2,8 +2,8 @@
 // the device, the model, the last encode/score times and a progress indicator. It wires parts that each
 // do one job: DocumentManager (documents, undo, reading images, the memory bound), ImageListModel (the
 // list and each image's status), ProjectSession (the project and its class table), ModelLoader (model and
-// vectors, off the GUI thread), StatusLine (the status bar) and SegmentationController (the model's work
-// for the current image).
+// vectors, off the GUI thread), ModelClasses (the model's classes as a first class list), StatusLine (the
+// status bar) and SegmentationController (the model's work for the current image).
 #pragma once
 #include "ui/app/imagelistmodel.h"
 
@@ -43,6 +43,7 @@ class ChartsPanel;
 class ClassListModel;
 class ClassesPanel;
 class ImageDocument;
+class ModelClasses;
 class ModelLoader;
 class ProjectSession;
 class SegmentationController;
@@ -105,6 +106,8 @@ public:
     ImageListModel* images() const { return mImages; }
     DocumentManager* documents() const { return mDocuments; }
     ModelLoader* modelLoader() const { return mModelLoader; }
+    /// The model's classes: the first-start fill and "Add the model's classes".
+    ModelClasses* modelClasses() const { return mModelClasses; }
     ProjectSession* projectSession() const { return mSession; }
     QUndoGroup* undoGroup() const;
     ToolBox* toolBox() const { return mToolBox; }
@@ -176,6 +179,8 @@ private:
     DocumentManager* mDocuments = nullptr;
     ProjectSession* mSession = nullptr;
     ModelLoader* mModelLoader = nullptr;
+    ModelClasses* mModelClasses = nullptr;
+    QAction* mAddModelClasses = nullptr; ///< Model > Add the model's classes
     ExportActions* mExportActions = nullptr;
     ThumbnailCache* mThumbnails = nullptr;
     QMenu* mToolsMenu = nullptr;

@@ -9,6 +9,7 @@
 #include "core/engine/segmenter.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <memory>
@@ -34,6 +35,11 @@ public:
     /// Vectors of the classes the model was trained on (its seen classes); names with several word senses
     /// are read with the sense nearest these. Empty when unknown.
     virtual std::vector<std::vector<float>> trainedClassVectors() const { return {}; }
+    /// The names of the classes the model's card lists: those it was trained on (seen) and those held out
+    /// of training (unseen), each in the card's order. A first start fills an empty class list with them
+    /// (ui/app/modelclasses.h). Empty when unknown.
+    virtual QStringList seenClassNames() const { return {}; }
+    virtual QStringList unseenClassNames() const { return {}; }
     /// Expensive, thread-safe; throws zm::Cancelled when progress says stop.
     virtual EncodingPtr encode(const Image& image, Progress* progress) const = 0;
     /// Cheap, thread-safe. Labels index into `classes`.

@@ -28,6 +28,8 @@ public:
     VectorSpaceId vectorSpace() const override { return mSeg->card().vectorSpace; }
     float defaultGamma() const override { return mSeg->card().gamma; }
     std::vector<std::vector<float>> trainedClassVectors() const override { return mSeg->card().seenVectors; }
+    QStringList seenClassNames() const override { return names(mSeg->card().seenClasses); }
+    QStringList unseenClassNames() const override { return names(mSeg->card().unseenClasses); }
     EncodingPtr encode(const Image& image, Progress* progress) const override
     {
         return std::make_shared<SegmenterEncoding>(mSeg->encode(image, progress));
@@ -42,6 +44,14 @@ public:
     }
 
 private:
+    static QStringList names(const std::vector<std::string>& v)
+    {
+        QStringList out;
+        out.reserve(qsizetype(v.size()));
+        for (const std::string& n : v)
+            out << QString::fromStdString(n);
+        return out;
+    }
     static const zm::FeatureMap* features(const Encoding& enc)
     {
         const auto* e = dynamic_cast<const SegmenterEncoding*>(&enc);

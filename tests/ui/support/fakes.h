@@ -37,6 +37,10 @@ public:
     /// What trainedClassVectors() returns (word-sense tests set it; empty by default).
     std::vector<std::vector<float>> trained;
     std::vector<std::vector<float>> trainedClassVectors() const override { return trained; }
+    /// What the card's class names would be (first-start tests set them; empty by default).
+    QStringList seen, unseen;
+    QStringList seenClassNames() const override { return seen; }
+    QStringList unseenClassNames() const override { return unseen; }
     static VectorSpaceId space() { return VectorSpaceId{"fake-rgb", 3, "0123456789abcdef"}; }
 
     ui::EncodingPtr encode(const Image& image, Progress* progress) const override
