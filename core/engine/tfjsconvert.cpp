@@ -1,13 +1,15 @@
 // TF.js Keras layers model -> TorchScript encoder (see tfjsconvert.h). The module is built with
 // LibTorch's C++ API: weights registered as parameters (NHWC kernels transposed to PyTorch's layouts,
 // batch norm folded into the convolution before it), and TorchScript source generated from the layer
-// list, one line per layer, compiled with Module::define and saved with Module::save.
+// list, one line per layer, compiled with Module::define and saved with Module::save. The pieces the
+// graph-model converter (tfjsgraph.cpp) writes the same way live here too (tfjsscript.h).
 #include "core/engine/tfjsconvert.h"
 
 #include "core/common/error.h"
 #include "core/common/files.h"
 #include "core/engine/modelcard.h"
 #include "core/engine/tfjs.h"
+#include "core/engine/tfjsscript.h"
 
 #include <torch/script.h>
 
@@ -20,13 +22,7 @@
 
 namespace zm {
 
-namespace {
-
-struct Layer {
-    std::string name, cls;
-    Json config;
-    std::vector<std::string> inputs;
-};
+namespace tfjsscript {
 
 std::string floatLiteral(double v)
 {
@@ -46,6 +42,82 @@ std::string identifierOf(const std::string& name)
     return s;
 }
 
+void emitInput(torch::jit::Module& module, std::ostringstream& body, const TfjsConvertOptions& options)
+{
+    const double range = options.inputRange;
+    if (!(range > 0) || !std::isfinite(range))
+        throw Error("the input range must be a positive number (1 for RGB 0..1, 255 for 0..255), not " + floatLiteral(range));
+    if (options.input == "imagenet") {
+        const ModelCard card; // the default normalisation every model card starts with
+        module.register_buffer("input_std", (torch::tensor(card.stdev) * range).view({1, 3, 1, 1}));
+        module.register_buffer("input_mean", (torch::tensor(card.mean) * range).view({1, 3, 1, 1}));
+        body << "    x = x * self.input_std + self.input_mean\n";
+    } else if (options.input == "none") {
+        if (range != 1.0)
+            body << "    x = x * " << floatLiteral(range) << "\n";
+    } else {
+        throw Error("unknown input normalisation '" + options.input + "' (imagenet or none)");
+    }
+}
+
+const char* const kSamePadMethod =
+    "def same_pad(self, x: Tensor, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, value: float) -> Tensor:\n"
+    "    h = x.size(2)\n"
+    "    w = x.size(3)\n"
+    "    ph = max(((h + sh - 1) // sh - 1) * sh + (kh - 1) * dh + 1 - h, 0)\n"
+    "    pw = max(((w + sw - 1) // sw - 1) * sw + (kw - 1) * dw + 1 - w, 0)\n"
+    "    return torch.constant_pad_nd(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2], value)\n";
+
+void finishModule(torch::jit::Module& module, const std::string& source, const std::string& modelFile, const std::string& what,
+                  const std::filesystem::path& out, TfjsConvertReport& report)
+{
+    try {
+        module.define(source);
+    } catch (const c10::Error& e) {
+        throw Error(modelFile + ": the generated TorchScript does not compile (" + std::string(e.what_without_backtrace()) + ")");
+    }
+    // Probe like the engine does: [1,3,64,64] -> [1,C,64/s,64/s].
+    {
+        torch::NoGradGuard ng;
+        module.eval();
+        at::Tensor y;
+        try {
+            y = module.forward({torch::zeros({1, 3, 64, 64})}).toTensor();
+        } catch (const c10::Error& e) {
+            throw Error(modelFile + ": the converted trunk fails on a [1,3,64,64] input (" + std::string(e.what_without_backtrace()) + ")");
+        }
+        if (y.dim() != 4 || y.size(2) < 1 || 64 % y.size(2) != 0 || y.size(2) != y.size(3))
+            throw Error(modelFile + ": " + what + " do not give a feature map of stride s (64x64 input gave " + std::to_string(y.dim()) +
+                        " dimensions)");
+        report.channels = int(y.size(1));
+        report.stride = int(64 / y.size(2));
+    }
+    module.train();
+    writeFileAtomicWith(out, [&](const std::filesystem::path& tmp) {
+        try {
+            module.save(tmp.string());
+        } catch (const c10::Error& e) {
+            throw fileError(out.string(), "cannot write the TorchScript file (" + std::string(e.what_without_backtrace()) + ")");
+        }
+    });
+    report.parameters = 0;
+    for (const auto& p : module.parameters())
+        report.parameters += p.numel();
+}
+
+} // namespace tfjsscript
+
+namespace {
+
+using tfjsscript::floatLiteral;
+using tfjsscript::identifierOf;
+
+struct Layer {
+    std::string name, cls;
+    Json config;
+    std::vector<std::string> inputs;
+};
+
 class Converter {
 public:
     Converter(const tfjs::Model& model, const TfjsConvertOptions& options) : mModel(model), mOptions(options), mSrc(model.source()) {}
@@ -60,14 +132,7 @@ public:
         torch::jit::Module module("__torch__.zeromask.TfjsTrunk");
         std::ostringstream body;
         body << "def forward(self, x):\n";
-        if (mOptions.input == "imagenet") {
-            const ModelCard card; // the default normalisation every model card starts with
-            module.register_buffer("input_std", torch::tensor(card.stdev).view({1, 3, 1, 1}));
-            module.register_buffer("input_mean", torch::tensor(card.mean).view({1, 3, 1, 1}));
-            body << "    x = x * self.input_std + self.input_mean\n";
-        } else if (mOptions.input != "none") {
-            throw Error("unknown input normalisation '" + mOptions.input + "' (imagenet or none)");
-        }
+        tfjsscript::emitInput(module, body, mOptions);
         bool needSamePad = false;
         TfjsConvertReport report;
         report.output = output;
@@ -83,46 +148,10 @@ public:
         body << "    return " << mVar.at(output) << "\n";
         std::string source = body.str();
         if (needSamePad)
-            source += "\n"
-                      "def same_pad(self, x: Tensor, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int) -> Tensor:\n"
-                      "    h = x.size(2)\n"
-                      "    w = x.size(3)\n"
-                      "    ph = max(((h + sh - 1) // sh - 1) * sh + (kh - 1) * dh + 1 - h, 0)\n"
-                      "    pw = max(((w + sw - 1) // sw - 1) * sw + (kw - 1) * dw + 1 - w, 0)\n"
-                      "    return torch.constant_pad_nd(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2], 0.0)\n";
-        try {
-            module.define(source);
-        } catch (const c10::Error& e) {
-            throw Error(mSrc + ": the generated TorchScript does not compile (" + std::string(e.what_without_backtrace()) + ")");
-        }
-
-        // Probe like the engine does: [1,3,64,64] -> [1,C,64/s,64/s].
-        {
-            torch::NoGradGuard ng;
-            module.eval();
-            at::Tensor y;
-            try {
-                y = module.forward({torch::zeros({1, 3, 64, 64})}).toTensor();
-            } catch (const c10::Error& e) {
-                throw Error(mSrc + ": the converted trunk fails on a [1,3,64,64] input (" + std::string(e.what_without_backtrace()) + ")");
-            }
-            if (y.dim() != 4 || y.size(2) < 1 || 64 % y.size(2) != 0 || y.size(2) != y.size(3))
-                throw Error(mSrc + ": the layers up to '" + output + "' do not give a feature map of stride s (64x64 input gave " +
-                            std::to_string(y.dim()) + " dimensions)");
-            report.channels = int(y.size(1));
-            report.stride = int(64 / y.size(2));
-        }
-        module.train();
-        writeFileAtomicWith(out, [&](const std::filesystem::path& tmp) {
-            try {
-                module.save(tmp.string());
-            } catch (const c10::Error& e) {
-                throw fileError(out.string(), "cannot write the TorchScript file (" + std::string(e.what_without_backtrace()) + ")");
-            }
-        });
+            source += std::string("\n") + tfjsscript::kSamePadMethod;
+        tfjsscript::finishModule(module, source, mSrc, "the layers up to '" + output + "'", out, report);
+        report.format = "layers-model";
         report.layers = index;
-        for (const auto& p : module.parameters())
-            report.parameters += p.numel();
         report.classes.assign(classes.begin(), classes.end());
         return report;
     }
@@ -475,7 +504,7 @@ private:
             } else {
                 needSamePad = true;
                 body << "    " << v << "p = self.same_pad(" << x << ", " << kh << ", " << kw << ", " << sh << ", " << sw << ", " << dh << ", "
-                     << dw << ")\n";
+                     << dw << ", 0.0)\n";
                 x = v + "p";
             }
         } else if (padding != "valid") {
@@ -549,6 +578,8 @@ private:
 
 TfjsConvertReport convertTfjsToTorchScript(const tfjs::Model& model, const TfjsConvertOptions& options, const std::filesystem::path& out)
 {
+    if (model.format() == "graph-model")
+        return convertTfjsGraphToTorchScript(model, options, out);
     try {
         return Converter(model, options).run(out);
     } catch (const Json::exception& e) {

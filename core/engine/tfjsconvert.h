@@ -1,13 +1,27 @@
-// Converts the convolutional trunk of a TF.js Keras layers model into a TorchScript encoder file
-// for `--backbone FILE.pt` (BackboneOptions kind "torchscript": [B,3,H,W] -> [B,C,H/s,W/s]).
+// Converts the convolutional trunk of a TF.js model into a TorchScript encoder file for
+// `--backbone FILE.pt` (BackboneOptions kind "torchscript": [B,3,H,W] -> [B,C,H/s,W/s]): a Keras
+// layers model (tfjsconvert.cpp) or a graph model (tfjsgraph.cpp), told apart by model.json's format.
 // Torch-free header (the CLI includes it); the conversion itself uses LibTorch's C++ API.
 //
-// Supported layers (channels_last Keras, as TF.js stores them): InputLayer, ZeroPadding2D, Conv2D,
+// Layers models. Supported layers (channels_last Keras, as TF.js stores them): InputLayer, ZeroPadding2D, Conv2D,
 // DepthwiseConv2D (padding valid/same with TF's asymmetric "same", strides, dilation, bias,
 // activation linear/relu/relu6), BatchNormalization (epsilon from the config; folded into the
 // convolution before it when that convolution feeds nothing else), ReLU (max_value, no slope or
 // threshold), Activation (linear/relu/relu6), Add. Only the layers the output depends on are
 // converted, so a cut (`until`) before a classifier head skips Dense/Flatten/pooling layers.
+//
+// Graph models (TF GraphDef nodes, e.g. the float16 MobileNetV3 CenterNet of npm @vladmandic/human).
+// Supported ops: Placeholder, Const (data from the weights manifest), Identity, Conv2D, _FusedConv2D
+// and FusedDepthwiseConv2dNative (fused_ops none, BiasAdd, BiasAdd+Relu, BiasAdd+Relu6),
+// DepthwiseConv2dNative (NHWC, padding SAME/VALID with TF's asymmetric SAME, strides, dilations),
+// Add/AddV2/BiasAdd/Mul/Sub (feature maps with feature maps, scalars or per-channel constants),
+// Relu, Relu6, Sigmoid, Mean over H and W with keep_dims (squeeze-excite), ConcatV2 over channels,
+// MaxPool (SAME/VALID), and ResizeBilinear with align_corners and half_pixel_centers false (TF's
+// legacy sampling, src = dst * in/out) by an integer factor, written out explicitly (not PyTorch's
+// half-pixel interpolation): the factor is read from the constant output size and the node's size
+// for the Placeholder's static shape, and the module then upsamples by that factor at any size.
+// Only the nodes the `until` node depends on are converted (the detection decoding after a heatmap
+// is skipped); any other op is an error naming the node and the op.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -27,23 +41,32 @@ struct TfjsConvertOptions {
     /// "imagenet" = (x - mean) / std with the ImageNet mean/std (every model card's default
     /// normalisation, which `train --backbone FILE.pt` uses); "none" = RGB 0..1 as is.
     std::string input = "imagenet";
+    /// The range of RGB the model itself expects: its first layer sees RGB 0..1 multiplied by this
+    /// (1 for nsfwjs; 255 for the CenterNet, which was trained on 0..255 pixels).
+    double inputRange = 1.0;
     /// Fold each BatchNormalization into the convolution before it where possible.
     bool foldBatchNorm = true;
 };
 
 struct TfjsConvertReport {
-    std::string output;          ///< the output layer
-    int layers = 0;              ///< Keras layers converted (input included)
+    std::string format;          ///< the model's format: "layers-model" or "graph-model"
+    std::string output;          ///< the output layer (node of a graph model)
+    int layers = 0;              ///< Keras layers converted (input included); graph nodes (Const and Placeholder included)
     int channels = 0, stride = 0;///< probed on a [1,3,64,64] input
     std::int64_t parameters = 0; ///< values in the written module
-    std::vector<std::string> classes; ///< distinct Keras layer classes converted
+    std::vector<std::string> classes; ///< distinct Keras layer classes (graph ops) converted
 };
 
 /// Builds the TorchScript module and saves it atomically to `out`. Throws zm::Error naming the model
-/// file and the layer for anything unsupported or inconsistent (unknown layer class, missing weight,
-/// a kernel whose shape disagrees with the config or with its input's channels, ...).
+/// file and the layer (node) for anything unsupported or inconsistent (unknown layer class or op,
+/// missing weight, a kernel whose shape disagrees with the config or with its input's channels, ...).
+/// A graph model goes to convertTfjsGraphToTorchScript.
 TfjsConvertReport convertTfjsToTorchScript(const tfjs::Model& model, const TfjsConvertOptions& options,
                                            const std::filesystem::path& out);
+/// The graph-model path (what convertTfjsToTorchScript calls for a "graph-model"); `foldBatchNorm`
+/// does not apply (graph converters fold batch norms already).
+TfjsConvertReport convertTfjsGraphToTorchScript(const tfjs::Model& model, const TfjsConvertOptions& options,
+                                                const std::filesystem::path& out);
 /// Same, reading the model with tfjs::loadModel (model.json, model.min.js bundle or a folder).
 TfjsConvertReport convertTfjsToTorchScript(const std::filesystem::path& model, const TfjsConvertOptions& options,
                                            const std::filesystem::path& out);

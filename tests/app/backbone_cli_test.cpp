@@ -95,3 +95,44 @@ TEST(BackboneCli, AGenerativeMethodStartsFromAModelWithAFrozenTorchScriptTrunk)
                q(dir / "zoo.csv") + " --classes 'zebra, shark, tiger' --out " + q(dir / "out"));
     EXPECT_EQ(r.exitCode, 0) << r.output;
 }
+
+// A graph model (format "graph-model", here named centernet.json like @vladmandic/human's) converts
+// through the same command, cut at a node, with the CenterNet's RGB 0..255 input range; a node past
+// the convertible part, a truncated .bin and an unknown node are exit code 1 naming the file.
+TEST(BackboneCli, ConvertsATfjsGraphModelAtANode)
+{
+    zm::test::TempDir dir;
+    zm::test::TfjsGraphBuilder g;
+    zm::test::buildTinyCenterNet(g);
+    g.writeGraph(dir / "g");
+    const fs::path json = dir / "g" / "centernet.json";
+    auto r = runCli("backbone convert --tfjs " + q(json) + " --until features_id --input-range 255 --out " + q(dir / "g.pt"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("nodes up to 'features_id' (42 graph nodes: Add, ConcatV2, Const,"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("24 channels at stride 4"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("mapped back to RGB 0..255 inside"), std::string::npos) << r.output;
+    r = runCli("backbone convert --tfjs " + q(json) + " --until features_id --input none --input-range 255 --out " + q(dir / "n.pt"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("RGB 0..1, scaled to RGB 0..255 inside"), std::string::npos) << r.output;
+
+    const auto t = runCli("backbone time " + q(dir / "g.pt") + " --size 64 --runs 1");
+    ASSERT_EQ(t.exitCode, 0) << t.output;
+    EXPECT_NE(t.output.find("encoder 24 ch at stride 4"), std::string::npos) << t.output;
+
+    r = runCli("backbone convert --tfjs " + q(json) + " --until topk --out " + q(dir / "t.pt"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find(json.string() + ": node 'topk' (TopKV2): this op cannot be converted"), std::string::npos) << r.output;
+    r = runCli("backbone convert --tfjs " + q(json) + " --out " + q(dir / "t.pt"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("name the node to keep with --until"), std::string::npos) << r.output;
+    r = runCli("backbone convert --tfjs " + q(json) + " --until features --input-range 0 --out " + q(dir / "t.pt"));
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    {
+        std::ofstream f(dir / "g" / "centernet.bin", std::ios::binary);
+        f << g.shard().substr(0, 1000);
+    }
+    r = runCli("backbone convert --tfjs " + q(json) + " --until features --out " + q(dir / "t.pt"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find(json.string() + ": weight group 0 (centernet.bin) is truncated"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "t.pt"));
+}

@@ -1,6 +1,7 @@
 // `zeromask-cli backbone convert|time`: pretrained encoders from package sources. `convert` turns the
-// convolutional trunk of a TF.js Keras layers model (model.json or the browserify model.min.js bundle
-// of npm nsfwjs) into a TorchScript encoder for `train --backbone FILE.pt` (core/engine/tfjsconvert.h);
+// convolutional trunk of a TF.js model (a Keras layers model as model.json or the browserify
+// model.min.js bundle of npm nsfwjs, or a graph model such as the CenterNet of npm @vladmandic/human)
+// into a TorchScript encoder for `train --backbone FILE.pt` (core/engine/tfjsconvert.h);
 // `time` measures a backbone's forward on this machine (core/engine/backbonetiming.h).
 #include "app/cli/command.h"
 
@@ -29,24 +30,35 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
     cmd->require_subcommand(1);
 
     auto c = std::make_shared<ConvertOpts>();
-    auto* conv = cmd->add_subcommand("convert", "Convert the convolutional trunk of a TF.js Keras layers model into a TorchScript "
-                                                "encoder for 'train --backbone FILE.pt'");
-    conv->add_option("--tfjs", c->model, "model.json, a model.min.js bundle (npm nsfwjs), or a folder holding one")->required();
-    conv->add_option("--until", c->convert.until, "Last layer to keep, e.g. block_10_project_BN (default: the model's output)");
+    auto* conv = cmd->add_subcommand("convert", "Convert the convolutional trunk of a TF.js model (Keras layers model or graph model, "
+                                                "told apart by model.json's format) into a TorchScript encoder for 'train --backbone FILE.pt'");
+    conv->add_option("--tfjs", c->model, "model.json (any name, e.g. centernet.json), a model.min.js bundle (npm nsfwjs), or a folder "
+                                         "holding model.json or model.min.js")
+        ->required();
+    conv->add_option("--until", c->convert.until,
+                     "Last layer (graph node) to keep, e.g. block_10_project_BN or tower_0/CenternetHead/Relu (default: the model's output)");
     conv->add_option("--out", c->out, "TorchScript file to write (.pt)")->required();
     conv->add_option("--input", c->convert.input,
                      "What the engine feeds the encoder, undone inside it so the trunk sees RGB 0..1: imagenet (the model card's "
                      "default mean/std, what 'train' uses) or none")
         ->check(CLI::IsMember({"imagenet", "none"}))
         ->capture_default_str();
+    conv->add_option("--input-range", c->convert.inputRange,
+                     "The RGB range the TF.js model expects: 1 (RGB 0..1, nsfwjs) or 255 (RGB 0..255, the CenterNet); the module scales "
+                     "RGB 0..1 to it inside")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     conv->add_flag("--no-fold", c->noFold, "Keep batch norms as separate scale/shift steps instead of folding them into the convolutions");
     conv->callback([c] {
         c->convert.foldBatchNorm = !c->noFold;
         const auto r = zm::convertTfjsToTorchScript(c->model, c->convert, c->out);
-        std::cout << "wrote " << c->out << ": layers up to '" << r.output << "' (" << r.layers << " Keras layers: " << zm::join(r.classes, ", ")
-                  << "), output " << r.channels << " channels at stride " << r.stride << ", " << r.parameters << " parameters; input "
-                  << (c->convert.input == "imagenet" ? "ImageNet-normalised RGB (the card default), mapped back to RGB 0..1 inside"
-                                                     : "RGB 0..1 as is")
+        const bool graph = r.format == "graph-model";
+        const std::string range = "RGB 0.." + zm::fmt(c->convert.inputRange, c->convert.inputRange == double(long(c->convert.inputRange)) ? 0 : 3);
+        std::cout << "wrote " << c->out << ": " << (graph ? "nodes" : "layers") << " up to '" << r.output << "' (" << r.layers
+                  << (graph ? " graph nodes: " : " Keras layers: ") << zm::join(r.classes, ", ") << "), output " << r.channels
+                  << " channels at stride " << r.stride << ", " << r.parameters << " parameters; input "
+                  << (c->convert.input == "imagenet" ? "ImageNet-normalised RGB (the card default), mapped back to " + range + " inside"
+                                                     : c->convert.inputRange == 1.0 ? std::string("RGB 0..1 as is") : "RGB 0..1, scaled to " + range + " inside")
                   << "\n";
     });
 

@@ -1,7 +1,9 @@
-// Tiny TF.js layers models written by the tests (Torch-free, so the CLI tests use it too): a Keras
+// Tiny TF.js models written by the tests (Torch-free, so the CLI tests use it too): a Keras layers
 // model config with every layer kind the converter reads, weights stored as uint8-affine, float16 and
 // float32, and the same model as a browserify bundle (model.min.js: a JS object literal with unquoted
-// keys and !0/!1; group1-shard1of1.min.js: one base64 string).
+// keys and !0/!1; group1-shard1of1.min.js: one base64 string); and a graph model shaped like the
+// MobileNetV3 CenterNet of npm @vladmandic/human (protobuf-JSON nodes with base64 string attributes,
+// float16 weights, int32 axis and size constants) holding every op the graph converter reads.
 #pragma once
 #include "core/common/json.h"
 
@@ -141,10 +143,13 @@ public:
                 mShard.push_back(char(q));
                 x = float(double(lo) + scale * q);
             }
-        } else if (storage == "float16") {
+        } else if (storage == "float16" || storage == "float16-any") {
             e["quantization"] = Json{{"dtype", "float16"}, {"original_dtype", "float32"}};
             for (auto& x : v) {
-                x = std::round(x * 256.0f) / 256.0f; // exactly representable in half precision
+                if (storage == "float16")
+                    x = std::round(x * 256.0f) / 256.0f; // exactly representable in half precision
+                else
+                    x = halfTruncated(x); // what the reader gives back (e.g. 1/6 -> 0.16662598)
                 const std::uint16_t h = floatToHalfExact(x);
                 mShard.push_back(char(h & 0xFF));
                 mShard.push_back(char(h >> 8));
@@ -167,6 +172,27 @@ public:
         mWeights.push_back(e);
         mValues[name] = v;
         return v;
+    }
+
+    /// An int32 tensor holding exactly `ints` (axes, sizes).
+    void weightInts(const std::string& name, const std::vector<std::int64_t>& shape, const std::vector<std::int32_t>& ints)
+    {
+        for (auto i : ints) {
+            char b[4];
+            std::memcpy(b, &i, 4);
+            mShard.append(b, 4);
+        }
+        mWeights.push_back(Json{{"name", name}, {"shape", shape}, {"dtype", "int32"}});
+    }
+
+    /// A normal float with the mantissa cut to half precision's 10 bits (what floatToHalfExact keeps).
+    static float halfTruncated(float f)
+    {
+        std::uint32_t b;
+        std::memcpy(&b, &f, 4);
+        b &= ~std::uint32_t(0x1FFF);
+        std::memcpy(&f, &b, 4);
+        return f;
     }
 
     void layer(const std::string& name, const std::string& cls, Json config, const std::vector<std::string>& inputs)
@@ -211,6 +237,12 @@ public:
         std::filesystem::create_directories(dir);
         std::ofstream(dir / "model.min.js") << browserifyModule(toJsLiteral(modelJson()), "model");
         std::ofstream(dir / "group1-shard1of1.min.js") << browserifyModule("\"" + base64(mShard) + "\"", "group1_shard1of1");
+    }
+
+protected:
+    Json manifest(const std::string& shardName) const
+    {
+        return Json::array({Json{{"paths", Json::array({shardName})}, {"weights", mWeights}}});
     }
 
 private:
@@ -286,6 +318,161 @@ inline void buildTinyTrunk(TfjsModelBuilder& b)
     b.layer("logits", "Dense", Json{{"units", 2}, {"activation", "softmax"}, {"use_bias", true}}, {"flatten"});
     b.weight("logits/kernel", {12, 2}, "float32");
     b.weight("logits/bias", {2}, "float32");
+}
+
+/// Builds a TF.js graph model ("format": "graph-model"): nodes with protobuf-JSON attributes as the
+/// TF.js converter writes them (strings base64, integers as strings), Const data in the manifest.
+class TfjsGraphBuilder : public TfjsModelBuilder {
+public:
+    void node(const std::string& name, const std::string& op, const std::vector<std::string>& inputs, Json attr = Json::object())
+    {
+        Json n{{"name", name}, {"op", op}, {"attr", attr}};
+        if (!inputs.empty())
+            n["input"] = inputs;
+        mNodes.push_back(n);
+    }
+    /// A float32 Const stored as `storage`; returns the values the reader gives back.
+    std::vector<float> constant(const std::string& name, const std::vector<std::int64_t>& shape, const std::string& storage = "float16")
+    {
+        node(name, "Const", {}, Json{{"dtype", {{"type", "DT_FLOAT"}}}});
+        return weight(name, shape, storage);
+    }
+    float scalar(const std::string& name, float value, const std::string& storage = "float16-any")
+    {
+        node(name, "Const", {}, Json{{"dtype", {{"type", "DT_FLOAT"}}}});
+        return weightValues(name, {}, storage, {value}).at(0);
+    }
+    void ints(const std::string& name, const std::vector<std::int64_t>& shape, const std::vector<std::int32_t>& values)
+    {
+        node(name, "Const", {}, Json{{"dtype", {{"type", "DT_INT32"}}}});
+        weightInts(name, shape, values);
+    }
+
+    static Json str(const std::string& s) { return Json{{"s", base64(s)}}; }
+    static Json intList(const std::vector<int>& v)
+    {
+        Json l = Json::array();
+        for (int i : v)
+            l.push_back(std::to_string(i));
+        return Json{{"list", {{"i", l}}}};
+    }
+    static Json strList(const std::vector<std::string>& v)
+    {
+        Json l = Json::array();
+        for (const auto& s : v)
+            l.push_back(base64(s));
+        return Json{{"list", {{"s", l}}}};
+    }
+    /// Attributes of a convolution node as the converter writes them: NHWC, strides, SAME/VALID.
+    static Json convAttr(int stride, const std::string& padding, const std::vector<std::string>& fused = {}, bool isFused = true)
+    {
+        Json a{{"T", {{"type", "DT_FLOAT"}}},
+               {"data_format", str("NHWC")},
+               {"strides", intList({1, stride, stride, 1})},
+               {"dilations", intList({1, 1, 1, 1})},
+               {"padding", str(padding)},
+               {"explicit_paddings", {{"list", Json::object()}}}};
+        if (isFused) {
+            a["fused_ops"] = strList(fused);
+            a["num_args"] = Json{{"i", fused.empty() ? "0" : "1"}};
+            a["epsilon"] = Json{{"f", 0}};
+        }
+        return a;
+    }
+
+    Json graphJson(const std::string& shardName) const
+    {
+        return Json{{"format", "graph-model"},
+                    {"generatedBy", "zeromask tests"},
+                    {"convertedBy", "TensorFlow.js Converter v1.7.0"},
+                    {"modelTopology", {{"node", mNodes}, {"library", Json::object()}, {"versions", Json::object()}}},
+                    {"weightsManifest", manifest(shardName)}};
+    }
+    /// centernet.json + centernet.bin in `dir` (the file names of @vladmandic/human).
+    void writeGraph(const std::filesystem::path& dir) const
+    {
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir / "centernet.json") << graphJson("centernet.bin").dump();
+        std::ofstream(dir / "centernet.bin", std::ios::binary) << shard();
+    }
+
+    std::vector<Json>& nodes() { return mNodes; }
+
+private:
+    std::vector<Json> mNodes;
+};
+
+/// A little CenterNet-like graph model on a [1,32,32,3] image (RGB 0..255 in the real one), with
+/// every op the graph converter reads and the real model's patterns:
+///   c1 _FusedConv2D 3x3 s2 SAME [BiasAdd] (8) -> hard-swish (Mul 1/6, Add 3, Relu6, Mul)
+///   -> dw1 FusedDepthwiseConv2dNative 5x5 s2 SAME [BiasAdd, Relu]                   stride 4
+///   -> squeeze-excite: Mean(H,W, keep_dims) -> 1x1 [BiasAdd, Relu] (4) -> 1x1 [BiasAdd] (8)
+///      -> Add 3 -> Relu6 -> Mul 1/6 -> Mul with dw1 = "se"
+///   -> pw _FusedConv2D 1x1 SAME [BiasAdd, Relu6] (12) -> dw2 DepthwiseConv2dNative 3x3 s2 SAME x2
+///      (24, no bias) -> proj Conv2D 1x1 VALID (16)                                      stride 8
+///   -> up ResizeBilinear to the constant [8,8] (legacy, 2x)                             stride 4
+///   skip: se -> _FusedConv2D 3x3 s1 SAME [] (8, no fused ops) -> Sub per-channel constant
+///   -> cat ConcatV2(skip, up, axis 3) (24) -> Relu "features" -> Identity "features_id"
+///   -> pooled MaxPool 3x3 s2 SAME; heat Conv2D 1x1 (5) -> Sigmoid "heat" -> TopKV2 "topk" (not
+///   convertible: the detection decoding past the cut).
+inline void buildTinyCenterNet(TfjsGraphBuilder& g)
+{
+    const Json t{{"T", {{"type", "DT_FLOAT"}}}};
+    g.node("images", "Placeholder", {},
+           Json{{"dtype", {{"type", "DT_FLOAT"}}}, {"shape", {{"shape", {{"dim", {{{"size", "1"}}, {{"size", "32"}}, {{"size", "32"}}, {{"size", "3"}}}}}}}}});
+    g.constant("c1/w", {3, 3, 3, 8});
+    g.constant("c1/b", {8});
+    g.node("c1", "_FusedConv2D", {"images", "c1/w", "c1/b"}, TfjsGraphBuilder::convAttr(2, "SAME", {"BiasAdd"}));
+    g.scalar("sixth", 1.0f / 6.0f); // stored as float16: 0.16662598 (the real model's 0.16663)
+    g.scalar("three", 3.0f);
+    g.node("c1/hs/mul", "Mul", {"sixth", "c1"}, t);
+    g.node("c1/hs/add", "Add", {"c1", "three"}, t);
+    g.node("c1/hs/relu6", "Relu6", {"c1/hs/add"}, t);
+    g.node("c1/hs", "Mul", {"c1/hs/mul", "c1/hs/relu6"}, t);
+    g.constant("dw1/w", {5, 5, 8, 1});
+    g.constant("dw1/b", {8});
+    g.node("dw1", "FusedDepthwiseConv2dNative", {"c1/hs", "dw1/w", "dw1/b"}, TfjsGraphBuilder::convAttr(2, "SAME", {"BiasAdd", "Relu"}));
+    g.ints("se/axes", {2}, {1, 2});
+    g.node("se/mean", "Mean", {"dw1", "se/axes"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", true}}}, {"Tidx", {{"type", "DT_INT32"}}}});
+    g.constant("se/a/w", {1, 1, 8, 4});
+    g.constant("se/a/b", {4});
+    g.node("se/a", "_FusedConv2D", {"se/mean", "se/a/w", "se/a/b"}, TfjsGraphBuilder::convAttr(1, "VALID", {"BiasAdd", "Relu"}));
+    g.constant("se/b/w", {1, 1, 4, 8});
+    g.constant("se/b/b", {8});
+    g.node("se/b", "_FusedConv2D", {"se/a", "se/b/w", "se/b/b"}, TfjsGraphBuilder::convAttr(1, "VALID", {"BiasAdd"}));
+    g.node("se/add", "Add", {"se/b", "three"}, t);
+    g.node("se/relu6", "Relu6", {"se/add"}, t);
+    g.node("se/gate", "Mul", {"se/relu6", "sixth"}, t);
+    g.node("se", "Mul", {"dw1", "se/gate"}, t);
+    g.constant("pw/w", {1, 1, 8, 12});
+    g.constant("pw/b", {12});
+    g.node("pw", "_FusedConv2D", {"se", "pw/w", "pw/b"}, TfjsGraphBuilder::convAttr(1, "SAME", {"BiasAdd", "Relu6"}));
+    g.constant("dw2/w", {3, 3, 12, 2});
+    g.node("dw2", "DepthwiseConv2dNative", {"pw", "dw2/w"}, TfjsGraphBuilder::convAttr(2, "SAME", {}, false));
+    g.constant("proj/w", {1, 1, 24, 16});
+    g.node("proj", "Conv2D", {"dw2", "proj/w"}, TfjsGraphBuilder::convAttr(1, "VALID", {}, false));
+    g.ints("up/size", {2}, {8, 8});
+    g.node("up", "ResizeBilinear", {"proj", "up/size"},
+           Json{{"T", {{"type", "DT_FLOAT"}}}, {"align_corners", {{"b", false}}}, {"half_pixel_centers", {{"b", false}}}});
+    g.constant("skip/w", {3, 3, 8, 8});
+    g.node("skip", "_FusedConv2D", {"se", "skip/w"}, TfjsGraphBuilder::convAttr(1, "SAME", {}));
+    g.constant("skip/offset", {8});
+    g.node("skip/sub", "Sub", {"skip", "skip/offset"}, t);
+    g.ints("cat/axis", {}, {3});
+    g.node("cat", "ConcatV2", {"skip/sub", "up:0", "cat/axis"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"N", {{"i", "2"}}}});
+    g.node("features", "Relu", {"cat"}, t);
+    g.node("features_id", "Identity", {"features"}, t);
+    g.node("pooled", "MaxPool", {"features_id"},
+           Json{{"T", {{"type", "DT_FLOAT"}}},
+                {"data_format", TfjsGraphBuilder::str("NHWC")},
+                {"ksize", TfjsGraphBuilder::intList({1, 3, 3, 1})},
+                {"strides", TfjsGraphBuilder::intList({1, 2, 2, 1})},
+                {"padding", TfjsGraphBuilder::str("SAME")}});
+    g.constant("heat/w", {1, 1, 24, 5});
+    g.node("heat/conv", "Conv2D", {"features", "heat/w"}, TfjsGraphBuilder::convAttr(1, "SAME", {}, false));
+    g.node("heat", "Sigmoid", {"heat/conv"}, t);
+    g.ints("topk/k", {}, {4});
+    g.node("topk", "TopKV2", {"heat", "topk/k"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"sorted", {{"b", true}}}});
 }
 
 } // namespace zm::test
