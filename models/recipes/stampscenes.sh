@@ -11,7 +11,7 @@
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle zs3; default all)
-# Each row writes OUT_DIR/stamp-<row>-spnet/ with eval-test.json (calibrated, the card's gamma) and
+# Each row writes OUT_DIR/stamp-<row>-spnet/ (zs3: OUT_DIR/stamp-zs3/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
 set -euo pipefail
@@ -34,7 +34,7 @@ common=(--data "$data" --method spnet --crop 224 --batch 8 --iterations 1500 --l
 zs3_row() {
   local base=$out/stamp-mnv2-frozen-spnet model=$out/stamp-zs3
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && return 0
-  [[ -f $base/.done ]] || "$0" "$build" "$out" mnv2-frozen
+  [[ -f $base/.done ]] || bash "$0" "$build" "$out" mnv2-frozen
   if [[ ! -f $model/.done ]]; then
     rm -rf "$model"
     "$cli" train --data "$data" --split stamp-all-8 --method zs3 --from "$base" --gen keep_spnet_gamma=true \

@@ -8,6 +8,7 @@
 
 #include "core/io/project.h"
 
+#include <QScopedValueRollback>
 #include <QAbstractItemModel>
 #include <QSettings>
 
@@ -73,15 +74,15 @@ int ModelClasses::fillOnFirstStart()
     if (names.isEmpty())
         return 0;
     int added = 0;
-    mFilling = true;
-    for (const QString& name : names)
-        if (mController->typeClass(name).kind == AddOutcome::Kind::Added)
-            ++added;
-    mFilling = false;
+    {
+        const QScopedValueRollback<bool> filling(mFilling, true); // reset even if a name throws
+        for (const QString& name : names)
+            if (mController->typeClass(name).kind == AddOutcome::Kind::Added)
+                ++added;
+    }
     if (added > 0)
         Q_EMIT message(tr("Classes from the model %1: %2 (edit them in the class panel)")
-                           .arg(mController->backend()->modelName())
-                           .arg(added),
+                           .arg(mController->backend()->modelName(), QString::number(added)),
                        15000);
     return added;
 }

@@ -10,6 +10,7 @@
 #include "core/engine/backbonetiming.h"
 #include "core/engine/tfjsconvert.h"
 
+#include <cmath>
 #include <iostream>
 
 namespace {
@@ -53,7 +54,7 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
         c->convert.foldBatchNorm = !c->noFold;
         const auto r = zm::convertTfjsToTorchScript(c->model, c->convert, c->out);
         const bool graph = r.format == "graph-model";
-        const std::string range = "RGB 0.." + zm::fmt(c->convert.inputRange, c->convert.inputRange == double(long(c->convert.inputRange)) ? 0 : 3);
+        const std::string range = "RGB 0.." + zm::fmt(c->convert.inputRange, c->convert.inputRange < 1e9 && std::floor(c->convert.inputRange) == c->convert.inputRange ? 0 : 3);
         std::cout << "wrote " << c->out << ": " << (graph ? "nodes" : "layers") << " up to '" << r.output << "' (" << r.layers
                   << (graph ? " graph nodes: " : " Keras layers: ") << zm::join(r.classes, ", ") << "), output " << r.channels
                   << " channels at stride " << r.stride << ", " << r.parameters << " parameters; input "

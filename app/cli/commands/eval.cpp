@@ -66,12 +66,19 @@ void run(const EvalOpts& o)
         splitName = split.name;
     } else if (o.dataClasses) {
         // The data set's own class list competes, nothing else: what a person sees after typing those names.
-        // A name the model was trained on is seen (calibration applies to it); any other is unseen.
+        // A name the model was trained on is seen (calibration applies to it); any other is unseen. Names
+        // match exactly, as the card spells them. The data set's background competes only when the model
+        // learned it; otherwise (a model trained with background ignored) its pixels are ignored too.
         seen.clear();
         unseen.clear();
+        const bool modelHasBackground =
+            std::find(card.seenClasses.begin(), card.seenClasses.end(), "background") != card.seenClasses.end();
         for (const auto& n : data->classNames())
-            (std::find(card.seenClasses.begin(), card.seenClasses.end(), n) != card.seenClasses.end() ? seen : unseen)
-                .push_back(n);
+            if (n == "background" && !modelHasBackground)
+                std::cerr << "--data-classes: the model did not learn 'background'; its pixels are ignored\n";
+            else
+                (std::find(card.seenClasses.begin(), card.seenClasses.end(), n) != card.seenClasses.end() ? seen : unseen)
+                    .push_back(n);
         splitName = "the data set's classes";
     }
     // --name CLASS=TEXT: the data set's class CLASS is scored with the vector of TEXT, as if a person had

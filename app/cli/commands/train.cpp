@@ -72,10 +72,15 @@ void startFrom(TrainOpts& o, bool copy)
     o.t.transductiveWarmup = t.value("transductiveWarmup", o.t.transductiveWarmup);
     // The optimiser state holds one parameter group per learning-rate scale: resume with the same scale.
     o.t.backboneLrScale = t.value("backboneLrScale", o.t.backboneLrScale);
-    const zm::Json arch = card.value("architecture", zm::Json::object()).value("backbone", zm::Json::object());
+    const zm::Json archAll = card.value("architecture", zm::Json::object());
+    const zm::Json arch = archAll.is_object() ? archAll.value("backbone", zm::Json::object()) : zm::Json::object();
+    if (!arch.is_object())
+        throw zm::fileError((src / "card.json").string(), "'architecture.backbone' is not an object");
     const bool script = arch.value("kind", std::string()) == "torchscript";
     if (script)
         o.t.backbone = (dst / "backbone.pt").string(); // copied below: the encoder's structure lives in it
+    if (script && !fs::is_regular_file(src / "backbone.pt", ec))
+        throw zm::fileError((src / "backbone.pt").string(), "--from: the model's TorchScript backbone is missing");
     if (t.contains("heldOutImages")) // the held-out images are excluded from training: the same set again
         o.t.calibrationImages = t.value("heldOutImages", o.t.calibrationImages);
     if (!copy)
@@ -83,8 +88,6 @@ void startFrom(TrainOpts& o, bool copy)
     fs::create_directories(dst, ec);
     if (ec)
         throw zm::fileError(o.out, "cannot create the model folder: " + ec.message());
-    if (script && !fs::is_regular_file(src / "backbone.pt", ec))
-        throw zm::fileError((src / "backbone.pt").string(), "--from: the model's TorchScript backbone is missing");
     for (const char* f : {"card.json", "weights.pt", "state.json", "state.pt", "log.jsonl", "backbone.pt"}) {
         if (!fs::exists(src / f, ec))
             continue;
@@ -126,6 +129,8 @@ void run(TrainOpts& o)
         throw zm::fileError(o.data, "data folder not found");
     if (!o.from.empty())
         startFrom(o, false); // checks and options first; the copy happens once the data and split are valid
+    if (o.allSeen && !o.seenVal.empty())
+        throw zm::Error("--all-seen holds nothing out: --seen-val does not apply (use --unseen with --seen-val)");
     if (int(!o.split.empty()) + int(!o.unseen.empty()) + int(o.allSeen) != 1)
         throw zm::Error("give one of --split PRESET (" + zm::join(zm::splitPresetNames(), ", ") +
                         "), --unseen \"a,b\" or --all-seen");
