@@ -31,19 +31,6 @@ Rng sceneRng(std::uint64_t seed, SceneSplit split, int index)
     return r;
 }
 
-const char* splitName(SceneSplit s)
-{
-    switch (s) {
-    case SceneSplit::Train:
-        return "train";
-    case SceneSplit::Test:
-        return "test";
-    case SceneSplit::Unlabelled:
-        return "unlabelled";
-    }
-    return "?";
-}
-
 } // namespace
 
 struct FashionScenesGenerator::Impl {
@@ -220,41 +207,21 @@ Scene FashionScenesGenerator::compose(SceneSplit split, int index) const
 
 Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) const
 {
-    struct Job {
-        SceneSplit split;
-        int index;
-    };
-    std::vector<Job> jobs;
-    std::vector<std::pair<std::string, bool>> splits;
-    const std::vector<std::pair<SceneSplit, int>> plan = {{SceneSplit::Train, mOptions.trainScenes},
-                                                          {SceneSplit::Test, mOptions.testScenes},
-                                                          {SceneSplit::Unlabelled, mOptions.unlabelledScenes}};
-    for (const auto& [split, n] : plan) {
-        if (n == 0)
-            continue;
-        splits.emplace_back(splitName(split), split != SceneSplit::Unlabelled);
-        for (int i = 0; i < n; ++i)
-            jobs.push_back({split, i});
-    }
-    scene::prepareSceneFolder(out, "fashionscenes", "FashionScenes", kIncompleteMarker, splits);
-
-    auto idOf = [](int i) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%05d", i);
-        return std::string(buf);
-    };
+    const scene::ScenePlan plan = scene::planSceneJobs(mOptions.trainScenes, mOptions.testScenes, mOptions.unlabelledScenes);
+    const auto& jobs = plan.jobs;
+    scene::prepareSceneFolder(out, "fashionscenes", "FashionScenes", kIncompleteMarker, plan.splits);
 
     std::vector<std::string> metaLines(jobs.size());
     std::vector<std::array<std::uint64_t, 11>> pixelCounts(jobs.size());
     scene::runSceneJobs(
         jobs.size(), mOptions.threads,
         [&](std::size_t j) {
-            const Job& job = jobs[j];
+            const scene::SceneJob& job = jobs[j];
             const Scene s = compose(job.split, job.index);
-            const std::string id = idOf(job.index);
-            writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
+            const std::string id = scene::sceneId(job.index);
+            writeImagePng(out / "images" / sceneSplitName(job.split) / (id + ".png"), s.image);
             if (job.split != SceneSplit::Unlabelled)
-                writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
+                writeLabelIds(out / "labels" / sceneSplitName(job.split) / (id + ".png"), s.labels);
             Json items = Json::array();
             for (const auto& it : s.items)
                 items.push_back({{"class", it.classId},
@@ -277,21 +244,21 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
     Json counts = Json::object();
     Json pixelShares = Json::object();
     std::size_t offset = 0;
-    for (const auto& [split, n] : plan) {
+    for (const auto& [split, n] : plan.counts) {
         std::string list, meta;
         std::array<std::uint64_t, 11> total{};
         for (int i = 0; i < n; ++i) {
-            list += idOf(i) + "\n";
+            list += scene::sceneId(i) + "\n";
             meta += metaLines[offset + std::size_t(i)] + "\n";
             for (int c = 0; c < 11; ++c)
                 total[std::size_t(c)] += pixelCounts[offset + std::size_t(i)][std::size_t(c)];
         }
         offset += std::size_t(n);
-        counts[splitName(split)] = n;
+        counts[sceneSplitName(split)] = n;
         if (n == 0)
             continue;
-        writeFileAtomic(out / "splits" / (std::string(splitName(split)) + ".txt"), list);
-        writeFileAtomic(out / "meta" / (std::string(splitName(split)) + ".jsonl"), meta);
+        writeFileAtomic(out / "splits" / (std::string(sceneSplitName(split)) + ".txt"), list);
+        writeFileAtomic(out / "meta" / (std::string(sceneSplitName(split)) + ".jsonl"), meta);
         if (split != SceneSplit::Unlabelled) {
             std::uint64_t sum = 0;
             for (auto v : total)
@@ -299,7 +266,7 @@ Json FashionScenesGenerator::write(const fs::path& out, Progress& progress) cons
             Json shares = Json::object();
             for (int c = 0; c < 11; ++c)
                 shares[classes[std::size_t(c)]] = std::round(1e6 * double(total[std::size_t(c)]) / double(sum)) / 1e6;
-            pixelShares[splitName(split)] = shares;
+            pixelShares[sceneSplitName(split)] = shares;
         }
     }
     Json bgTrain = Json::array(), bgTest = Json::array();

@@ -9,6 +9,7 @@
 #include "core/common/image.h"
 #include "core/common/json.h"
 #include "core/common/progress.h"
+#include "core/data/scenesplit.h"
 
 #include <array>
 #include <cstdint>
@@ -53,8 +54,6 @@ struct Scene {
     std::string backgroundName;
     std::vector<SceneItem> items; ///< in paste order (later ones occlude earlier ones)
 };
-
-enum class SceneSplit { Train, Test, Unlabelled };
 
 /// Generator version written to dataset.json; bump when the output for a given seed changes.
 constexpr int kFashionScenesVersion = 1;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <mutex>
 #include <thread>
@@ -196,9 +197,43 @@ void runSceneJobs(std::size_t count, int threads, const std::function<void(std::
         throw Cancelled();
 }
 
+ScenePlan planSceneJobs(int trainScenes, int testScenes, int unlabelledScenes)
+{
+    ScenePlan plan;
+    plan.counts = {{SceneSplit::Train, trainScenes}, {SceneSplit::Test, testScenes}, {SceneSplit::Unlabelled, unlabelledScenes}};
+    for (const auto& [split, n] : plan.counts) {
+        if (n <= 0)
+            continue;
+        plan.splits.emplace_back(sceneSplitName(split), split != SceneSplit::Unlabelled);
+        for (int i = 0; i < n; ++i)
+            plan.jobs.push_back({split, i});
+    }
+    return plan;
+}
+
+std::string sceneId(int index)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%05d", index);
+    return buf;
+}
+
 } // namespace zm::scene
 
 namespace zm {
+
+const char* sceneSplitName(SceneSplit s)
+{
+    switch (s) {
+    case SceneSplit::Train:
+        return "train";
+    case SceneSplit::Test:
+        return "test";
+    case SceneSplit::Unlabelled:
+        return "unlabelled";
+    }
+    return "?";
+}
 
 std::vector<std::uint8_t> fashionItemMask(const std::uint8_t* grey28)
 {

@@ -4,6 +4,7 @@
 // (FashionScenes, StampScenes). Internal to core/data.
 #pragma once
 #include "core/common/image.h"
+#include "core/data/scenesplit.h"
 
 #include <array>
 #include <cstddef>
@@ -56,6 +57,24 @@ int sample28(const std::uint8_t* plane, int fx, int fy);
 /// labels/<split> (labelled splits only), splits/ and meta/ are created. `title` names the generator in errors.
 void prepareSceneFolder(const std::filesystem::path& out, const std::string& format, const std::string& title,
                         const std::string& marker, const std::vector<std::pair<std::string, bool>>& splits);
+
+/// One scene to write: its split and index within the split.
+struct SceneJob {
+    SceneSplit split;
+    int index;
+};
+
+/// Every scene of a run in order (train, test, unlabelled; splits with no scene left out) and the splits'
+/// (name, labelled) list that prepareSceneFolder takes.
+struct ScenePlan {
+    std::vector<std::pair<SceneSplit, int>> counts; ///< all three splits in order, zero counts included
+    std::vector<SceneJob> jobs;
+    std::vector<std::pair<std::string, bool>> splits;
+};
+ScenePlan planSceneJobs(int trainScenes, int testScenes, int unlabelledScenes);
+
+/// The file stem of scene `index`: five digits ("00042").
+std::string sceneId(int index);
 
 void runSceneJobs(std::size_t count, int threads, const std::function<void(std::size_t)>& job, Progress& progress,
                   const std::string& what);

@@ -163,19 +163,6 @@ Rng stampSceneRng(std::uint64_t seed, StampSplit split, int index)
     return r;
 }
 
-const char* splitName(StampSplit s)
-{
-    switch (s) {
-    case StampSplit::Train:
-        return "train";
-    case StampSplit::Test:
-        return "test";
-    case StampSplit::Unlabelled:
-        return "unlabelled";
-    }
-    return "?";
-}
-
 const char* useName(StampUse u)
 {
     switch (u) {
@@ -627,29 +614,9 @@ StampScene StampScenesGenerator::compose(StampSplit split, int index) const
 
 Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
 {
-    struct Job {
-        StampSplit split;
-        int index;
-    };
-    std::vector<Job> jobs;
-    std::vector<std::pair<std::string, bool>> splits;
-    const std::vector<std::pair<StampSplit, int>> plan = {{StampSplit::Train, mOptions.trainScenes},
-                                                          {StampSplit::Test, mOptions.testScenes},
-                                                          {StampSplit::Unlabelled, mOptions.unlabelledScenes}};
-    for (const auto& [split, n] : plan) {
-        if (n == 0)
-            continue;
-        splits.emplace_back(splitName(split), split != StampSplit::Unlabelled);
-        for (int i = 0; i < n; ++i)
-            jobs.push_back({split, i});
-    }
-    scene::prepareSceneFolder(out, "stampscenes", "StampScenes", kIncompleteMarker, splits);
-
-    auto idOf = [](int i) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%05d", i);
-        return std::string(buf);
-    };
+    const scene::ScenePlan plan = scene::planSceneJobs(mOptions.trainScenes, mOptions.testScenes, mOptions.unlabelledScenes);
+    const auto& jobs = plan.jobs;
+    scene::prepareSceneFolder(out, "stampscenes", "StampScenes", kIncompleteMarker, plan.splits);
 
     const std::size_t nClasses = mImpl->classNames.size();
     std::vector<std::string> metaLines(jobs.size());
@@ -658,12 +625,12 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
     scene::runSceneJobs(
         jobs.size(), mOptions.threads,
         [&](std::size_t j) {
-            const Job& job = jobs[j];
+            const scene::SceneJob& job = jobs[j];
             const StampScene s = compose(job.split, job.index);
-            const std::string id = idOf(job.index);
-            writeImagePng(out / "images" / splitName(job.split) / (id + ".png"), s.image);
+            const std::string id = scene::sceneId(job.index);
+            writeImagePng(out / "images" / sceneSplitName(job.split) / (id + ".png"), s.image);
             if (job.split != StampSplit::Unlabelled)
-                writeLabelIds(out / "labels" / splitName(job.split) / (id + ".png"), s.labels);
+                writeLabelIds(out / "labels" / sceneSplitName(job.split) / (id + ".png"), s.labels);
             Json items = Json::array();
             auto& inst = instanceCounts[j];
             inst.assign(nClasses, 0);
@@ -690,12 +657,12 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
     writeFileAtomic(out / "classes.txt", join(classes, "\n") + "\n");
     Json counts = Json::object(), pixelShares = Json::object(), pixels = Json::object(), instances = Json::object();
     std::size_t offset = 0;
-    for (const auto& [split, n] : plan) {
+    for (const auto& [split, n] : plan.counts) {
         std::string list, meta;
         std::vector<std::uint64_t> total(nClasses + 1, 0), inst(nClasses, 0);
         for (int i = 0; i < n; ++i) {
             const std::size_t j = offset + std::size_t(i);
-            list += idOf(i) + "\n";
+            list += scene::sceneId(i) + "\n";
             meta += metaLines[j] + "\n";
             for (std::size_t c = 0; c <= nClasses; ++c)
                 total[c] += pixelCounts[j][c];
@@ -703,15 +670,15 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
                 inst[c] += instanceCounts[j][c];
         }
         offset += std::size_t(n);
-        counts[splitName(split)] = n;
+        counts[sceneSplitName(split)] = n;
         if (n == 0)
             continue;
-        writeFileAtomic(out / "splits" / (std::string(splitName(split)) + ".txt"), list);
-        writeFileAtomic(out / "meta" / (std::string(splitName(split)) + ".jsonl"), meta);
+        writeFileAtomic(out / "splits" / (std::string(sceneSplitName(split)) + ".txt"), list);
+        writeFileAtomic(out / "meta" / (std::string(sceneSplitName(split)) + ".jsonl"), meta);
         Json inSplit = Json::object();
         for (std::size_t c = 1; c < nClasses; ++c)
             inSplit[classes[c]] = inst[c];
-        instances[splitName(split)] = inSplit;
+        instances[sceneSplitName(split)] = inSplit;
         if (split != StampSplit::Unlabelled) {
             std::uint64_t sum = 0;
             for (auto v : total)
@@ -722,8 +689,8 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
                 shares[name] = std::round(1e6 * double(total[c]) / double(sum)) / 1e6;
                 px[name] = total[c];
             }
-            pixelShares[splitName(split)] = shares;
-            pixels[splitName(split)] = px;
+            pixelShares[sceneSplitName(split)] = shares;
+            pixels[sceneSplitName(split)] = px;
         }
     }
     Json stampList = Json::array();

@@ -10,6 +10,7 @@
 #include "core/common/image.h"
 #include "core/common/json.h"
 #include "core/common/progress.h"
+#include "core/data/scenesplit.h"
 #include "core/data/stampclasses.h"
 
 #include <array>
@@ -87,7 +88,8 @@ struct StampScene {
     std::vector<StampItem> items; ///< in paste order (later ones occlude earlier ones)
 };
 
-enum class StampSplit { Train, Test, Unlabelled };
+/// The scene generators' split (core/data/scenesplit.h), named for this generator's API.
+using StampSplit = SceneSplit;
 
 class StampScenesGenerator {
 public:
