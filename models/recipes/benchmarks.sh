@@ -3,7 +3,9 @@
 # Usage: bash models/recipes/benchmarks.sh [BUILD_DIR] [OUT_DIR] [ROW...]
 #   ROWs: zs3 cagnet vm zs3-st transductive transductive-gated oracle u4-spnet u4-zs3 u4-cagnet u4-vm
 #         u4-transductive
-#   (default: all)
+#         mnv2-u2 mnv2-oracle (the ImageNet MobileNetV2 trunk of npm nsfwjs, frozen; scripts/fetch-backbones.sh)
+#         cnet-u2 cnet-oracle (the COCO CenterNet trunk, frozen; opt-in: ZEROMASK_CENTERNET=1 scripts/fetch-backbones.sh)
+#   (default: all but the pretrained-backbone rows)
 # Each row writes OUT_DIR/<row>/ (the model) and OUT_DIR/<row>.eval.json (the test-set metrics; the
 # oracle also gets oracle-u4.eval.json; SPNet rows also <row>-uncalibrated, generative rows also
 # <row>-spnet-gamma). `python3 scripts/benchmark-table.py OUT_DIR` prints the report's rows. A row whose eval file exists is skipped, so the script resumes.
@@ -17,7 +19,8 @@ shift $(( $# > 2 ? 2 : $# )) || true
 rows=("$@")
 ((${#rows[@]})) || rows=(zs3 cagnet vm zs3-st transductive transductive-gated oracle u4-spnet u4-zs3 u4-cagnet u4-vm u4-transductive)
 cli="$build/app/zeromask-cli"
-data=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}/data/fashionscenes-s1
+cache=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}
+data=$cache/data/fashionscenes-s1
 export OMP_WAIT_POLICY=PASSIVE
 mkdir -p "$out"
 bash scripts/build-default-vectors.sh "$build"
@@ -43,8 +46,8 @@ train() { # row split [train args...]: trains (resuming if interrupted) unless t
   echo "$((SECONDS - t0))" > "$out/$row.seconds"
   touch "$out/$row/.done"
 }
-base() { # split-model row split
-  train "$1" "$2" "${spnet[@]}"
+base() { # split-model row split [extra train args...]
+  train "$1" "$2" "${spnet[@]}" "${@:3}"
   [[ -f $out/$1.eval.json ]] || evaluate "$1" "$2"
   # The same model uncalibrated (gamma 0): SPNet without SPNet-C.
   if [[ ! -f $out/$1-uncalibrated.eval.json ]]; then
@@ -105,6 +108,19 @@ for row in "${rows[@]}"; do
       evaluate u4-transductive fashion-unseen-4
       "$cli" eval --model "$out/u4-transductive" --data "$data" --split fashion-unseen-4 --gamma 0 --json "$out/u4-transductive-uncalibrated.eval.json.tmp" > "$out/u4-transductive-uncalibrated.eval.txt"
       mv "$out/u4-transductive-uncalibrated.eval.json.tmp" "$out/u4-transductive-uncalibrated.eval.json" ;;
+    mnv2-u2|mnv2-oracle|cnet-u2|cnet-oracle)
+      # The same SPNet budget on a frozen pretrained trunk instead of the small backbone trained from scratch.
+      file=$cache/backbones/mobilenetv2-nsfwjs-block10.pt
+      [[ $row == cnet-* ]] && file=$cache/backbones/centernet-mbv3-coco-relu-s16.pt
+      [[ -f $file ]] || { echo "$row: $file is missing (scripts/fetch-backbones.sh; CenterNet is opt-in)" >&2; exit 1; }
+      trunk=(--backbone "$file" --backbone-lr-scale 0)
+      if [[ $row == *-u2 ]]; then
+        base "$row" fashion-unseen-2 "${trunk[@]}"
+      else
+        [[ -f $out/$row.eval.json ]] && continue
+        train "$row" fashion-oracle "${spnet[@]}" "${trunk[@]}" --no-calibrate --gamma 0
+        evaluate "$row" fashion-unseen-2 --gamma 0
+      fi ;;
     *) echo "unknown row '$row'" >&2; exit 2 ;;
   esac
 done

@@ -70,7 +70,7 @@ TEST(CliEval, NameScoresAClassWithTheVectorOfTypedText)
     if (r.exitCode != 0 && r.output.find("dataset-fashion-mnist") != std::string::npos)
         GTEST_SKIP() << "Fashion-MNIST not installed: " << r.output;
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    const std::string model = std::string(ZM_SOURCE_DIR) + "/models/default";
+    const std::string model = std::string(ZM_SOURCE_DIR) + "/models/fashion";
     const std::string base = "eval --model '" + model + "' --data '" + data + "' --split fashion-unseen-2 --json '" +
                              (dir / "e.json").string() + "'";
     r = runCli(base + " --name sandal=flip-flop --name 'pullover=sweater; jumper'");
@@ -115,7 +115,7 @@ TEST(CliEval, NameScoresAClassWithTheVectorOfTypedText)
 
 TEST(CliSenses, FlipFlopIsReadAsTheSandalWithTheDefaultModel)
 {
-    const std::string model = std::string(ZM_SOURCE_DIR) + "/models/default";
+    const std::string model = std::string(ZM_SOURCE_DIR) + "/models/fashion";
     const auto r = runCli("senses --all --model '" + model + "' flip-flop sandal sweater");
     if (r.exitCode != 0 && r.output.find("no word vectors found") != std::string::npos)
         GTEST_SKIP() << "default vectors not built here: " << r.output;

@@ -81,7 +81,9 @@ TEST(CliPredict, NamesAreReadByTheirWordSense)
     fs::create_directories(images);
     writePpm(images / "a.ppm", 48, 32, 1u);
     zm::test::writeFlipFlopWordNet(dir / "wordnet");
-    const std::string base = "predict " + q(images) + " --classes 'flip-flop, sneaker' --export id --wordnet " + q(dir / "wordnet");
+    // The FashionScenes model: its classes (sandal, sneaker, ...) are what the sense of "flip-flop" is read against.
+    const std::string model = " --model " + q(fs::path(ZM_SOURCE_DIR) / "models" / "fashion");
+    const std::string base = "predict " + q(images) + model + " --classes 'flip-flop, sneaker' --export id --wordnet " + q(dir / "wordnet");
     auto r = runCli(base + " --senses on --out " + q(dir / "on"));
     if (r.exitCode != 0 &&
         (r.output.find("no model found") != std::string::npos || r.output.find("no word vectors found") != std::string::npos))
@@ -95,7 +97,7 @@ TEST(CliPredict, NamesAreReadByTheirWordSense)
     r = runCli(base + " --senses on --out " + q(dir / "off"));
     EXPECT_NE(r.exitCode, 0) << r.output;
     // Names no sense changes give the same results either way: the run resumes.
-    const std::string plain = "predict " + q(images) + " --classes 'sneaker, bag' --export id --wordnet " + q(dir / "wordnet") +
+    const std::string plain = "predict " + q(images) + model + " --classes 'sneaker, bag' --export id --wordnet " + q(dir / "wordnet") +
                               " --out " + q(dir / "plain");
     ASSERT_EQ(runCli(plain + " --senses on").exitCode, 0);
     r = runCli(plain + " --senses off");

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Recipe of the shipped default model (models/default): on FashionScenes unseen-2 (unseen: sandal,
+# Recipe of the shipped FashionScenes model (models/fashion; the default model is models/default, recipes/photo.sh): on FashionScenes unseen-2 (unseen: sandal,
 # pullover) with the default vectors, small backbone, CPU:
 #   1. SPNet-C: backbone + projection on the seen classes, gamma found on held-out seen-val images;
 #   2. ZS3Net on that backbone (GMMN generator + class-vector classifier), keeping SPNet-C's gamma.
 # ZS3Net + gamma is the best method by test hIoU in docs/BENCHMARKS.md.
-# Usage: bash models/recipes/default.sh [BUILD_DIR] [OUT_DIR]
+# Usage: bash models/recipes/fashion.sh [BUILD_DIR] [OUT_DIR]
 # Takes about 20 minutes on an idle 2-core CPU (13 for SPNet, 5-7 for ZS3Net; see docs/BENCHMARKS.md).
 # Work folders live in the cache; an interrupted run resumes where it stopped.
 set -euo pipefail
 build=${1:-build}
-out=${2:-models/default}
+out=${2:-models/fashion}
 cli="$build/app/zeromask-cli"
 cache=${ZEROMASK_CACHE:-$HOME/.cache/zeromask}
 data=$cache/data/fashionscenes-s1
@@ -39,4 +39,4 @@ rm -rf "$zs3"
 mkdir -p "$out"
 rm -f "$out"/card.json "$out"/weights.pt "$out"/generative.pt "$out"/log.jsonl "$out"/eval-test.json
 cp "$zs3"/card.json "$zs3"/weights.pt "$zs3"/generative.pt "$zs3"/log.jsonl "$zs3"/eval-test.json "$out"/
-echo "default model written to $out" >&2
+echo "FashionScenes model written to $out" >&2
