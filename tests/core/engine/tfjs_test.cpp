@@ -18,16 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-
 void writeText(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 
 } // namespace

@@ -4,6 +4,7 @@
 // ReLU6, per-channel depthwise convolutions and TF's asymmetric "same" padding. The real nsfwjs
 // MobileNetV2 trunk is converted when scripts/fetch-backbones.sh has fetched it (skipped otherwise).
 #include "enginefixture.h"
+#include "scriptfixture.h"
 #include "tfjsfixture.h"
 
 #include "core/common/error.h"
@@ -91,24 +92,6 @@ at::Tensor reference(const TfjsModelBuilder& b, const at::Tensor& x)
     y = batchNorm(b, "dws_BN", depthwise(b, "dws", padSame(y, 3, 2, 1), 8, 1, 2, false), 1e-3);
     y = torch::relu(conv(b, "wide", padSame(y, 3, 1, 2), 8, 12, 3, 1, 2, true));
     return batchNorm(b, "out_BN", y, 1e-3);
-}
-
-at::Tensor runScript(const fs::path& file, const at::Tensor& x)
-{
-    auto m = torch::jit::load(file.string());
-    m.eval();
-    torch::NoGradGuard ng;
-    return m.forward({x}).toTensor();
-}
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 } // namespace

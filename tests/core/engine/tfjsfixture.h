@@ -5,6 +5,7 @@
 // MobileNetV3 CenterNet of npm @vladmandic/human (protobuf-JSON nodes with base64 string attributes,
 // float16 weights, int32 axis and size constants) holding every op the graph converter reads.
 #pragma once
+#include "core/common/error.h"
 #include "core/common/json.h"
 
 #include <cmath>
@@ -12,12 +13,24 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 namespace zm::test {
+
+/// The message of the zm::Error that `f` throws, or "(no error)".
+inline std::string errorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
 
 /// Float -> IEEE half for normal numbers and zero (the fixture only stores such values).
 inline std::uint16_t floatToHalfExact(float f)

@@ -7,6 +7,7 @@
 // The real @vladmandic/human CenterNet is converted when ZEROMASK_CENTERNET=1 scripts/fetch-backbones.sh has
 // fetched it (skipped otherwise).
 #include "enginefixture.h"
+#include "scriptfixture.h"
 #include "tfjsfixture.h"
 
 #include "core/common/error.h"
@@ -126,24 +127,6 @@ std::map<std::string, at::Tensor> reference(const TfjsGraphBuilder& g, const at:
     r["pooled"] = F::max_pool2d(padSame(r["features_id"], 3, 2, -std::numeric_limits<double>::infinity()), F::MaxPool2dFuncOptions(3).stride(2));
     r["heat"] = torch::sigmoid(conv(g, "heat/w", r["features_id"], 1, 24, 5, 1, true));
     return r;
-}
-
-at::Tensor runScript(const fs::path& file, const at::Tensor& x)
-{
-    auto m = torch::jit::load(file.string());
-    m.eval();
-    torch::NoGradGuard ng;
-    return m.forward({x}).toTensor();
-}
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 TfjsConvertOptions plain(const std::string& until)
