@@ -312,6 +312,15 @@ private:
         return {int(v[1]), int(v[2])};
     }
 
+    /// The node's padding attribute: SAME or VALID (TF's default), anything else an error naming the node.
+    std::string paddingOf(const Node& n) const
+    {
+        const std::string padding = attrString(n, "padding", "VALID");
+        if (padding != "SAME" && padding != "VALID")
+            failNode(n, "padding '" + padding + "' is not supported (SAME, VALID)");
+        return padding;
+    }
+
     void checkNhwc(const Node& n) const
     {
         const std::string fmt = attrString(n, "data_format", "NHWC");
@@ -513,9 +522,7 @@ private:
         Value out = feature(n, 0);
         const auto [sh, sw] = spatialPair(n, "strides");
         const auto [dh, dw] = spatialPair(n, "dilations");
-        const std::string padding = attrString(n, "padding", "VALID");
-        if (padding != "SAME" && padding != "VALID")
-            failNode(n, "padding '" + padding + "' is not supported (SAME, VALID)");
+        const std::string padding = paddingOf(n);
         std::vector<std::string> ops;
         if (fused) {
             ops = fusedOps(n);
@@ -653,9 +660,7 @@ private:
         Value out = feature(n, 0);
         const auto [kh, kw] = spatialPair(n, "ksize");
         const auto [sh, sw] = spatialPair(n, "strides");
-        const std::string padding = attrString(n, "padding", "VALID");
-        if (padding != "SAME" && padding != "VALID")
-            failNode(n, "padding '" + padding + "' is not supported (SAME, VALID)");
+        const std::string padding = paddingOf(n);
         const bool same = padding == "SAME";
         // TF's SAME max pooling ignores the padded pixels: pad with -inf.
         const std::string x = same ? padSame(out.var, v, kh, kw, sh, sw, 1, 1, "float(\"-inf\")", body) : out.var;
