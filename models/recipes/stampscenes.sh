@@ -31,6 +31,13 @@ bash scripts/build-default-vectors.sh "$build"
 common=(--data "$data" --method spnet --crop 224 --batch 8 --iterations 1500 --lr 0.01
   --calibration-images 60 --save-every 100 --seed 1)
 
+# Every row is scored on stamp-all-8's classes, the oracle too (its "unseen" IoUs are supervised ones):
+# with the card's gamma and uncalibrated.
+evaluate() { # model folder
+  "$cli" eval --model "$1" --data "$data" --split stamp-all-8 --json "$1/eval-test.json"
+  "$cli" eval --model "$1" --data "$data" --split stamp-all-8 --gamma 0 --json "$1/eval-test-g0.json"
+}
+
 zs3_row() {
   local base=$out/stamp-mnv2-frozen-spnet model=$out/stamp-zs3
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && return 0
@@ -41,8 +48,7 @@ zs3_row() {
       --seed 1 --name "StampScenes all-8 ZS3Net + SPNet-C gamma, MobileNetV2 (nsfwjs ImageNet trunk, frozen)" --out "$model"
     touch "$model/.done"
   fi
-  "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --json "$model/eval-test.json"
-  "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --gamma 0 --json "$model/eval-test-g0.json"
+  evaluate "$model"
 }
 
 for row in "${rows[@]}"; do
@@ -81,7 +87,5 @@ for row in "${rows[@]}"; do
     "$cli" train "${common[@]}" --split "$split" "${extra[@]}" "${backbone[@]}" --name "$name" --out "$model" "${resume[@]}"
     touch "$model/.done"
   fi
-  # Every row is scored on stamp-all-8's classes, the oracle too (its "unseen" IoUs are supervised ones).
-  "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --json "$model/eval-test.json"
-  "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --gamma 0 --json "$model/eval-test-g0.json"
+  evaluate "$model"
 done

@@ -21,15 +21,13 @@ ModelClasses::ModelClasses(ClassListModel* classes, SegmentationController* cont
 {
     // Any change of the list that the first-start fill did not make is the person's (typing, deleting,
     // a list restored from the settings or a project's class table): from then on the list is theirs.
-    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(mClasses, signal, this, [this] {
-            if (!mFilling)
-                markEdited();
-        });
-    connect(mClasses, &QAbstractItemModel::modelReset, this, [this] {
+    const auto changed = [this] {
         if (!mFilling)
             markEdited();
-    });
+    };
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(mClasses, signal, this, changed);
+    connect(mClasses, &QAbstractItemModel::modelReset, this, changed);
 }
 
 void ModelClasses::markEdited()
