@@ -166,6 +166,17 @@ private:
     Json evaluateHeldOut(float gamma);
     void checkpoint(int iteration);
     void setLearningRate(double lr);
+    bool encoderBatchNormFrozen() const
+    {
+        return mOpt.encoderBatchNorm == "frozen" || (mOpt.encoderBatchNorm == "auto" && mOpt.backboneLrScale == 0.0);
+    }
+    /// Training mode for the network; a frozen-BN encoder stays in eval mode (running statistics kept).
+    void setTrainingMode()
+    {
+        mNet->train();
+        if (encoderBatchNormFrozen())
+            mNet->backbone->encoder->eval();
+    }
 
     const TrainingData& mData;
     TrainerOptions mOpt;
@@ -215,6 +226,8 @@ void Trainer::validate()
         throw Error("learning rate must be positive and 0 < min scale <= max scale");
     if (mOpt.optimizer != "adamw" && mOpt.optimizer != "sgd")
         throw Error("unknown optimizer '" + mOpt.optimizer + "' (expected adamw or sgd)");
+    if (mOpt.encoderBatchNorm != "auto" && mOpt.encoderBatchNorm != "frozen" && mOpt.encoderBatchNorm != "train")
+        throw Error("unknown encoder batch-norm mode '" + mOpt.encoderBatchNorm + "' (expected auto, frozen or train)");
     if (mOpt.transductive && !mData.unlabelled)
         throw Error("the transductive loss needs unlabelled target images (none were given)");
     if (mOpt.transductive && mData.unlabelled && mData.unlabelled->size() == 0)
@@ -329,7 +342,7 @@ void Trainer::buildOrResume()
         mNet = SegNet(bo, ho);
     }
     mNet->to(mDevice);
-    mNet->train();
+    setTrainingMode();
     // Two parameter groups: the encoder (learning rate scaled by --backbone-lr-scale; frozen at 0) and the rest.
     std::vector<at::Tensor> encoder = mNet->backbone->encoder->parameters(), rest;
     std::set<const void*> inEncoder;
@@ -510,7 +523,7 @@ float Trainer::calibrate(Json& report)
     }
     report = Json{{"gamma", bestGamma}, {"hIoU", bestH}, {"heldOutImages", mHeldOut.size()},
                   {"seenVal", mData.split.seenVal}, {"curve", curve}};
-    mNet->train();
+    setTrainingMode();
     return bestGamma;
 }
 
@@ -548,7 +561,7 @@ Json Trainer::evaluateHeldOut(float gamma)
         mo.classNames.push_back(mNames[std::size_t(classes[c])]);
         (c < mSeen.size() ? mo.seen : mo.unseen).push_back(int(c));
     }
-    mNet->train();
+    setTrainingMode();
     const auto met = computeMetrics(cm, mo);
     return Json{{"set", "held-out training images (" + std::to_string(mHeldOut.size()) + ")"},
                 {"gamma", gamma},
@@ -609,6 +622,7 @@ TrainingResult Trainer::run()
                           {"optimizer", mOpt.optimizer},
                           {"learningRate", mOpt.learningRate},
                           {"backboneLrScale", mOpt.backboneLrScale},
+                          {"encoderBatchNorm", encoderBatchNormFrozen() ? "frozen" : "train"},
                           {"weightDecay", mOpt.weightDecay},
                           {"polyPower", mOpt.polyPower},
                           {"scale", {mOpt.minScale, mOpt.maxScale}},

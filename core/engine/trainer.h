@@ -35,6 +35,11 @@ struct TrainerOptions {
     /// The encoder's learning rate as a fraction of the base rate: 1 trains it like the rest, 0.1 fine-tunes
     /// a pretrained encoder gently, 0 freezes it (its weights do not change and get no gradients).
     double backboneLrScale = 1.0;
+    /// Batch norm inside the encoder while training: "frozen" keeps its running statistics and normalises
+    /// with them (the encoder runs in eval mode, as a frozen pretrained trunk should: ImageNet statistics,
+    /// not those of small batches of training crops); "train" updates them from each batch; "auto" is
+    /// frozen when backboneLrScale is 0 and train otherwise.
+    std::string encoderBatchNorm = "auto";
     double polyPower = 0.9;           ///< lr = base * (1 - it/iterations)^power (DeepLab's poly)
     double minScale = 0.5, maxScale = 1.25; ///< random rescale range
     bool flip = true;

@@ -72,6 +72,8 @@ void startFrom(TrainOpts& o, bool copy)
     o.t.transductiveWarmup = t.value("transductiveWarmup", o.t.transductiveWarmup);
     // The optimiser state holds one parameter group per learning-rate scale: resume with the same scale.
     o.t.backboneLrScale = t.value("backboneLrScale", o.t.backboneLrScale);
+    // Models trained before the option existed updated the encoder's batch norm: "train".
+    o.t.encoderBatchNorm = t.value("encoderBatchNorm", std::string("train"));
     const zm::Json archAll = card.value("architecture", zm::Json::object());
     const zm::Json arch = archAll.is_object() ? archAll.value("backbone", zm::Json::object()) : zm::Json::object();
     if (!arch.is_object())
@@ -247,6 +249,11 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
     cmd->add_option("--backbone-lr-scale", o->t.backboneLrScale,
                     "The encoder's learning rate as a fraction of --lr: 0.1 fine-tunes a pretrained --backbone gently, 0 freezes it")
         ->check(CLI::Range(0.0, 10.0))
+        ->capture_default_str();
+    cmd->add_option("--encoder-bn", o->t.encoderBatchNorm,
+                    "Batch norm in the encoder while training: frozen (running statistics kept, as a frozen pretrained trunk needs), "
+                    "train (updated from each batch), auto (frozen when --backbone-lr-scale is 0)")
+        ->check(CLI::IsMember({"auto", "frozen", "train"}))
         ->capture_default_str();
     cmd->add_option("--scale", o->t.logitScale, "Logit scale of the cosine head (the card's temperature)")->capture_default_str();
     cmd->add_option("--calibration-images", o->t.calibrationImages, "Held-out images for the gamma search")->capture_default_str();

@@ -134,6 +134,47 @@ TEST_F(EngineTest, TheEncoderCanBeFrozenOrFineTunedMoreGently)
     EXPECT_FALSE(same(gentle->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
 }
 
+TEST_F(EngineTest, AFrozenEncoderKeepsItsBatchNormStatisticsUnlessAskedToUpdateThem)
+{
+    // A frozen pretrained trunk must normalise with its own running statistics: "auto" (the default) keeps
+    // them when the encoder's learning rate is 0, "train" updates them from the batches, and a fine-tuned
+    // encoder can keep them with "frozen". The card records which it was.
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    const TrainingData td = shapesData(data);
+    auto train = [&](const std::string& name, int iterations, double scale, const std::string& bn) {
+        auto o = fastOptions(dir / name);
+        o.iterations = iterations;
+        o.backboneLrScale = scale;
+        o.encoderBatchNorm = bn;
+        NullProgress p;
+        const auto r = trainModel(td, o, p);
+        return std::make_pair(loadModel(dir / name, td.space).net, r.card.training["encoderBatchNorm"].get<std::string>());
+    };
+    auto buffersEqual = [](const SegNet& a, const SegNet& b) {
+        const auto x = a->backbone->encoder->buffers(), y = b->backbone->encoder->buffers();
+        bool all = x.size() == y.size() && !x.empty();
+        for (std::size_t i = 0; all && i < x.size(); ++i)
+            all = x[i].dtype() != torch::kFloat || torch::equal(x[i], y[i]);
+        return all;
+    };
+    const auto [auto2, autoMode] = train("a2", 2, 0.0, "auto");
+    const auto [auto6, autoMode6] = train("a6", 6, 0.0, "auto");
+    const auto [train2, trainMode] = train("t2", 2, 0.0, "train");
+    const auto [fine2, fineMode] = train("g2", 2, 0.1, "frozen");
+    const auto [fine6, fineMode6] = train("g6", 6, 0.1, "frozen");
+    const auto [full2, fullMode] = train("f2", 2, 1.0, "auto");
+    EXPECT_EQ(autoMode, "frozen");
+    EXPECT_EQ(trainMode, "train");
+    EXPECT_EQ(fineMode, "frozen");
+    EXPECT_EQ(fullMode, "train");
+    EXPECT_TRUE(buffersEqual(auto2, auto6)) << "a frozen encoder's running statistics changed with training";
+    EXPECT_TRUE(buffersEqual(fine2, fine6)) << "--encoder-bn frozen let the running statistics change";
+    EXPECT_FALSE(buffersEqual(auto2, train2)) << "--encoder-bn train did not update the running statistics";
+    EXPECT_FALSE(buffersEqual(auto2, full2));
+    EXPECT_THROW(train("bad", 1, 0.0, "sometimes"), Error);
+}
+
 TEST_F(EngineTest, CancelledTrainingSavesAndResumes)
 {
     TempDir dir;
