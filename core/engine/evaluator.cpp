@@ -33,7 +33,10 @@ EvalResult evaluateSegmenter(const Segmenter& segmenter, const Dataset& data, co
         data, remap,
         [&](const Sample& s) {
             const auto f = segmenter.encode(s.image);
-            return segmenter.score(*f, classes, options.score).labels;
+            LabelMap labels = segmenter.score(*f, classes, options.score).labels;
+            if (options.postProcess)
+                options.postProcess(s.image, labels);
+            return labels;
         },
         progress, which);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

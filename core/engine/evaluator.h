@@ -2,12 +2,14 @@
 // scored with the seen + unseen classes at once, predictions are compared at image resolution and one
 // confusion matrix is accumulated over the set (core/eval computes the metrics). Torch-free header.
 #pragma once
+
 #include "core/common/dataset.h"
 #include "core/common/progress.h"
 #include "core/engine/classset.h"
 #include "core/engine/segmenter.h"
 #include "core/eval/metrics.h"
 
+#include <functional>
 #include <vector>
 
 namespace zm {
@@ -16,6 +18,9 @@ struct EvalOptions {
     ScoreOptions score;               ///< gamma (NaN = the card's), void threshold, ...
     AbsentClassPolicy absent = AbsentClassPolicy::Skip;
     int limit = 0;                    ///< evaluate only the first N images (0 = all)
+    /// Applied to every prediction (class indices of `classes`, at the image's size) before it is scored,
+    /// e.g. the edge refinement of core/io/refine.h; empty = none.
+    std::function<void(const Image& image, LabelMap& labels)> postProcess;
 };
 
 struct EvalResult {

@@ -2,6 +2,7 @@
 // unseen mIoU, hIoU and pixel accuracy at image resolution, with the absent-class convention explicit.
 #include "app/cli/command.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/refineoptions.h"
 
 #include "core/common/error.h"
 #include "core/common/json.h"
@@ -31,6 +32,9 @@ struct EvalOpts {
     int limit = 0, maxSide = 1024;
     std::vector<std::string> names; ///< --name CLASS=TEXT: score CLASS with the vector of TEXT
     bool dataClasses = false;        ///< --data-classes: exactly the data set's classes, as a person would type them
+    std::string classes;             ///< --classes A,B: only these data-set classes, as a person would type them
+    bool refine = false;             ///< --refine: edge refinement (core/io/refine.h) of every prediction
+    zm::RefineOptions refineOptions;
 };
 
 std::string pct(double v) { return std::isnan(v) ? "n/a" : zm::fmt(100.0 * v, 2) + " %"; }
@@ -64,7 +68,7 @@ void run(const EvalOpts& o)
                 seen.push_back(s);
         unseen = split.unseen;
         splitName = split.name;
-    } else if (o.dataClasses) {
+    } else if (o.dataClasses || !o.classes.empty()) {
         // The data set's own class list competes, nothing else: what a person sees after typing those names.
         // A name the model was trained on is seen (calibration applies to it); any other is unseen. Names
         // match exactly, as the card spells them. The data set's background competes only when the model
@@ -73,13 +77,27 @@ void run(const EvalOpts& o)
         unseen.clear();
         const bool modelHasBackground =
             std::find(card.seenClasses.begin(), card.seenClasses.end(), "background") != card.seenClasses.end();
-        for (const auto& n : data->classNames())
+        std::vector<std::string> listed = data->classNames();
+        if (!o.classes.empty()) {
+            listed.clear();
+            for (const auto& part : zm::split(o.classes, ','))
+                if (const std::string n = zm::trim(part); !n.empty()) {
+                    const auto& all = data->classNames();
+                    if (std::find(all.begin(), all.end(), n) == all.end())
+                        throw zm::Error("--classes " + n + ": not a class of " + o.data + " (classes: " + zm::join(all, ", ") + ")");
+                    if (std::find(listed.begin(), listed.end(), n) == listed.end())
+                        listed.push_back(n);
+                }
+            if (listed.empty())
+                throw zm::Error("--classes is empty: give data-set class names separated by ','");
+        }
+        for (const auto& n : listed)
             if (n == "background" && !modelHasBackground)
                 std::cerr << "--data-classes: the model did not learn 'background'; its pixels are ignored\n";
             else
                 (std::find(card.seenClasses.begin(), card.seenClasses.end(), n) != card.seenClasses.end() ? seen : unseen)
                     .push_back(n);
-        splitName = "the data set's classes";
+        splitName = o.classes.empty() ? "the data set's classes" : "the classes " + zm::join(listed, ", ");
     }
     // --name CLASS=TEXT: the data set's class CLASS is scored with the vector of TEXT, as if a person had
     // typed TEXT (a synonym, a misspelling, "a; b"); measures what zero-shot naming really gives.
@@ -141,6 +159,18 @@ void run(const EvalOpts& o)
     eo.score.voidThreshold = o.voidThreshold;
     eo.absent = absent;
     eo.limit = o.limit;
+    if (o.refine) {
+        std::vector<std::string> names;
+        for (const auto& c : classes.classes)
+            names.push_back(c.name);
+        const int bg = zm::backgroundIndex(names);
+        if (bg < 0)
+            throw zm::Error("--refine grows masks over the background: it needs a class named 'background' (classes: " +
+                            zm::join(names, ", ") + ")");
+        zm::RefineOptions ro = o.refineOptions;
+        ro.background = std::uint16_t(bg);
+        eo.postProcess = [ro](const zm::Image& image, zm::LabelMap& labels) { zm::refineLabels(image, labels, ro); };
+    }
     zm::cli::CommandProgress progress("eval"); // Ctrl-C / SIGTERM: stop after the current image, exit 130
     const auto r = zm::evaluateSegmenter(*seg, *data, classes, int(seen.size()), eo, progress);
     progress.finish("done");
@@ -167,6 +197,9 @@ void run(const EvalOpts& o)
         j["images"] = r.images;
         j["seconds"] = r.seconds;
         j["device"] = seg->device();
+        if (o.refine)
+            j["refine"] = {{"core", o.refineOptions.coreFraction}, {"band", o.refineOptions.bandFraction},
+                           {"iterations", o.refineOptions.iterations}};
         if (!typed.empty()) {
             j["typedNames"] = typed;
             j["wordSenses"] = o.senses;
@@ -191,6 +224,10 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
                   "Score exactly the data set's classes (seen if the model was trained on the name, else unseen), "
                   "as a person typing them would; instead of the model's own lists")
         ->excludes(cmd->get_option("--split"));
+    cmd->add_option("--classes", o->classes,
+                    "Only these data-set classes compete, comma-separated, as --data-classes does for all of them (the others' "
+                    "pixels are ignored): e.g. background,dog for a photo of a dog")
+        ->excludes("--split");
     cmd->add_option("--background", o->background, "Background class with --split: preset | seen | ignored")->capture_default_str();
     cmd->add_option("--gamma", o->gamma, "Calibration gamma (default: the model's)");
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels whose best score is below this stay unlabelled");
@@ -205,6 +242,7 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
     cmd->add_option("--max-side", o->maxSide, "Images are resized so their longest side is at most this (0 = native)")
         ->capture_default_str();
     cmd->add_option("--limit", o->limit, "Evaluate only the first N images");
+    zm::cli::addRefineOptions(*cmd, o->refine, o->refineOptions);
     cmd->add_option("--json", o->json, "Write every figure (and the confusion matrix) as JSON");
     cmd->callback([o] { run(*o); });
 });

@@ -3,6 +3,7 @@
 // jobs, and a summary (images, seconds, images/s).
 #include "app/cli/command.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/refineoptions.h"
 
 #include "core/common/error.h"
 #include "core/common/paths.h"
@@ -29,6 +30,8 @@ struct PredictOpts {
     float gamma = std::numeric_limits<float>::quiet_NaN();
     float voidThreshold = 0.0f;
     bool resume = true, overwrite = false;
+    bool refine = false;
+    zm::RefineOptions refineOptions;
 };
 
 std::string numberText(float v) { return std::isnan(v) ? "model" : zm::fmt(v, 4); }
@@ -106,9 +109,21 @@ void run(const PredictOpts& o)
     std::vector<std::string> typed;
     for (const auto& c : table.classes())
         typed.push_back(c.typed());
+    zm::RefineOptions refine = o.refineOptions;
+    if (o.refine) {
+        std::vector<std::string> names; // display names ("background; bg" is named background)
+        for (const auto& c : table.classes())
+            names.push_back(c.name);
+        const int bg = zm::backgroundIndex(names);
+        if (bg < 0)
+            throw zm::Error("--refine grows masks over the background: type a class named 'background' in --classes (got: " +
+                            zm::join(typed, ", ") + ")");
+        refine.background = std::uint16_t(bg);
+    }
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
-                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature;
+                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature +
+                  (o.refine ? " | refine core=" + zm::fmt(refine.coreFraction, 4) + " band=" + zm::fmt(refine.bandFraction, 4) : "");
 
     std::cerr << "model " << (card.name.empty() ? model.string() : card.name) << " on " << segmenter->device() << "; "
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";
@@ -118,7 +133,9 @@ void run(const PredictOpts& o)
     zm::CancelOnlyProgress stopper(progress);
     const zm::FilePredictor predict = [&](const zm::Image& image, const fs::path&) {
         const auto features = segmenter->encode(image, &stopper);
-        const zm::ScoreResult r = segmenter->score(*features, classSet, score);
+        zm::ScoreResult r = segmenter->score(*features, classSet, score);
+        if (o.refine)
+            zm::refineLabels(image, r.labels, refine);
         return zm::indicesToIds(r.labels, idOfIndex);
     };
 
@@ -151,6 +168,7 @@ zm::cli::Registrar reg(50, [](CLI::App& app) {
     cmd->add_option("--vectors", o->vectors, "fastText .bin/.ftz word vectors or class -> attribute table .csv (default: the default vectors)");
     cmd->add_option("--gamma", o->gamma, "Calibration subtracted from seen classes (default: the model's)");
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels scoring below this stay void (default 0 = off)");
+    zm::cli::addRefineOptions(*cmd, o->refine, o->refineOptions);
     cmd->add_option("--senses", o->senses, "Read each name with the WordNet sense nearest the model's classes: auto | on | off")
         ->capture_default_str();
     cmd->add_option("--wordnet", o->wordnet, "WordNet database folder (default: $ZEROMASK_WORDNET, else /usr/share/wordnet)");

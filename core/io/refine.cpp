@@ -1,0 +1,127 @@
+// Edge refinement of masks by GrabCut seeded from the labels (see refine.h).
+#include "core/io/refine.h"
+
+#include "core/common/error.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+
+namespace zm {
+
+namespace {
+
+cv::Mat toBgr(const Image& image)
+{
+    const int type = image.channels == 1 ? CV_8UC1 : image.channels == 3 ? CV_8UC3 : CV_8UC4;
+    const cv::Mat view(image.height, image.width, type, const_cast<std::uint8_t*>(image.pixels.data()));
+    cv::Mat bgr;
+    if (image.channels == 1)
+        cv::cvtColor(view, bgr, cv::COLOR_GRAY2BGR);
+    else if (image.channels == 4)
+        cv::cvtColor(view, bgr, cv::COLOR_RGBA2BGR);
+    else
+        cv::cvtColor(view, bgr, cv::COLOR_RGB2BGR);
+    return bgr;
+}
+
+cv::Mat disc(int radius) { return cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * radius + 1, 2 * radius + 1}); }
+
+} // namespace
+
+int backgroundIndex(const std::vector<std::string>& names)
+{
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        std::string n = names[i];
+        n.erase(n.begin(), std::find_if(n.begin(), n.end(), [](unsigned char c) { return !std::isspace(c); }));
+        n.erase(std::find_if(n.rbegin(), n.rend(), [](unsigned char c) { return !std::isspace(c); }).base(), n.end());
+        std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        if (n == "background")
+            return int(i);
+    }
+    return -1;
+}
+
+RefineReport refineLabels(const Image& image, LabelMap& labels, const RefineOptions& o)
+{
+    if (image.empty())
+        throw Error("edge refinement: the image is empty");
+    if (image.channels != 1 && image.channels != 3 && image.channels != 4)
+        throw Error("edge refinement: images with " + std::to_string(image.channels) + " channels are not supported");
+    if (image.width != labels.width || image.height != labels.height || labels.ids.size() != std::size_t(image.width) * image.height)
+        throw Error("edge refinement: the labels (" + std::to_string(labels.width) + "x" + std::to_string(labels.height) +
+                    ") do not match the image (" + std::to_string(image.width) + "x" + std::to_string(image.height) + ")");
+    if (!(o.coreFraction >= 0 && o.coreFraction < 1) || !(o.bandFraction > 0 && o.bandFraction <= 1) || o.iterations < 1)
+        throw Error("edge refinement: core fraction must be in [0, 1), band fraction in (0, 1] and iterations at least 1");
+
+    RefineReport report;
+    const int w = image.width, h = image.height;
+    const cv::Mat ids(h, w, CV_16UC1, labels.ids.data());
+    if (cv::countNonZero(ids == o.background) == 0)
+        return report;
+
+    // Classes by area, largest first: where two grown masks meet on background, the larger object wins.
+    std::map<std::uint16_t, int> area;
+    for (const auto id : labels.ids)
+        if (id != o.background && id != LabelMap::kVoid)
+            ++area[id];
+    std::vector<std::pair<int, std::uint16_t>> order;
+    for (const auto& [id, n] : area)
+        if (n >= o.minPixels && (o.only.empty() || std::find(o.only.begin(), o.only.end(), id) != o.only.end()))
+            order.emplace_back(n, id);
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    if (order.empty())
+        return report;
+
+    const cv::Mat bgr = toBgr(image);
+    const cv::Mat original = ids.clone(); // growth is decided against the labels as they came in
+    const int band = std::max(2, int(std::lround(o.bandFraction * std::hypot(double(w), double(h)))));
+    for (const auto& [n, id] : order) {
+        const cv::Mat mask = original == id;
+        const int core = int(std::lround(o.coreFraction * std::sqrt(n / M_PI)));
+        // Work inside the mask's box grown by the band: outside it every pixel is sure background anyway.
+        cv::Rect box = cv::boundingRect(mask);
+        box.x -= band, box.y -= band, box.width += 2 * band, box.height += 2 * band;
+        box &= cv::Rect(0, 0, w, h);
+        const cv::Mat m = mask(box);
+        cv::Mat near;
+        cv::dilate(m, near, disc(band));
+        cv::Mat gc(box.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+        gc.setTo(cv::GC_PR_BGD, near);
+        gc.setTo(cv::GC_PR_FGD, m);
+        if (core > 0) {
+            cv::Mat sure;
+            cv::erode(m, sure, disc(core));
+            gc.setTo(cv::GC_FGD, sure);
+        }
+        // GrabCut needs both models: a mask that fills its whole box has no background samples to learn from.
+        if (cv::countNonZero((gc == cv::GC_BGD) | (gc == cv::GC_PR_BGD)) == 0)
+            continue;
+        cv::Mat bgModel, fgModel;
+        cv::grabCut(bgr(box), gc, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
+        const cv::Mat fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
+        cv::Mat out = ids(box); // a view into labels.ids
+        const cv::Mat orig = original(box);
+        for (int y = 0; y < box.height; ++y) {
+            const std::uint8_t* f = fg.ptr<std::uint8_t>(y);
+            const std::uint16_t* in = orig.ptr<std::uint16_t>(y);
+            std::uint16_t* dst = out.ptr<std::uint16_t>(y);
+            for (int x = 0; x < box.width; ++x) {
+                if (f[x] && in[x] == o.background && dst[x] == o.background) {
+                    dst[x] = id;
+                    ++report.pixelsGained;
+                } else if (!f[x] && in[x] == id && dst[x] == id) {
+                    dst[x] = o.background;
+                    ++report.pixelsReleased;
+                }
+            }
+        }
+        ++report.classesRefined;
+    }
+    return report;
+}
+
+} // namespace zm
