@@ -15,6 +15,7 @@
 #include "ui/document/documentmanager.h"
 #include "ui/document/imagedocument.h"
 #include "ui/document/recovery.h"
+#include "ui/edit/edgerefiner.h"
 #include "ui/edit/toolbox.h"
 #include "ui/engine/segmentationcontroller.h"
 #include "ui/engine/segmenterbackend.h"
@@ -269,6 +270,17 @@ MainWindow::MainWindow(QWidget* parent, bool loadDefaults) : QMainWindow(parent)
         updateNotice();
     });
 
+    // Edit > Refine edges: GrabCut in a worker, applied as one undo step on the current image.
+    mRefiner = new EdgeRefiner(mClasses, this);
+    mRefiner->setObjectName(QStringLiteral("EdgeRefiner"));
+    connect(this, &MainWindow::documentChanged, mRefiner, &EdgeRefiner::setDocument);
+    connect(mRefiner, &EdgeRefiner::message, this, [this](const QString& m) { showMessage(m, 10000); });
+    connect(mRefiner, &EdgeRefiner::runningChanged, this, [this](bool running) {
+        mStatus->setRefining(running);
+        if (!running)
+            mStatus->setBusy(mController->busyState(), mController->busySubject());
+    });
+
     createActions();
 
     // Editing tools (ui/edit): their actions, the tool the canvas drives, the class they paint with.
@@ -363,6 +375,9 @@ void MainWindow::createActions()
     redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(mRefiner->action());
+    edit->setToolTipsVisible(true);
 
     auto* view = menuBar()->addMenu(tr("&View"));
     auto* prev = view->addAction(themedIcon("prev"), tr("&Previous image"), this, [this] { next(-1); });
@@ -477,6 +492,7 @@ void MainWindow::createActions()
     tb->addSeparator();
     tb->addAction(undo);
     tb->addAction(redo);
+    tb->addAction(mRefiner->action());
     tb->addSeparator();
     tb->addAction(zoomIn);
     tb->addAction(zoomOut);

@@ -37,6 +37,7 @@ class Backend;
 class Autosaver;
 class CanvasView;
 class DocumentManager;
+class EdgeRefiner;
 class ExportActions;
 struct EditContext;
 class ChartsPanel;
@@ -111,6 +112,8 @@ public:
     ProjectSession* projectSession() const { return mSession; }
     QUndoGroup* undoGroup() const;
     ToolBox* toolBox() const { return mToolBox; }
+    /// Edit > Refine edges (Ctrl+R): the current image's masks snapped to the photo's edges, one undo step.
+    EdgeRefiner* edgeRefiner() const { return mRefiner; }
 
     /// How the overlay draws confirmed vs predicted pixels (View menu, K cycles; persisted).
     int confirmedStyle() const;
@@ -175,6 +178,7 @@ private:
     ClassesPanel* mClassesPanel = nullptr;
     ChartsPanel* mCharts = nullptr;
     ToolBox* mToolBox = nullptr;
+    EdgeRefiner* mRefiner = nullptr;
     Autosaver* mAutosaver = nullptr;
     DocumentManager* mDocuments = nullptr;
     ProjectSession* mSession = nullptr;

@@ -54,8 +54,8 @@ void StatusLine::setHover(const QString& text)
 void StatusLine::setBusy(BusyState state, const QString& subject)
 {
     mEncoding = state == BusyState::Encoding;
-    if (mLoading)
-        return; // the loader's bar stays until the model is there
+    if (mLoading || mRefining)
+        return; // the loader's (or the refinement's) bar stays until it is done
     switch (state) {
     case BusyState::Idle:
         mProgress->hide();
@@ -79,7 +79,7 @@ void StatusLine::setBusy(BusyState state, const QString& subject)
 
 void StatusLine::setEncodeFraction(double fraction)
 {
-    if (mLoading || !mEncoding || fraction < 0)
+    if (mLoading || mRefining || !mEncoding || fraction < 0)
         return;
     mProgress->setRange(0, 100);
     mProgress->setValue(int(fraction * 100));
@@ -95,6 +95,21 @@ void StatusLine::setLoading(bool loading)
         mProgress->show();
     } else {
         mProgress->hide();
+        setRefining(mRefining);
+    }
+}
+
+void StatusLine::setRefining(bool refining)
+{
+    mRefining = refining;
+    if (mLoading)
+        return;
+    if (refining) {
+        mProgress->setRange(0, 0);
+        mProgress->setFormat(tr("Refining edges"));
+        mProgress->show();
+    } else {
+        mProgress->hide(); // the window then shows the model's state again (setBusy)
     }
 }
 

@@ -27,6 +27,8 @@ public:
     /// Fraction (0..1) of the current image's encode.
     void setEncodeFraction(double fraction);
     void setLoading(bool loading);
+    /// Edit > Refine edges is running on the current image (wins over the model's work, like loading).
+    void setRefining(bool refining);
     void setModel(const QString& text, const QString& tooltip);
     /// Negative: not measured yet.
     void setTimes(double encodeMs, double scoreMs);
@@ -46,6 +48,7 @@ private:
     QProgressBar* mProgress;
     bool mLoading = false;
     bool mEncoding = false;
+    bool mRefining = false;
 };
 
 } // namespace zm::ui

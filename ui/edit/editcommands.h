@@ -32,6 +32,7 @@ ZM_EDIT_COMMAND(AcceptCommand, "Accept prediction")
 ZM_EDIT_COMMAND(ReplaceCommand, "Replace class in selection")
 ZM_EDIT_COMMAND(ImportCommand, "Import labels")
 ZM_EDIT_COMMAND(MergeClassesCommand, "Merge classes")
+ZM_EDIT_COMMAND(RefineCommand, "Refine edges")
 
 #undef ZM_EDIT_COMMAND
 
