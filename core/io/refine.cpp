@@ -100,9 +100,25 @@ RefineReport refineLabels(const Image& image, LabelMap& labels, const RefineOpti
         // GrabCut needs both models: a mask that fills its whole box has no background samples to learn from.
         if (cv::countNonZero((gc == cv::GC_BGD) | (gc == cv::GC_PR_BGD)) == 0)
             continue;
-        cv::Mat bgModel, fgModel;
-        cv::grabCut(bgr(box), gc, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
-        const cv::Mat fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
+        cv::Mat bgModel, fgModel, fg;
+        const double scale = o.workSide > 0 ? std::min(1.0, double(o.workSide) / std::max(box.width, box.height)) : 1.0;
+        if (scale < 1.0) {
+            // Nearest keeps the seed's four kinds exact; area averaging keeps the colours honest.
+            const cv::Size small(std::max(1, int(std::lround(box.width * scale))), std::max(1, int(std::lround(box.height * scale))));
+            cv::Mat img, seed;
+            cv::resize(bgr(box), img, small, 0, 0, cv::INTER_AREA);
+            cv::resize(gc, seed, small, 0, 0, cv::INTER_NEAREST);
+            cv::grabCut(img, seed, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
+            cv::Mat cut = (seed == cv::GC_FGD) | (seed == cv::GC_PR_FGD), up;
+            cv::resize(cut, up, box.size(), 0, 0, cv::INTER_LINEAR);
+            fg = up >= 128;
+            // The sure parts stay sure at full resolution.
+            fg.setTo(255, gc == cv::GC_FGD);
+            fg.setTo(0, gc == cv::GC_BGD);
+        } else {
+            cv::grabCut(bgr(box), gc, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
+            fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
+        }
         cv::Mat out = ids(box); // a view into labels.ids
         const cv::Mat orig = original(box);
         for (int y = 0; y < box.height; ++y) {

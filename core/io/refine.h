@@ -26,6 +26,9 @@ struct RefineOptions {
     /// Pixels farther than this fraction of the image diagonal from a mask are never that class.
     double bandFraction = 0.08;
     int iterations = 5;           ///< GrabCut iterations
+    /// GrabCut runs on the mask's box scaled down so its longer side is at most this (0 = full resolution);
+    /// the cut is scaled back up smoothly. Most of its time goes into the colour models, not the edges.
+    int workSide = 320;
     int minPixels = 64;           ///< smaller masks are left as they are
     /// Only these ids are refined (empty: every id except the background and LabelMap::kVoid).
     std::vector<std::uint16_t> only;
