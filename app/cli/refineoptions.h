@@ -8,8 +8,9 @@ namespace zm::cli {
 
 inline void addRefineOptions(CLI::App& cmd, bool& refine, RefineOptions& o)
 {
-    cmd.add_flag("--refine", refine,
-                 "Snap every object mask to the photo's edges (GrabCut seeded by the mask; needs a class named 'background')");
+    cmd.add_flag(
+        "--refine", refine,
+        "Snap every object mask to the photo's edges (GrabCut seeded by the mask; needs a class named 'background')");
     cmd.add_option("--refine-core", o.coreFraction,
                    "--refine: the mask's sure core, eroded by this fraction of its equivalent radius")
         ->check(CLI::Range(0.0, 0.95))

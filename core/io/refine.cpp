@@ -28,7 +28,17 @@ cv::Mat toBgr(const Image& image)
     return bgr;
 }
 
-cv::Mat disc(int radius) { return cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * radius + 1, 2 * radius + 1}); }
+cv::Mat disc(int radius)
+{
+    return cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * radius + 1, 2 * radius + 1});
+}
+
+bool enoughSamples(const cv::Mat& seed)
+{
+    constexpr int kMin = 16; // GrabCut's k-means starts five clusters per side
+    const int fg = cv::countNonZero((seed == cv::GC_FGD) | (seed == cv::GC_PR_FGD));
+    return fg >= kMin && int(seed.total()) - fg >= kMin;
+}
 
 } // namespace
 
@@ -51,11 +61,15 @@ RefineReport refineLabels(const Image& image, LabelMap& labels, const RefineOpti
         throw Error("edge refinement: the image is empty");
     if (image.channels != 1 && image.channels != 3 && image.channels != 4)
         throw Error("edge refinement: images with " + std::to_string(image.channels) + " channels are not supported");
-    if (image.width != labels.width || image.height != labels.height || labels.ids.size() != std::size_t(image.width) * image.height)
-        throw Error("edge refinement: the labels (" + std::to_string(labels.width) + "x" + std::to_string(labels.height) +
-                    ") do not match the image (" + std::to_string(image.width) + "x" + std::to_string(image.height) + ")");
-    if (!(o.coreFraction >= 0 && o.coreFraction < 1) || !(o.bandFraction > 0 && o.bandFraction <= 1) || o.iterations < 1)
-        throw Error("edge refinement: core fraction must be in [0, 1), band fraction in (0, 1] and iterations at least 1");
+    if (image.width != labels.width || image.height != labels.height ||
+        labels.ids.size() != std::size_t(image.width) * image.height)
+        throw Error("edge refinement: the labels (" + std::to_string(labels.width) + "x" +
+                    std::to_string(labels.height) + ") do not match the image (" + std::to_string(image.width) + "x" +
+                    std::to_string(image.height) + ")");
+    if (!(o.coreFraction >= 0 && o.coreFraction < 1) || !(o.bandFraction > 0 && o.bandFraction <= 1) ||
+        o.iterations < 1)
+        throw Error(
+            "edge refinement: core fraction must be in [0, 1), band fraction in (0, 1] and iterations at least 1");
 
     RefineReport report;
     const int w = image.width, h = image.height;
@@ -72,7 +86,9 @@ RefineReport refineLabels(const Image& image, LabelMap& labels, const RefineOpti
     for (const auto& [id, n] : area)
         if (n >= o.minPixels && (o.only.empty() || std::find(o.only.begin(), o.only.end(), id) != o.only.end()))
             order.emplace_back(n, id);
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     if (order.empty())
         return report;
 
@@ -97,27 +113,41 @@ RefineReport refineLabels(const Image& image, LabelMap& labels, const RefineOpti
             cv::erode(m, sure, disc(core));
             gc.setTo(cv::GC_FGD, sure);
         }
-        // GrabCut needs both models: a mask that fills its whole box has no background samples to learn from.
-        if (cv::countNonZero((gc == cv::GC_BGD) | (gc == cv::GC_PR_BGD)) == 0)
+        // GrabCut fits five-component colour mixtures to both sides: each needs samples (a mask that fills
+        // its whole box has no background to learn from), else OpenCV refuses.
+        if (!enoughSamples(gc)) {
+            ++report.classesSkipped;
             continue;
+        }
         cv::Mat bgModel, fgModel, fg;
-        const double scale = o.workSide > 0 ? std::min(1.0, double(o.workSide) / std::max(box.width, box.height)) : 1.0;
+        double scale = o.workSide > 0 ? std::min(1.0, double(o.workSide) / std::max(box.width, box.height)) : 1.0;
+        cv::Mat img, seed;
         if (scale < 1.0) {
             // Nearest keeps the seed's four kinds exact; area averaging keeps the colours honest.
-            const cv::Size small(std::max(1, int(std::lround(box.width * scale))), std::max(1, int(std::lround(box.height * scale))));
-            cv::Mat img, seed;
+            const cv::Size small(std::max(1, int(std::lround(box.width * scale))),
+                                 std::max(1, int(std::lround(box.height * scale))));
             cv::resize(bgr(box), img, small, 0, 0, cv::INTER_AREA);
             cv::resize(gc, seed, small, 0, 0, cv::INTER_NEAREST);
-            cv::grabCut(img, seed, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
-            cv::Mat cut = (seed == cv::GC_FGD) | (seed == cv::GC_PR_FGD), up;
-            cv::resize(cut, up, box.size(), 0, 0, cv::INTER_LINEAR);
-            fg = up >= 128;
-            // The sure parts stay sure at full resolution.
-            fg.setTo(255, gc == cv::GC_FGD);
-            fg.setTo(0, gc == cv::GC_BGD);
-        } else {
-            cv::grabCut(bgr(box), gc, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
-            fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
+            if (!enoughSamples(seed)) // thin, scattered fragments can vanish when scaled down
+                scale = 1.0;
+        }
+        try {
+            if (scale < 1.0) {
+                cv::grabCut(img, seed, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
+                cv::Mat cut = (seed == cv::GC_FGD) | (seed == cv::GC_PR_FGD), up;
+                cv::resize(cut, up, box.size(), 0, 0, cv::INTER_LINEAR);
+                fg = up >= 128;
+                // The sure parts stay sure at full resolution.
+                fg.setTo(255, gc == cv::GC_FGD);
+                fg.setTo(0, gc == cv::GC_BGD);
+            } else {
+                cv::grabCut(bgr(box), gc, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
+                fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
+            }
+        } catch (const cv::Exception&) {
+            // A degenerate colour model (OpenCV refuses it): this mask stays as it was.
+            ++report.classesSkipped;
+            continue;
         }
         cv::Mat out = ids(box); // a view into labels.ids
         const cv::Mat orig = original(box);

@@ -25,18 +25,19 @@ struct RefineOptions {
     double coreFraction = 0.12;
     /// Pixels farther than this fraction of the image diagonal from a mask are never that class.
     double bandFraction = 0.08;
-    int iterations = 5;           ///< GrabCut iterations
+    int iterations = 5; ///< GrabCut iterations
     /// GrabCut runs on the mask's box scaled down so its longer side is at most this (0 = full resolution);
     /// the cut is scaled back up smoothly. Most of its time goes into the colour models, not the edges.
     int workSide = 320;
-    int minPixels = 64;           ///< smaller masks are left as they are
+    int minPixels = 64; ///< smaller masks are left as they are
     /// Only these ids are refined (empty: every id except the background and LabelMap::kVoid).
     std::vector<std::uint16_t> only;
 };
 
 struct RefineReport {
     int classesRefined = 0;
-    std::int64_t pixelsGained = 0; ///< background pixels that became a class
+    int classesSkipped = 0;          ///< masks left as they were (too few pixels of one side for the colour models)
+    std::int64_t pixelsGained = 0;   ///< background pixels that became a class
     std::int64_t pixelsReleased = 0; ///< class pixels given back to the background
 };
 

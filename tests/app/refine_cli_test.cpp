@@ -12,8 +12,14 @@ using zm::test::runCli;
 namespace fs = std::filesystem;
 
 namespace {
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+std::string q(const fs::path& p)
+{
+    return "'" + p.string() + "'";
+}
+bool has(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 double iouOf(const zm::Json& e, const std::string& name)
 {
@@ -34,7 +40,8 @@ TEST(CliRefine, TheDogsMaskSnapsToTheDogAndOnlyTheTypedClassesCompete)
     fs::copy_file(src / "resources/samples/ground-truth/classes.txt", data / "classes.txt");
     fs::copy_file(src / "resources/samples/dog.jpg", data / "images/test/dog.jpg");
     fs::copy_file(src / "resources/samples/ground-truth/dog.png", data / "labels/test/dog.png");
-    const std::string base = "eval --model " + q(src / "models/default") + " --data " + q(data) + " --format generic --device cpu";
+    const std::string base =
+        "eval --model " + q(src / "models/default") + " --data " + q(data) + " --format generic --device cpu";
 
     auto r = runCli(base + " --classes background,dog --json " + q(dir / "plain.json"));
     ASSERT_EQ(r.exitCode, 0) << r.output;
@@ -47,7 +54,8 @@ TEST(CliRefine, TheDogsMaskSnapsToTheDogAndOnlyTheTypedClassesCompete)
     ASSERT_TRUE(refined.contains("refine"));
     const double before = iouOf(plain, "dog"), after = iouOf(refined, "dog");
     EXPECT_GT(before, 0.3) << "the model no longer finds the dog at all";
-    EXPECT_GT(after, before + 0.1) << "refinement did not snap the dog's mask to the dog: " << before << " -> " << after;
+    EXPECT_GT(after, before + 0.1) << "refinement did not snap the dog's mask to the dog: " << before << " -> "
+                                   << after;
 
     // Refusals name the problem.
     r = runCli(base + " --classes dog --refine");

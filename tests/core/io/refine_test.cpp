@@ -174,3 +174,46 @@ TEST(Refine, FindsTheBackgroundClassByName)
     EXPECT_EQ(backgroundIndex({"dog", "backgrounds"}), -1);
     EXPECT_EQ(backgroundIndex({}), -1);
 }
+
+TEST(Refine, DegenerateInputLeavesMasksAsTheyWereInsteadOfFailing)
+{
+    // A flat grey picture: no colour tells object from background.
+    Image flat(120, 90, 3);
+    std::fill(flat.pixels.begin(), flat.pixels.end(), std::uint8_t(128));
+    LabelMap labels(120, 90, 0);
+    for (int y = 30; y < 60; ++y)
+        for (int x = 40; x < 80; ++x)
+            labels.at(x, y) = 1;
+    EXPECT_NO_THROW(refineLabels(flat, labels));
+
+    // A mask that fills the whole image but one row of background: too few background samples.
+    Scene s;
+    LabelMap full(160, 120, 1);
+    for (int x = 0; x < 10; ++x)
+        full.at(x, 0) = 0;
+    const LabelMap before = full;
+    RefineReport r;
+    EXPECT_NO_THROW(r = refineLabels(s.image, full));
+    EXPECT_EQ(r.classesRefined, 0);
+    EXPECT_EQ(r.classesSkipped, 1);
+    EXPECT_EQ(full, before);
+
+    // Scattered single pixels over a large box, worked on scaled down: they would vanish at the small size.
+    LabelMap dots(160, 120, 0);
+    for (int y = 2; y < 120; y += 9)
+        for (int x = 3; x < 160; x += 11)
+            dots.at(x, y) = 2;
+    RefineOptions small;
+    small.workSide = 32;
+    EXPECT_NO_THROW(refineLabels(s.image, dots, small));
+
+    // 1x1 and one-row images.
+    Image tiny(1, 1, 3);
+    LabelMap one(1, 1, 0);
+    EXPECT_NO_THROW(refineLabels(tiny, one));
+    Image row(200, 1, 3);
+    LabelMap rowLabels(200, 1, 0);
+    for (int x = 50; x < 150; ++x)
+        rowLabels.at(x, 0) = 1;
+    EXPECT_NO_THROW(refineLabels(row, rowLabels));
+}
