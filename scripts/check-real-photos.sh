@@ -62,7 +62,7 @@ for stem in dog horses chelsea giraffe eagle person; do
     row=()
     for variant in names names-refine synonyms synonyms-refine; do
       # the class's IoU from the JSON (perClass: name ... iou), printed in percent
-      iou=$(tr -d '\n ' < "$out/typed-$stem-$variant.json" | grep -o "{[^{}]*\"name\":\"$a\"[^{}]*}" | grep -o '"iou":[0-9.eE+-]*' | cut -d: -f2)
+      iou=$(tr -d '\n ' < "$out/typed-$stem-$variant.json" | grep -o "{[^{}]*\"name\":\"$a\"[^{}]*}" | grep -o '"iou":[0-9.eE+-]*' | cut -d: -f2 || true)
       row+=("$(awk -v v="${iou:-nan}" 'BEGIN { if (v == "nan") print "n/a"; else printf "%.1f", 100 * v }')")
     done
     printf '%-8s %-8s %8s %8s %18s %8s\n' "$stem" "$a" "${row[0]}" "${row[1]}" "${row[2]} (${synonym[$a]})" "${row[3]}"

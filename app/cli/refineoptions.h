@@ -17,7 +17,7 @@ inline void addRefineOptions(CLI::App& cmd, bool& refine, RefineOptions& o)
         ->capture_default_str();
     cmd.add_option("--refine-band", o.bandFraction,
                    "--refine: pixels farther than this fraction of the image diagonal from a mask never join it")
-        ->check(CLI::Range(0.005, 1.0))
+        ->check(CLI::Range(0.005, 0.5))
         ->capture_default_str();
 }
 

@@ -28,10 +28,7 @@ cv::Mat toBgr(const Image& image)
     return bgr;
 }
 
-cv::Mat disc(int radius)
-{
-    return cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * radius + 1, 2 * radius + 1});
-}
+constexpr double kPi = 3.14159265358979323846;
 
 bool enoughSamples(const cv::Mat& seed)
 {
@@ -97,57 +94,55 @@ RefineReport refineLabels(const Image& image, LabelMap& labels, const RefineOpti
     const int band = std::max(2, int(std::lround(o.bandFraction * std::hypot(double(w), double(h)))));
     for (const auto& [n, id] : order) {
         const cv::Mat mask = original == id;
-        const int core = int(std::lround(o.coreFraction * std::sqrt(n / M_PI)));
         // Work inside the mask's box grown by the band: outside it every pixel is sure background anyway.
         cv::Rect box = cv::boundingRect(mask);
         box.x -= band, box.y -= band, box.width += 2 * band, box.height += 2 * band;
         box &= cv::Rect(0, 0, w, h);
-        const cv::Mat m = mask(box);
-        cv::Mat near;
-        cv::dilate(m, near, disc(band));
-        cv::Mat gc(box.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
-        gc.setTo(cv::GC_PR_BGD, near);
-        gc.setTo(cv::GC_PR_FGD, m);
-        if (core > 0) {
-            cv::Mat sure;
-            cv::erode(m, sure, disc(core));
-            gc.setTo(cv::GC_FGD, sure);
+        // ... at most workSide pixels on its longer side: memory and time stay bounded whatever the photo.
+        const double scale = o.workSide > 0 ? std::min(1.0, double(o.workSide) / std::max(box.width, box.height)) : 1.0;
+        const cv::Size small(std::max(1, int(std::lround(box.width * scale))),
+                             std::max(1, int(std::lround(box.height * scale))));
+        cv::Mat img, m;
+        if (scale < 1.0) {
+            // Area averaging keeps the colours honest and keeps every fragment of the mask (any coverage).
+            cv::resize(bgr(box), img, small, 0, 0, cv::INTER_AREA);
+            cv::Mat cover;
+            cv::resize(mask(box), cover, small, 0, 0, cv::INTER_AREA);
+            m = cover > 0;
+        } else {
+            img = bgr(box);
+            m = mask(box);
         }
+        // The seed, from distances (linear time, any radius): inside the band the colour models decide,
+        // the mask is probably the class, its core (deeper than `core` inside it) surely is.
+        const double core = o.coreFraction * std::sqrt(n / kPi) * scale;
+        cv::Mat outside, inside;
+        cv::distanceTransform(~m, outside, cv::DIST_L2, cv::DIST_MASK_PRECISE); // distance to the mask
+        cv::distanceTransform(m, inside, cv::DIST_L2, cv::DIST_MASK_PRECISE);   // distance to its outside
+        cv::Mat seed(small, CV_8UC1, cv::Scalar(cv::GC_BGD));
+        seed.setTo(cv::GC_PR_BGD, outside <= band * scale);
+        seed.setTo(cv::GC_PR_FGD, m);
+        if (core >= 1.0)
+            seed.setTo(cv::GC_FGD, inside > core);
         // GrabCut fits five-component colour mixtures to both sides: each needs samples (a mask that fills
         // its whole box has no background to learn from), else OpenCV refuses.
-        if (!enoughSamples(gc)) {
+        if (!enoughSamples(seed)) {
             ++report.classesSkipped;
             continue;
         }
         cv::Mat bgModel, fgModel, fg;
-        double scale = o.workSide > 0 ? std::min(1.0, double(o.workSide) / std::max(box.width, box.height)) : 1.0;
-        cv::Mat img, seed;
-        if (scale < 1.0) {
-            // Nearest keeps the seed's four kinds exact; area averaging keeps the colours honest.
-            const cv::Size small(std::max(1, int(std::lround(box.width * scale))),
-                                 std::max(1, int(std::lround(box.height * scale))));
-            cv::resize(bgr(box), img, small, 0, 0, cv::INTER_AREA);
-            cv::resize(gc, seed, small, 0, 0, cv::INTER_NEAREST);
-            if (!enoughSamples(seed)) // thin, scattered fragments can vanish when scaled down
-                scale = 1.0;
-        }
         try {
-            if (scale < 1.0) {
-                cv::grabCut(img, seed, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
-                cv::Mat cut = (seed == cv::GC_FGD) | (seed == cv::GC_PR_FGD), up;
-                cv::resize(cut, up, box.size(), 0, 0, cv::INTER_LINEAR);
-                fg = up >= 128;
-                // The sure parts stay sure at full resolution.
-                fg.setTo(255, gc == cv::GC_FGD);
-                fg.setTo(0, gc == cv::GC_BGD);
-            } else {
-                cv::grabCut(bgr(box), gc, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
-                fg = (gc == cv::GC_FGD) | (gc == cv::GC_PR_FGD);
-            }
+            cv::grabCut(img, seed, cv::Rect(), bgModel, fgModel, o.iterations, cv::GC_INIT_WITH_MASK);
         } catch (const cv::Exception&) {
             // A degenerate colour model (OpenCV refuses it): this mask stays as it was.
             ++report.classesSkipped;
             continue;
+        }
+        fg = (seed == cv::GC_FGD) | (seed == cv::GC_PR_FGD);
+        if (scale < 1.0) {
+            cv::Mat up;
+            cv::resize(fg, up, box.size(), 0, 0, cv::INTER_LINEAR);
+            fg = up >= 128;
         }
         cv::Mat out = ids(box); // a view into labels.ids
         const cv::Mat orig = original(box);

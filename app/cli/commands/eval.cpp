@@ -227,7 +227,8 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
     cmd->add_option("--classes", o->classes,
                     "Only these data-set classes compete, comma-separated, as --data-classes does for all of them (the others' "
                     "pixels are ignored): e.g. background,dog for a photo of a dog")
-        ->excludes("--split");
+        ->excludes("--split")
+        ->excludes("--data-classes");
     cmd->add_option("--background", o->background, "Background class with --split: preset | seen | ignored")->capture_default_str();
     cmd->add_option("--gamma", o->gamma, "Calibration gamma (default: the model's)");
     cmd->add_option("--void-threshold", o->voidThreshold, "Pixels whose best score is below this stay unlabelled");

@@ -123,7 +123,9 @@ void run(const PredictOpts& o)
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
                   " | void-threshold=" + numberText(o.voidThreshold) + senseSignature +
-                  (o.refine ? " | refine core=" + zm::fmt(refine.coreFraction, 4) + " band=" + zm::fmt(refine.bandFraction, 4) : "");
+                  (o.refine ? " | refine v2 core=" + zm::fmt(refine.coreFraction, 4) + " band=" + zm::fmt(refine.bandFraction, 4) +
+                                 " iterations=" + std::to_string(refine.iterations) + " work=" + std::to_string(refine.workSide)
+                           : "");
 
     std::cerr << "model " << (card.name.empty() ? model.string() : card.name) << " on " << segmenter->device() << "; "
               << table.size() << " classes; shard " << b.shardIndex << "/" << b.shardCount << "\n";

@@ -217,3 +217,25 @@ TEST(Refine, DegenerateInputLeavesMasksAsTheyWereInsteadOfFailing)
         rowLabels.at(x, 0) = 1;
     EXPECT_NO_THROW(refineLabels(row, rowLabels));
 }
+
+TEST(Refine, ALargePhotoWithScatteredFragmentsIsWorkedOnAtTheWorkSize)
+{
+    // 3000x2000 with a wide band: the seed is built and cut at most workSide pixels across, so memory and
+    // time stay bounded (at full resolution this would be a 6-megapixel graph per class).
+    Image big(3000, 2000, 3);
+    for (int y = 0; y < big.height; ++y)
+        for (int x = 0; x < big.width; ++x) {
+            std::uint8_t* p = big.row(y) + 3 * x;
+            const bool object = std::hypot(x - 1500.0, y - 1000.0) < 600.0;
+            p[0] = object ? 200 : 40, p[1] = object ? 60 : 150, p[2] = std::uint8_t((x * 7 + y * 3) % 50);
+        }
+    LabelMap labels(3000, 2000, 0);
+    for (int y = 500; y < 1500; y += 40)
+        for (int x = 1000; x < 2000; x += 40)
+            labels.at(x, y) = 1; // dots over the object: about 625 pixels spread over its box
+    RefineOptions o;
+    o.bandFraction = 0.5;
+    o.minPixels = 16;
+    const RefineReport r = refineLabels(big, labels, o);
+    EXPECT_EQ(r.classesRefined + r.classesSkipped, 1);
+}
