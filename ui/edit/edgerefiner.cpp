@@ -167,10 +167,14 @@ void EdgeRefiner::apply(Result r)
             confirmed[i] = 1;
     LabelDelta delta = LabelDelta::fromState(*doc, doc->bounds(), r.after.ids, confirmed);
     if (delta.isEmpty()) {
-        Q_EMIT message(r.report.classesRefined == 0
-                           ? tr("Refine edges: no mask to refine (a mask needs %1 pixels and background around it)")
-                                 .arg(mOptions.minPixels)
-                           : tr("Refine edges: the masks already follow the edges, nothing changed"));
+        Q_EMIT message(r.report.classesRefined > 0
+                           ? tr("Refine edges: the masks already follow the edges, nothing changed")
+                       : r.report.classesSkipped > 0
+                           ? tr("Refine edges: left %1 mask(s) as they were (too little background around them to "
+                                "learn its colours)")
+                                 .arg(r.report.classesSkipped)
+                           : tr("Refine edges: no mask to refine (a mask needs %1 pixels and background around it)")
+                                 .arg(mOptions.minPixels));
         Q_EMIT finished(false);
         return;
     }
