@@ -163,12 +163,7 @@ void run(const EvalOpts& o)
         std::vector<std::string> names;
         for (const auto& c : classes.classes)
             names.push_back(c.name);
-        const int bg = zm::backgroundIndex(names);
-        if (bg < 0)
-            throw zm::Error("--refine grows masks over the background: it needs a class named 'background' (classes: " +
-                            zm::join(names, ", ") + ")");
-        zm::RefineOptions ro = o.refineOptions;
-        ro.background = std::uint16_t(bg);
+        const zm::RefineOptions ro = zm::cli::refineOptionsFor(o.refineOptions, names);
         eo.postProcess = [ro](const zm::Image& image, zm::LabelMap& labels) { zm::refineLabels(image, labels, ro); };
     }
     zm::cli::CommandProgress progress("eval"); // Ctrl-C / SIGTERM: stop after the current image, exit 130
@@ -199,7 +194,7 @@ void run(const EvalOpts& o)
         j["device"] = seg->device();
         if (o.refine)
             j["refine"] = {{"core", o.refineOptions.coreFraction}, {"band", o.refineOptions.bandFraction},
-                           {"iterations", o.refineOptions.iterations}};
+                           {"iterations", o.refineOptions.iterations}, {"workSide", o.refineOptions.workSide}};
         if (!typed.empty()) {
             j["typedNames"] = typed;
             j["wordSenses"] = o.senses;

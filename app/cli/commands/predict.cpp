@@ -114,11 +114,7 @@ void run(const PredictOpts& o)
         std::vector<std::string> names; // display names ("background; bg" is named background)
         for (const auto& c : table.classes())
             names.push_back(c.name);
-        const int bg = zm::backgroundIndex(names);
-        if (bg < 0)
-            throw zm::Error("--refine grows masks over the background: type a class named 'background' in --classes (got: " +
-                            zm::join(typed, ", ") + ")");
-        refine.background = std::uint16_t(bg);
+        refine = zm::cli::refineOptionsFor(refine, names);
     }
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
