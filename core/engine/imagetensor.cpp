@@ -25,6 +25,24 @@ at::Tensor imageToTensor(const Image& image)
     return t.contiguous();
 }
 
+at::Tensor adjustColour(const at::Tensor& rgb, double brightness, double contrast, double saturation)
+{
+    if (rgb.dim() != 3 || rgb.size(0) != 3)
+        throw Error("adjustColour expects an RGB image tensor [3,H,W]");
+    // ITU-R BT.601 luma weights, as torchvision's rgb_to_grayscale.
+    auto grey = [](const at::Tensor& x) { return (x[0] * 0.299f + x[1] * 0.587f + x[2] * 0.114f).unsqueeze(0); };
+    auto x = rgb.mul(float(brightness)).clamp_(0.0f, 1.0f);
+    if (contrast != 1.0) {
+        const auto m = grey(x).mean();
+        x = (x - m).mul_(float(contrast)).add_(m).clamp_(0.0f, 1.0f);
+    }
+    if (saturation != 1.0) {
+        const auto g = grey(x);
+        x = (x - g).mul_(float(saturation)).add_(g).clamp_(0.0f, 1.0f);
+    }
+    return x;
+}
+
 at::Tensor normalizeImage(const at::Tensor& x, const std::vector<float>& mean, const std::vector<float>& stdev)
 {
     auto m = at::tensor(mean, x.options()).view({3, 1, 1});

@@ -224,6 +224,8 @@ void Trainer::validate()
         throw Error("iterations and batch size must be positive and the crop size at least 32");
     if (!(mOpt.learningRate > 0) || !(mOpt.minScale > 0) || mOpt.maxScale < mOpt.minScale)
         throw Error("learning rate must be positive and 0 < min scale <= max scale");
+    if (!(mOpt.colorJitter >= 0 && mOpt.colorJitter <= 1))
+        throw Error("colour jitter must be between 0 and 1 (got " + std::to_string(mOpt.colorJitter) + ")");
     if (mOpt.optimizer != "adamw" && mOpt.optimizer != "sgd")
         throw Error("unknown optimizer '" + mOpt.optimizer + "' (expected adamw or sgd)");
     if (mOpt.encoderBatchNorm != "auto" && mOpt.encoderBatchNorm != "frozen" && mOpt.encoderBatchNorm != "train")
@@ -416,6 +418,12 @@ Batch Trainer::makeBatch(const std::vector<int>& pool, SampleCache& cache, const
         img = resizeBilinear(img, h, w);
         if (lab.defined())
             lab = resizeNearest(lab, h, w);
+        if (mOpt.colorJitter > 0) {
+            const double j = mOpt.colorJitter;
+            std::uniform_real_distribution<double> bc(1.0 - 0.4 * j, 1.0 + 0.4 * j), sat(1.0 - 0.5 * j, 1.0 + 0.5 * j);
+            const double b = bc(mRng), c = bc(mRng), sa = sat(mRng);
+            img = adjustColour(img, b, c, sa);
+        }
         img = normalizeImage(img, mCard.mean, mCard.stdev);
         // Pad to the crop size (image with the mean colour = 0 after normalisation, labels with ignore).
         const int64_t ph = std::max<int64_t>(0, S - h), pw = std::max<int64_t>(0, S - w);
@@ -627,6 +635,7 @@ TrainingResult Trainer::run()
                           {"polyPower", mOpt.polyPower},
                           {"scale", {mOpt.minScale, mOpt.maxScale}},
                           {"flip", mOpt.flip},
+                          {"colorJitter", mOpt.colorJitter},
                           {"transductive", mOpt.transductive},
                           {"lambda", mOpt.lambda},
                           {"transductiveThreshold", mOpt.transductiveThreshold},

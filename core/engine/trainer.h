@@ -43,6 +43,10 @@ struct TrainerOptions {
     double polyPower = 0.9;           ///< lr = base * (1 - it/iterations)^power (DeepLab's poly)
     double minScale = 0.5, maxScale = 1.25; ///< random rescale range
     bool flip = true;
+    /// Photometric jitter per training crop (0 = off): brightness and contrast factors uniform in
+    /// [1 - 0.4 s, 1 + 0.4 s], saturation in [1 - 0.5 s, 1 + 0.5 s] (adjustColour), before normalisation.
+    /// Hue is never changed: colour tells apart classes such as orange and apple.
+    double colorJitter = 0.0;
 
     bool transductive = false;        ///< Liu et al.'s unbiased loss on unlabelled images
     double lambda = 0.5;              ///< its weight

@@ -255,6 +255,10 @@ zm::cli::Registrar reg(40, [](CLI::App& app) {
                     "train (updated from each batch), auto (frozen when --backbone-lr-scale is 0)")
         ->check(CLI::IsMember({"auto", "frozen", "train"}))
         ->capture_default_str();
+    cmd->add_option("--color-jitter", o->t.colorJitter,
+                    "Photometric jitter of training crops, 0-1 (brightness/contrast +-0.4x, saturation +-0.5x; 0 = off)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--scale", o->t.logitScale, "Logit scale of the cosine head (the card's temperature)")->capture_default_str();
     cmd->add_option("--calibration-images", o->t.calibrationImages, "Held-out images for the gamma search")->capture_default_str();
     cmd->add_flag("--no-calibrate", o->noCalibrate, "Skip the SPNet-C gamma search (use --gamma)");

@@ -2,6 +2,7 @@
 #include "enginefixture.h"
 
 #include "core/common/error.h"
+#include "core/engine/imagetensor.h"
 #include "core/engine/losses.h"
 #include "core/engine/segnet.h"
 
@@ -96,6 +97,31 @@ TEST_F(EngineTest, GradientsReachTheBackbone)
         withGrad += p.grad().defined() && p.grad().abs().sum().item<double>() > 0;
     }
     EXPECT_GT(withGrad, total * 9 / 10);
+}
+
+TEST_F(EngineTest, AdjustColourFollowsItsDefinition)
+{
+    const auto x = torch::rand({3, 5, 7}, torch::TensorOptions().dtype(torch::kFloat));
+    EXPECT_TRUE(torch::allclose(adjustColour(x, 1, 1, 1), x));
+    // Brightness scales and clamps.
+    EXPECT_TRUE(torch::allclose(adjustColour(x, 0.5, 1, 1), x * 0.5));
+    EXPECT_TRUE(torch::allclose(adjustColour(x, 3, 1, 1), (x * 3).clamp(0, 1)));
+    // Saturation 0: every channel is the BT.601 grey of the pixel.
+    const auto g = x[0] * 0.299 + x[1] * 0.587 + x[2] * 0.114;
+    const auto grey = adjustColour(x, 1, 1, 0);
+    for (int c = 0; c < 3; ++c)
+        EXPECT_TRUE(torch::allclose(grey[c], g, 1e-5, 1e-6)) << c;
+    // Contrast 0: one flat colour, the mean grey; contrast 0.5 halves the distance to it.
+    const float m = g.mean().item<float>();
+    EXPECT_TRUE(torch::allclose(adjustColour(x, 1, 0, 1), torch::full_like(x, m), 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(adjustColour(x, 1, 0.5, 1), (x - m) * 0.5 + m, 1e-5, 1e-6));
+    // Results stay in [0, 1]; a grey image stays grey whatever the saturation.
+    const auto y = adjustColour(x, 1.4, 1.4, 1.5);
+    EXPECT_GE(y.min().item<float>(), 0.0f);
+    EXPECT_LE(y.max().item<float>(), 1.0f);
+    const auto flat = torch::full({3, 4, 4}, 0.3f);
+    EXPECT_TRUE(torch::allclose(adjustColour(flat, 1, 1, 1.5), flat));
+    EXPECT_THROW(adjustColour(torch::zeros({1, 4, 4}), 1, 1, 1), Error);
 }
 
 TEST_F(EngineTest, CrossEntropyIgnoresMinusOne)

@@ -103,6 +103,39 @@ TEST_F(EngineTest, OneSeedGivesOneModel)
     EXPECT_TRUE(anyOther);
 }
 
+TEST_F(EngineTest, ColourJitterIsRecordedSeededAndChangesTraining)
+{
+    // --color-jitter draws its factors from the run's seed: two jittered runs give one model, a run without
+    // jitter another; the card records the strength; a strength outside [0, 1] is refused.
+    TempDir dir;
+    ShapesDataset data(4, 32, {"background", "red", "green", "blue"});
+    const TrainingData td = shapesData(data);
+    auto train = [&](const std::string& name, double jitter) {
+        auto o = fastOptions(dir / name);
+        o.iterations = 6;
+        o.colorJitter = jitter;
+        NullProgress p;
+        const auto r = trainModel(td, o, p);
+        EXPECT_DOUBLE_EQ(r.card.training["colorJitter"].get<double>(), jitter);
+        return loadModel(dir / name, td.space).net->parameters();
+    };
+    const auto a = train("a", 0.5), b = train("b", 0.5), plain = train("c", 0.0);
+    ASSERT_EQ(a.size(), plain.size());
+    bool same = true, other = false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        same = same && torch::equal(a[i], b[i]);
+        other = other || !torch::equal(a[i], plain[i]);
+    }
+    EXPECT_TRUE(same);
+    EXPECT_TRUE(other);
+    for (double bad : {-0.1, 1.5}) {
+        auto o = fastOptions(dir / "bad");
+        o.colorJitter = bad;
+        NullProgress p;
+        EXPECT_THROW(trainModel(td, o, p), Error) << bad;
+    }
+}
+
 TEST_F(EngineTest, TheEncoderCanBeFrozenOrFineTunedMoreGently)
 {
     // One seed gives one initial network: two frozen runs of different lengths keep the same encoder and
