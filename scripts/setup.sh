@@ -30,6 +30,7 @@ packages=(build-essential cmake ninja-build pkg-config ccache
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread
   nlohmann-json3-dev libcli11-dev libpng-dev zlib1g-dev
   dataset-fashion-mnist opencv-doc python3-skimage wordnet-base tuxpaint-stamps-default
+  plasma-workspace-wallpapers mate-backgrounds
   dpkg-dev file xvfb xauth x11-utils imagemagick)
 missing=()
 for p in "${packages[@]}"; do

@@ -253,6 +253,35 @@ const std::vector<StampBackgroundSource>& stampSystemBackgrounds()
     return s;
 }
 
+const std::vector<StampBackgroundSource>& stampWallpaperBackgrounds()
+{
+    // The photographs among the Plasma and MATE wallpapers (Debian plasma-workspace-wallpapers and
+    // mate-backgrounds; checked by eye). Left out: flowers (FreshFlower, Garden, YellowFlower), insects
+    // (LadyBird, TwoWings) and every illustration or abstract render.
+    static const std::vector<StampBackgroundSource> s = {
+        {"/usr/share/backgrounds/mate/nature/Blinds.jpg", StampUse::Train},
+        {"/usr/share/backgrounds/mate/nature/Dune.jpg", StampUse::Train},
+        {"/usr/share/backgrounds/mate/nature/GreenMeadow.jpg", StampUse::Train},
+        {"/usr/share/backgrounds/mate/nature/RainDrops.jpg", StampUse::Train},
+        {"/usr/share/backgrounds/mate/nature/Wood.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/BytheWater/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/ColorfulCups/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/DarkestHour/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/EveningGlow/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/FallenLeaf/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/Grey/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/Kite/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/Path/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/wallpapers/summer_1am/contents/images/2560x1600.jpg", StampUse::Train},
+        {"/usr/share/backgrounds/mate/nature/Aqua.jpg", StampUse::Test},
+        {"/usr/share/backgrounds/mate/nature/Storm.jpg", StampUse::Test},
+        {"/usr/share/wallpapers/ColdRipple/contents/images/2560x1600.jpg", StampUse::Test},
+        {"/usr/share/wallpapers/OneStandsOut/contents/images/2560x1600.jpg", StampUse::Test},
+        {"/usr/share/wallpapers/Volna/contents/images/5120x2880.jpg", StampUse::Test},
+    };
+    return s;
+}
+
 std::filesystem::path defaultStampsDir()
 {
     return "/usr/share/tuxpaint/stamps";

@@ -54,6 +54,9 @@ struct StampBackgroundSource {
     StampUse use; ///< Train or Test
 };
 const std::vector<StampBackgroundSource>& stampSystemBackgrounds();
+/// Photographs among the desktop wallpapers of Debian's plasma-workspace-wallpapers and mate-backgrounds
+/// (generator version 2; StampScenesOptions::wallpaperBackgrounds), each with its fixed split.
+const std::vector<StampBackgroundSource>& stampWallpaperBackgrounds();
 
 /// Default stamps folder: /usr/share/tuxpaint/stamps (Debian package tuxpaint-stamps-default).
 std::filesystem::path defaultStampsDir();

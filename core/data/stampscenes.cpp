@@ -442,10 +442,15 @@ StampScenesGenerator::StampScenesGenerator(StampScenesOptions options)
     }
 
     // Backgrounds: the fixed system list, then extra folders split by photo group.
-    if (o.systemBackgrounds)
-        for (const auto& src : stampSystemBackgrounds())
+    auto addSystem = [&](const std::vector<StampBackgroundSource>& list) {
+        for (const auto& src : list)
             if (fs::is_regular_file(src.path, ec))
                 (src.use == StampUse::Test ? mImpl->testBgPaths : mImpl->trainBgPaths).push_back(src.path);
+    };
+    if (o.systemBackgrounds)
+        addSystem(stampSystemBackgrounds());
+    if (o.systemBackgrounds && o.wallpaperBackgrounds)
+        addSystem(stampWallpaperBackgrounds());
     for (const auto& dir : o.backgroundDirs) {
         if (!fs::is_directory(dir, ec))
             throw fileError(dir.string(), "background folder not found");
@@ -701,10 +706,11 @@ Json StampScenesGenerator::write(const fs::path& out, Progress& progress) const
                              {"size", {s.width, s.height}},
                              {"mirror", s.mirrorable}});
     Json bgTrain = Json::array(), bgTest = Json::array();
+    // Full paths: the wallpapers' file names (2560x1600.jpg) do not tell them apart.
     for (const auto& p : mImpl->trainBgPaths)
-        bgTrain.push_back(p.filename().string());
+        bgTrain.push_back(p.string());
     for (const auto& p : mImpl->testBgPaths)
-        bgTest.push_back(p.filename().string());
+        bgTest.push_back(p.string());
     const auto& o = mOptions;
     Json info = {
         {"format", "stampscenes"},

@@ -23,7 +23,7 @@
 namespace zm {
 
 /// Generator version written to dataset.json; bump when the output for a given seed changes.
-constexpr int kStampScenesVersion = 1;
+constexpr int kStampScenesVersion = 2;
 /// A stamp pixel with alpha >= this belongs to the object (its mask: visibility, overlap, placement).
 constexpr int kStampMaskAlpha = 128;
 /// A pixel is labelled with the stamp's class where the top stamp's alpha is >= this; where it is between 1
@@ -45,6 +45,7 @@ struct StampScenesOptions {
     std::filesystem::path stampsDir;                   ///< empty: defaultStampsDir()
     std::filesystem::path tableFile;                   ///< empty: the built-in table
     bool systemBackgrounds = true;                     ///< photos from Debian packages (stampSystemBackgrounds())
+    bool wallpaperBackgrounds = true;                  ///< and the wallpaper photos (stampWallpaperBackgrounds())
     std::vector<std::filesystem::path> backgroundDirs; ///< extra folders of photos, split by backgroundGroup()
 };
 

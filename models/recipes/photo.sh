@@ -49,8 +49,9 @@ if [[ ! -f $bg/.done ]]; then
 fi
 
 # 3. The scenes: larger than StampScenes' default (384 px, objects 96-320 px, up to 2.5x enlarged), because
-#    animals fill much of a person's photo.
-[[ -f $data/dataset.json ]] || "$cli" dataset stampscenes --out "$data" --seed 1 --table "$here/photo-stamps.tsv" \
+#    animals fill much of a person's photo. --no-wallpapers: the wallpapers come in step 2 (800 px copies,
+#    split by the --backgrounds rule), as when the shipped model was trained.
+[[ -f $data/dataset.json ]] || "$cli" dataset stampscenes --out "$data" --seed 1 --table "$here/photo-stamps.tsv" --no-wallpapers \
   --backgrounds "$bg" --train 3000 --test 300 --size 384 --min-items 1 --max-items 4 --min-item-size 96 \
   --max-item-size 320 --max-upscale 2.5
 

@@ -79,6 +79,7 @@ void addStampScenes(CLI::App& parent)
     auto stamps = std::make_shared<std::string>();
     auto table = std::make_shared<std::string>();
     auto noSystem = std::make_shared<bool>(false);
+    auto noWallpapers = std::make_shared<bool>(false);
     cmd->add_option("--out", *out, "Output folder (new, empty, or an earlier StampScenes folder)")->required();
     cmd->add_option("--seed", opts->seed, "Random seed; same seed and options give identical files")
         ->capture_default_str();
@@ -100,6 +101,9 @@ void addStampScenes(CLI::App& parent)
     cmd->add_option("--table", *table, "Class -> stamp table (TSV: class, train|test|both, path; default: built in)");
     cmd->add_option("--backgrounds", *backgrounds, "Extra folder(s) of background photos");
     cmd->add_flag("--no-system-backgrounds", *noSystem, "Use only the --backgrounds folders");
+    cmd->add_flag("--no-wallpapers", *noWallpapers,
+                  "Leave out the wallpaper photos (plasma-workspace-wallpapers, mate-backgrounds) that generator "
+                  "version 2 adds");
     cmd->callback([=] {
         zm::StampScenesOptions o = *opts;
         o.stampsDir = *stamps;
@@ -107,6 +111,7 @@ void addStampScenes(CLI::App& parent)
         for (const auto& b : *backgrounds)
             o.backgroundDirs.emplace_back(b);
         o.systemBackgrounds = !*noSystem;
+        o.wallpaperBackgrounds = !*noWallpapers;
         const auto start = std::chrono::steady_clock::now();
         zm::StampScenesGenerator gen(o);
         // Ctrl-C / SIGTERM stop generation cleanly (exit 130); rerunning into the folder finishes the job.

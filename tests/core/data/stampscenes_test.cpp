@@ -484,9 +484,11 @@ TEST(StampScenes, BuiltinTableHasThreeOrMorePhotoStampsPerClassAndDisjointSplits
     EXPECT_EQ(groups, classes);
     // Train and test background photos are disjoint.
     std::set<std::string> train, test;
-    for (const auto& b : stampSystemBackgrounds())
-        (b.use == StampUse::Test ? test : train).insert(b.path);
-    EXPECT_EQ(train.size() + test.size(), stampSystemBackgrounds().size());
+    for (const auto* list : {&stampSystemBackgrounds(), &stampWallpaperBackgrounds()})
+        for (const auto& b : *list)
+            (b.use == StampUse::Test ? test : train).insert(b.path);
+    EXPECT_EQ(train.size() + test.size(), stampSystemBackgrounds().size() + stampWallpaperBackgrounds().size());
+    EXPECT_EQ(stampWallpaperBackgrounds().size(), 19u);
     for (const auto& t : test)
         EXPECT_FALSE(train.count(t));
 }
@@ -551,5 +553,39 @@ TEST(StampScenes, RealPackageWhenInstalled)
     for (const auto& it : s.items) {
         const auto& pl = gen->pool(StampSplit::Test, it.classId);
         EXPECT_NE(std::find(pl.begin(), pl.end(), it.stampIndex), pl.end());
+    }
+}
+
+TEST(StampScenes, WallpapersJoinTheBackgroundsUnlessLeftOut)
+{
+    if (!fs::is_directory(defaultStampsDir()))
+        GTEST_SKIP() << "tuxpaint-stamps-default not installed";
+    std::size_t installed = 0;
+    for (const auto& b : stampWallpaperBackgrounds())
+        installed += fs::is_regular_file(b.path);
+    if (installed == 0)
+        GTEST_SKIP() << "plasma-workspace-wallpapers and mate-backgrounds not installed";
+    auto backgrounds = [](bool wallpapers) {
+        test::TempDir dir;
+        StampScenesOptions o;
+        o.trainScenes = 1;
+        o.testScenes = 1;
+        o.threads = 1;
+        o.wallpaperBackgrounds = wallpapers;
+        NullProgress p;
+        const Json info = StampScenesGenerator(o).write(dir / "ss", p);
+        std::set<std::string> all;
+        for (const char* split : {"train", "test"})
+            for (const auto& b : info["backgrounds"][split])
+                all.insert(b.get<std::string>());
+        return all;
+    };
+    const auto with = backgrounds(true), without = backgrounds(false);
+    EXPECT_EQ(with.size(), without.size() + installed);
+    for (const auto& b : stampWallpaperBackgrounds()) {
+        EXPECT_FALSE(without.count(b.path)) << b.path;
+        if (fs::is_regular_file(b.path)) {
+            EXPECT_TRUE(with.count(b.path)) << b.path;
+        }
     }
 }
