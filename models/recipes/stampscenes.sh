@@ -11,7 +11,7 @@
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle zs3; default all)
-# Each row writes OUT_DIR/stamp-<row>-spnet/ (zs3: OUT_DIR/stamp-zs3/) with eval-test.json (calibrated, the card's gamma) and
+# Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3: OUT_DIR/stamp-v2-zs3/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
 set -euo pipefail
@@ -22,13 +22,13 @@ shift $(($# > 2 ? 2 : $#)) || true
 rows=("$@")
 ((${#rows[@]})) || rows=(mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 cli="$build/app/zeromask-cli"
-data=$cache/data/stampscenes-s1
+data=$cache/data/stampscenes-v2-s1
 export OMP_WAIT_POLICY=PASSIVE
 mkdir -p "$out"
 bash scripts/build-default-vectors.sh "$build"
 [[ -f $data/dataset.json ]] || "$cli" dataset stampscenes --out "$data" --seed 1
 
-common=(--data "$data" --method spnet --crop 224 --batch 8 --iterations 1500 --lr 0.01
+common=(--data "$data" --method spnet --crop 224 --batch 8 --iterations 1500 --lr 0.01 --color-jitter 0.5
   --calibration-images 60 --save-every 100 --seed 1)
 
 # Every row is scored on stamp-all-8's classes, the oracle too (its "unseen" IoUs are supervised ones):
@@ -39,7 +39,7 @@ evaluate() { # model folder
 }
 
 zs3_row() {
-  local base=$out/stamp-mnv2-frozen-spnet model=$out/stamp-zs3
+  local base=$out/stamp-v2-mnv2-frozen-spnet model=$out/stamp-v2-zs3
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && return 0
   [[ -f $base/.done ]] || bash "$0" "$build" "$out" mnv2-frozen
   if [[ ! -f $model/.done ]]; then
@@ -79,7 +79,7 @@ for row in "${rows[@]}"; do
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
     *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, zs3)" >&2; exit 2 ;;
   esac
-  model=$out/stamp-$row-spnet
+  model=$out/stamp-v2-$row-spnet
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && continue
   if [[ ! -f $model/.done ]]; then
     resume=()

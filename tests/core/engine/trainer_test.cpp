@@ -23,6 +23,14 @@ std::vector<Json> readLog(const std::filesystem::path& p)
     return out;
 }
 
+/// True when both lists hold the same number of tensors, each equal to its partner.
+bool sameTensors(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b)
+{
+    bool all = a.size() == b.size();
+    for (std::size_t i = 0; all && i < a.size(); ++i)
+        all = torch::equal(a[i], b[i]);
+    return all;
+}
 
 /// Labelled shapes (blue unseen) plus unlabelled target scenes of the same world for the transductive loss.
 struct TransductiveWorld {
@@ -92,15 +100,9 @@ TEST_F(EngineTest, OneSeedGivesOneModel)
         return loadModel(dir / name, td.space).net;
     };
     const SegNet a = train("a", 7), b = train("b", 7), c = train("c", 8);
-    const auto pa = a->parameters(), pb = b->parameters(), pc = c->parameters();
-    ASSERT_EQ(pa.size(), pb.size());
-    bool allSame = true, anyOther = false;
-    for (std::size_t i = 0; i < pa.size(); ++i) {
-        allSame = allSame && torch::equal(pa[i], pb[i]);
-        anyOther = anyOther || !torch::equal(pa[i], pc[i]);
-    }
-    EXPECT_TRUE(allSame);
-    EXPECT_TRUE(anyOther);
+    ASSERT_EQ(a->parameters().size(), c->parameters().size());
+    EXPECT_TRUE(sameTensors(a->parameters(), b->parameters()));
+    EXPECT_FALSE(sameTensors(a->parameters(), c->parameters()));
 }
 
 TEST_F(EngineTest, ColourJitterIsRecordedSeededAndChangesTraining)
@@ -121,13 +123,8 @@ TEST_F(EngineTest, ColourJitterIsRecordedSeededAndChangesTraining)
     };
     const auto a = train("a", 0.5), b = train("b", 0.5), plain = train("c", 0.0);
     ASSERT_EQ(a.size(), plain.size());
-    bool same = true, other = false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        same = same && torch::equal(a[i], b[i]);
-        other = other || !torch::equal(a[i], plain[i]);
-    }
-    EXPECT_TRUE(same);
-    EXPECT_TRUE(other);
+    EXPECT_TRUE(sameTensors(a, b));
+    EXPECT_FALSE(sameTensors(a, plain));
     for (double bad : {-0.1, 1.5}) {
         auto o = fastOptions(dir / "bad");
         o.colorJitter = bad;
@@ -154,17 +151,11 @@ TEST_F(EngineTest, TheEncoderCanBeFrozenOrFineTunedMoreGently)
     };
     const SegNet frozen5 = train("f5", 5, 0.0), frozen10 = train("f10", 10, 0.0), gentle = train("g5", 5, 0.1),
                  full = train("t5", 5, 1.0);
-    auto same = [](const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
-        bool all = a.size() == b.size();
-        for (std::size_t i = 0; all && i < a.size(); ++i)
-            all = torch::equal(a[i], b[i]);
-        return all;
-    };
-    EXPECT_TRUE(same(frozen5->backbone->encoder->parameters(), frozen10->backbone->encoder->parameters()));
-    EXPECT_FALSE(same(frozen5->projection->parameters(), frozen10->projection->parameters()));
-    EXPECT_FALSE(same(frozen5->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
-    EXPECT_FALSE(same(frozen5->backbone->encoder->parameters(), gentle->backbone->encoder->parameters()));
-    EXPECT_FALSE(same(gentle->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
+    EXPECT_TRUE(sameTensors(frozen5->backbone->encoder->parameters(), frozen10->backbone->encoder->parameters()));
+    EXPECT_FALSE(sameTensors(frozen5->projection->parameters(), frozen10->projection->parameters()));
+    EXPECT_FALSE(sameTensors(frozen5->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
+    EXPECT_FALSE(sameTensors(frozen5->backbone->encoder->parameters(), gentle->backbone->encoder->parameters()));
+    EXPECT_FALSE(sameTensors(gentle->backbone->encoder->parameters(), full->backbone->encoder->parameters()));
 }
 
 TEST_F(EngineTest, AFrozenEncoderKeepsItsBatchNormStatisticsUnlessAskedToUpdateThem)
