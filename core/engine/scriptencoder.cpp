@@ -8,6 +8,7 @@
 #include <torch/script.h>
 
 #include <filesystem>
+#include <tuple>
 
 namespace zm {
 
@@ -32,14 +33,20 @@ struct ScriptEncoderImpl : EncoderImpl {
         // Probe output channels and stride once with a small input.
         torch::NoGradGuard ng;
         mModule.eval();
-        torch::Tensor y;
+        torch::Tensor low, y;
         try {
-            y = run(torch::zeros({1, 3, 64, 64}));
+            std::tie(low, y) = run(torch::zeros({1, 3, 64, 64}));
         } catch (const c10::Error& e) {
             throw fileError(path, "TorchScript backbone failed on a [1,3,64,64] input (" + std::string(e.what_without_backtrace()) + ")");
         }
         if (y.dim() != 4 || y.size(0) != 1 || y.size(2) < 1 || 64 % y.size(2) != 0)
             throw fileError(path, "TorchScript backbone must map [B,3,H,W] to [B,C,H/s,W/s]; got shape " + shapeOf(y));
+        if (low.defined()) {
+            if (low.dim() != 4 || low.size(0) != 1 || low.size(2) <= y.size(2))
+                throw fileError(path, "the first of the TorchScript backbone's (low, high) outputs must be a feature map "
+                                      "of a smaller stride than the second; got shapes " + shapeOf(low) + " and " + shapeOf(y));
+            mLow = int(low.size(1));
+        }
         mChannels = int(y.size(1));
         o.scriptChannels(mChannels);
         o.scriptStride(int(64 / y.size(2)));
@@ -59,28 +66,35 @@ struct ScriptEncoderImpl : EncoderImpl {
             s += (i ? "," : "") + std::to_string(t.size(i));
         return s + "]";
     }
-    torch::Tensor run(const torch::Tensor& x)
+    /// (low, high): a module returning one tensor has no low-level output; one returning a pair (as
+    /// `backbone convert --low` writes) gives (low, high); a longer tuple, its last element alone.
+    std::pair<torch::Tensor, torch::Tensor> run(const torch::Tensor& x)
     {
         auto out = mModule.forward({x});
         if (out.isTensor())
-            return out.toTensor();
-        if (out.isTuple() && !out.toTuple()->elements().empty())
-            return out.toTuple()->elements().back().toTensor();
-        throw Error(scriptPathMessage() + "TorchScript backbone returned neither a tensor nor a tuple of tensors");
+            return {torch::Tensor(), out.toTensor()};
+        if (out.isTuple() && !out.toTuple()->elements().empty()) {
+            const auto& e = out.toTuple()->elements();
+            if (e.size() == 2 && e[0].isTensor() && e[1].isTensor())
+                return {e[0].toTensor(), e[1].toTensor()};
+            return {torch::Tensor(), e.back().toTensor()};
+        }
+        throw Error("TorchScript backbone returned neither a tensor nor a tuple of tensors");
     }
-    std::string scriptPathMessage() const { return ""; }
     std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x) override
     {
         // Keep the script module's train/eval mode in step with the wrapper's.
         if (is_training() != mModule.is_training())
             is_training() ? mModule.train() : mModule.eval();
-        return {torch::Tensor(), run(x)};
+        auto [low, high] = run(x);
+        return {mLow > 0 ? low : torch::Tensor(), high};
     }
-    int lowChannels() const override { return 0; }
+    int lowChannels() const override { return mLow; }
     int highChannels() const override { return mChannels; }
 
     torch::jit::Module mModule;
     int mChannels = 0;
+    int mLow = 0; ///< channels of the low-level output (0: none)
 };
 
 } // namespace

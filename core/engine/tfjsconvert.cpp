@@ -80,11 +80,24 @@ void finishModule(torch::jit::Module& module, const std::string& source, const s
     {
         torch::NoGradGuard ng;
         module.eval();
-        at::Tensor y;
+        at::Tensor y, low;
         try {
-            y = module.forward({torch::zeros({1, 3, 64, 64})}).toTensor();
+            const auto out = module.forward({torch::zeros({1, 3, 64, 64})});
+            if (out.isTuple()) {
+                low = out.toTuple()->elements()[0].toTensor();
+                y = out.toTuple()->elements().back().toTensor();
+            } else {
+                y = out.toTensor();
+            }
         } catch (const c10::Error& e) {
             throw Error(modelFile + ": the converted trunk fails on a [1,3,64,64] input (" + std::string(e.what_without_backtrace()) + ")");
+        }
+        if (low.defined()) {
+            if (low.dim() != 4 || low.size(2) < 1 || 64 % low.size(2) != 0 || low.size(2) <= y.size(2))
+                throw Error(modelFile + ": the low-level layer '" + report.lowOutput +
+                            "' must give a feature map of a smaller stride than the output's");
+            report.lowChannels = int(low.size(1));
+            report.lowStride = int(64 / low.size(2));
         }
         if (y.dim() != 4 || y.size(2) < 1 || 64 % y.size(2) != 0 || y.size(2) != y.size(3))
             throw Error(modelFile + ": " + what + " do not give a feature map of stride s (64x64 input gave " + std::to_string(y.dim()) +
@@ -127,6 +140,14 @@ public:
         readLayers();
         const std::string output = outputName();
         selectNeeded(output);
+        const std::string& low = mOptions.lowLevel;
+        if (!low.empty()) {
+            if (!mIndex.count(low))
+                fail("no layer named '" + low + "' (the --low layer)");
+            if (!mNeeded.count(low) || low == output)
+                fail("the --low layer '" + low + "' is not an earlier layer on the way to '" + output + "'");
+            ++mConsumers[low]; // the module returns it too: never fold it away
+        }
         planFolding(output);
 
         torch::jit::Module module("__torch__.zeromask.TfjsTrunk");
@@ -145,10 +166,14 @@ public:
             classes.insert(l.cls);
             emit(l, index, module, body, needSamePad);
         }
-        body << "    return " << mVar.at(output) << "\n";
+        if (low.empty())
+            body << "    return " << mVar.at(output) << "\n";
+        else
+            body << "    return (" << mVar.at(low) << ", " << mVar.at(output) << ")\n";
         std::string source = body.str();
         if (needSamePad)
             source += std::string("\n") + tfjsscript::kSamePadMethod;
+        report.lowOutput = low;
         tfjsscript::finishModule(module, source, mSrc, "the layers up to '" + output + "'", out, report);
         report.format = "layers-model";
         report.layers = index;
@@ -279,7 +304,7 @@ private:
                 continue;
             const Layer& src = mLayers[mIndex.at(l.inputs[0])];
             if ((src.cls == "Conv2D" || src.cls == "DepthwiseConv2D") && src.config.value("activation", std::string("linear")) == "linear" &&
-                mConsumers[src.name] == 1 && src.name != output)
+                mConsumers[src.name] == 1 && src.name != output && src.name != mOptions.lowLevel)
                 mFoldInto[src.name] = l.name;
         }
     }

@@ -37,6 +37,10 @@ class Model;
 struct TfjsConvertOptions {
     /// Name of the last layer to keep (its output is the encoder's output). Empty: the model's output.
     std::string until;
+    /// Layers models only: an earlier layer on the path to `until` whose output the module also returns,
+    /// as the first of a (low, high) pair: the high-resolution features of a DeepLabv3+ decoder (the
+    /// engine's low-level skip). Its stride must be smaller than the output's. Empty: the output alone.
+    std::string lowLevel;
     /// What the engine feeds the module, undone before the first layer so the trunk sees RGB in 0..1:
     /// "imagenet" = (x - mean) / std with the ImageNet mean/std (every model card's default
     /// normalisation, which `train --backbone FILE.pt` uses); "none" = RGB 0..1 as is.
@@ -53,6 +57,8 @@ struct TfjsConvertReport {
     std::string output;          ///< the output layer (node of a graph model)
     int layers = 0;              ///< Keras layers converted (input included); graph nodes (Const and Placeholder included)
     int channels = 0, stride = 0;///< probed on a [1,3,64,64] input
+    std::string lowOutput;       ///< the low-level layer (empty without one)
+    int lowChannels = 0, lowStride = 0;
     std::int64_t parameters = 0; ///< values in the written module
     std::vector<std::string> classes; ///< distinct Keras layer classes (graph ops) converted
 };

@@ -688,6 +688,9 @@ TfjsConvertReport convertTfjsGraphToTorchScript(const tfjs::Model& model, const 
 {
     if (model.format() != "graph-model")
         throw fileError(model.source(), "a " + model.format() + " is not a graph model");
+    if (!options.lowLevel.empty())
+        throw fileError(model.source(), "--low (a low-level output) is available for Keras layers models only, "
+                                        "not for this graph model");
     try {
         return GraphConverter(model, options).run(out);
     } catch (const Json::exception& e) {

@@ -38,6 +38,9 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
         ->required();
     conv->add_option("--until", c->convert.until,
                      "Last layer (graph node) to keep, e.g. block_10_project_BN or tower_0/CenternetHead/Relu (default: the model's output)");
+    conv->add_option("--low", c->convert.lowLevel,
+                     "Keras layers models: an earlier layer also returned, as the decoder's high-resolution skip "
+                     "(DeepLabv3+), e.g. block_3_expand_relu (stride 4); the module then returns (low, output)");
     conv->add_option("--out", c->out, "TorchScript file to write (.pt)")->required();
     conv->add_option("--input", c->convert.input,
                      "What the engine feeds the encoder, undone inside it so the trunk sees RGB 0..1: imagenet (the model card's "
@@ -57,7 +60,11 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
         const std::string range = "RGB 0.." + zm::fmt(c->convert.inputRange, c->convert.inputRange < 1e9 && std::floor(c->convert.inputRange) == c->convert.inputRange ? 0 : 3);
         std::cout << "wrote " << c->out << ": " << (graph ? "nodes" : "layers") << " up to '" << r.output << "' (" << r.layers
                   << (graph ? " graph nodes: " : " Keras layers: ") << zm::join(r.classes, ", ") << "), output " << r.channels
-                  << " channels at stride " << r.stride << ", " << r.parameters << " parameters; input "
+                  << " channels at stride " << r.stride
+                  << (r.lowOutput.empty() ? std::string()
+                                          : ", low-level '" + r.lowOutput + "' " + std::to_string(r.lowChannels) +
+                                                " channels at stride " + std::to_string(r.lowStride))
+                  << ", " << r.parameters << " parameters; input "
                   << (c->convert.input == "imagenet" ? "ImageNet-normalised RGB (the card default), mapped back to " + range + " inside"
                                                      : c->convert.inputRange == 1.0 ? std::string("RGB 0..1 as is") : "RGB 0..1, scaled to " + range + " inside")
                   << "\n";

@@ -152,6 +152,68 @@ TEST_F(EngineTest, TfjsTrunkUndoesTheCardNormalisationAndFitsTheTorchScriptBackb
     EXPECT_EQ(scriptParams, 224 + 160 + 136 + 80 + 876 + 24);
 }
 
+TEST_F(EngineTest, TfjsTrunkReturnsALowLevelOutputForTheDecoder)
+{
+    // --low: the module returns (low, output); both match the plain-torch reference, whether or not the
+    // low layer is a batch norm that would otherwise be folded away; the engine's decoder takes it.
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildTinyTrunk(b);
+    b.writeJson(dir / "m");
+    const auto x = torch::rand({2, 3, 13, 18});
+    const auto bn1 = batchNorm(b, "bn_Conv1", conv(b, "Conv1", F::pad(x, F::PadFuncOptions({0, 1, 0, 1})), 3, 8, 3, 2, 1, false), 1e-3);
+    for (bool fold : {true, false})
+        for (const std::string low : {"Conv1_relu", "bn_Conv1"}) {
+            SCOPED_TRACE(low + (fold ? ", folded" : ", separate"));
+            TfjsConvertOptions o;
+            o.until = "out_BN";
+            o.lowLevel = low;
+            o.input = "none";
+            o.foldBatchNorm = fold;
+            const auto r = convertTfjsToTorchScript(dir / "m", o, dir / "t.pt");
+            EXPECT_EQ(r.lowOutput, low);
+            EXPECT_EQ(r.lowChannels, 8);
+            EXPECT_EQ(r.lowStride, 2);
+            EXPECT_EQ(r.channels, 12);
+            EXPECT_EQ(r.stride, 4);
+            auto m = torch::jit::load((dir / "t.pt").string());
+            m.eval();
+            torch::NoGradGuard ng;
+            const auto out = m.forward({x});
+            ASSERT_TRUE(out.isTuple());
+            const auto& e = out.toTuple()->elements();
+            ASSERT_EQ(e.size(), 2u);
+            EXPECT_TRUE(tensorsClose(e[0].toTensor(), low == "bn_Conv1" ? bn1 : torch::clamp(bn1, 0, 6), 1e-5, 1e-5));
+            EXPECT_TRUE(tensorsClose(e[1].toTensor(), reference(b, x), 1e-5, 1e-5));
+        }
+
+    // The engine: a low-level projection joins the decoder; the network still maps to stride 4.
+    Backbone net(BackboneOptions().kind("torchscript").scriptPath((dir / "t.pt").string()).asppChannels(16).featureDim(16));
+    EXPECT_EQ(net->encoder->lowChannels(), 8);
+    EXPECT_TRUE(net->lowProject);
+    net->train();
+    net->forward(torch::rand({2, 3, 64, 64})).pow(2).mean().backward();
+    const auto g = net->lowProject->parameters().front().grad();
+    ASSERT_TRUE(g.defined());
+    EXPECT_GT(g.abs().sum().item<double>(), 0.0);
+    net->eval();
+    torch::NoGradGuard ng;
+    EXPECT_EQ(net->forward(torch::rand({1, 3, 64, 96})).sizes(), (std::vector<int64_t>{1, 16, 16, 24}));
+
+    // Refusals: unknown, not on the path, the output itself, not of a smaller stride.
+    auto convert = [&](const std::string& low) {
+        TfjsConvertOptions o;
+        o.until = "out_BN";
+        o.lowLevel = low;
+        return errorOf([&] { convertTfjsToTorchScript(dir / "m", o, dir / "bad.pt"); });
+    };
+    EXPECT_NE(convert("ghost").find("no layer named 'ghost' (the --low layer)"), std::string::npos);
+    EXPECT_NE(convert("flatten").find("not an earlier layer on the way to 'out_BN'"), std::string::npos);
+    EXPECT_NE(convert("out_BN").find("not an earlier layer on the way to 'out_BN'"), std::string::npos);
+    EXPECT_NE(convert("wide").find("smaller stride than the output's"), std::string::npos) << convert("wide");
+    EXPECT_FALSE(fs::exists(dir / "bad.pt"));
+}
+
 TEST_F(EngineTest, TfjsTrunkFineTunes)
 {
     // Training reaches the converted weights through the script (padding, same_pad, folded convs).

@@ -271,6 +271,10 @@ TEST_F(EngineTest, TfjsGraphUndoesTheCardNormalisationAndScalesTo255)
     o.inputRange = 0;
     EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("input range must be a positive"),
               std::string::npos);
+    o.inputRange = 1.0;
+    o.lowLevel = "features_id"; // --low is for layers models only
+    EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("Keras layers models only"),
+              std::string::npos);
 
     Backbone net(BackboneOptions().kind("torchscript").scriptPath((dir / "t.pt").string()).asppChannels(16).featureDim(16));
     EXPECT_EQ(net->options().scriptChannels(), 24);
