@@ -79,13 +79,17 @@ at::Tensor batchNorm(const TfjsModelBuilder& b, const std::string& name, const a
     return (x - v("moving_mean")) / torch::sqrt(v("moving_variance") + eps) * v("gamma") + v("beta");
 }
 
+/// The tiny trunk's stem, up to "bn_Conv1" (stride 2, 8 channels), on RGB 0..1.
+at::Tensor stem(const TfjsModelBuilder& b, const at::Tensor& x)
+{
+    return batchNorm(b, "bn_Conv1", conv(b, "Conv1", F::pad(x, F::PadFuncOptions({0, 1, 0, 1})), 3, 8, 3, 2, 1, false), 1e-3);
+}
+
 /// The tiny trunk of buildTinyTrunk, up to "out_BN", on RGB 0..1.
 at::Tensor reference(const TfjsModelBuilder& b, const at::Tensor& x)
 {
-    auto y = F::pad(x, F::PadFuncOptions({0, 1, 0, 1}));
-    y = conv(b, "Conv1", y, 3, 8, 3, 2, 1, false);
-    const auto r1 = torch::clamp(batchNorm(b, "bn_Conv1", y, 1e-3), 0, 6);
-    y = depthwise(b, "dw", padSame(r1, 3, 1, 1), 8, 2, 1, true);
+    const auto r1 = torch::clamp(stem(b, x), 0, 6);
+    auto y = depthwise(b, "dw", padSame(r1, 3, 1, 1), 8, 2, 1, true);
     y = torch::relu(batchNorm(b, "dw_BN", y, 1e-5));
     y = batchNorm(b, "project_BN", conv(b, "project", y, 16, 8, 1, 1, 1, false), 1e-3);
     y = r1 + y;
@@ -161,7 +165,7 @@ TEST_F(EngineTest, TfjsTrunkReturnsALowLevelOutputForTheDecoder)
     buildTinyTrunk(b);
     b.writeJson(dir / "m");
     const auto x = torch::rand({2, 3, 13, 18});
-    const auto bn1 = batchNorm(b, "bn_Conv1", conv(b, "Conv1", F::pad(x, F::PadFuncOptions({0, 1, 0, 1})), 3, 8, 3, 2, 1, false), 1e-3);
+    const auto bn1 = stem(b, x);
     for (bool fold : {true, false})
         for (const std::string low : {"Conv1_relu", "bn_Conv1"}) {
             SCOPED_TRACE(low + (fold ? ", folded" : ", separate"));
