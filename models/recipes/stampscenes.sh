@@ -10,6 +10,8 @@
 #                ceiling, scored on stamp-all-8's seen/unseen partition
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
+# Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
+# the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle zs3; default all)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3: OUT_DIR/stamp-v2-zs3/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
