@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace zm {
 
@@ -106,4 +107,8 @@ std::int64_t parameterCount(const torch::nn::Module& m);
 namespace zm {
 /// Loads a TorchScript encoder (scriptencoder.cpp); fills scriptChannels/scriptStride by probing.
 std::shared_ptr<EncoderImpl> makeScriptEncoder(BackboneOptions& options);
+/// What a TorchScript encoder's forward returned, as (low, high): one tensor is (undefined, it); a pair of
+/// tensors (what `backbone convert --low` writes) is (low-level features, output); a longer tuple, its
+/// last element alone. Throws zm::Error for anything else.
+std::pair<torch::Tensor, torch::Tensor> scriptEncoderOutputs(const c10::IValue& out);
 } // namespace zm

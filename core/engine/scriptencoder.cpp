@@ -66,28 +66,13 @@ struct ScriptEncoderImpl : EncoderImpl {
             s += (i ? "," : "") + std::to_string(t.size(i));
         return s + "]";
     }
-    /// (low, high): a module returning one tensor has no low-level output; one returning a pair (as
-    /// `backbone convert --low` writes) gives (low, high); a longer tuple, its last element alone.
-    std::pair<torch::Tensor, torch::Tensor> run(const torch::Tensor& x)
-    {
-        auto out = mModule.forward({x});
-        if (out.isTensor())
-            return {torch::Tensor(), out.toTensor()};
-        if (out.isTuple() && !out.toTuple()->elements().empty()) {
-            const auto& e = out.toTuple()->elements();
-            if (e.size() == 2 && e[0].isTensor() && e[1].isTensor())
-                return {e[0].toTensor(), e[1].toTensor()};
-            return {torch::Tensor(), e.back().toTensor()};
-        }
-        throw Error("TorchScript backbone returned neither a tensor nor a tuple of tensors");
-    }
+    std::pair<torch::Tensor, torch::Tensor> run(const torch::Tensor& x) { return scriptEncoderOutputs(mModule.forward({x})); }
     std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x) override
     {
         // Keep the script module's train/eval mode in step with the wrapper's.
         if (is_training() != mModule.is_training())
             is_training() ? mModule.train() : mModule.eval();
-        auto [low, high] = run(x);
-        return {mLow > 0 ? low : torch::Tensor(), high};
+        return run(x); // a low-level output exactly when the probe found one (mLow > 0)
     }
     int lowChannels() const override { return mLow; }
     int highChannels() const override { return mChannels; }
@@ -100,5 +85,19 @@ struct ScriptEncoderImpl : EncoderImpl {
 } // namespace
 
 std::shared_ptr<EncoderImpl> makeScriptEncoder(BackboneOptions& options) { return std::make_shared<ScriptEncoderImpl>(options); }
+
+std::pair<torch::Tensor, torch::Tensor> scriptEncoderOutputs(const c10::IValue& out)
+{
+    if (out.isTensor())
+        return {torch::Tensor(), out.toTensor()};
+    if (out.isTuple() && !out.toTuple()->elements().empty()) {
+        const auto& e = out.toTuple()->elements();
+        if (e.size() == 2 && e[0].isTensor() && e[1].isTensor())
+            return {e[0].toTensor(), e[1].toTensor()};
+        if (e.back().isTensor())
+            return {torch::Tensor(), e.back().toTensor()};
+    }
+    throw Error("TorchScript backbone returned neither a tensor nor a tuple of tensors");
+}
 
 } // namespace zm

@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/common/files.h"
+#include "core/engine/backbone.h"
 #include "core/engine/modelcard.h"
 #include "core/engine/tfjs.h"
 #include "core/engine/tfjsscript.h"
@@ -18,6 +19,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 
 namespace zm {
@@ -82,13 +84,7 @@ void finishModule(torch::jit::Module& module, const std::string& source, const s
         module.eval();
         at::Tensor y, low;
         try {
-            const auto out = module.forward({torch::zeros({1, 3, 64, 64})});
-            if (out.isTuple()) {
-                low = out.toTuple()->elements()[0].toTensor();
-                y = out.toTuple()->elements().back().toTensor();
-            } else {
-                y = out.toTensor();
-            }
+            std::tie(low, y) = scriptEncoderOutputs(module.forward({torch::zeros({1, 3, 64, 64})}));
         } catch (const c10::Error& e) {
             throw Error(modelFile + ": the converted trunk fails on a [1,3,64,64] input (" + std::string(e.what_without_backtrace()) + ")");
         }
@@ -304,7 +300,7 @@ private:
                 continue;
             const Layer& src = mLayers[mIndex.at(l.inputs[0])];
             if ((src.cls == "Conv2D" || src.cls == "DepthwiseConv2D") && src.config.value("activation", std::string("linear")) == "linear" &&
-                mConsumers[src.name] == 1 && src.name != output && src.name != mOptions.lowLevel)
+                mConsumers[src.name] == 1 && src.name != output)
                 mFoldInto[src.name] = l.name;
         }
     }
