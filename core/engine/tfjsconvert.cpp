@@ -88,6 +88,9 @@ void finishModule(torch::jit::Module& module, const std::string& source, const s
         } catch (const c10::Error& e) {
             throw Error(modelFile + ": the converted trunk fails on a [1,3,64,64] input (" + std::string(e.what_without_backtrace()) + ")");
         }
+        if (y.dim() != 4 || y.size(2) < 1 || 64 % y.size(2) != 0 || y.size(2) != y.size(3))
+            throw Error(modelFile + ": " + what + " do not give a feature map of stride s (64x64 input gave " + std::to_string(y.dim()) +
+                        " dimensions)");
         if (low.defined()) {
             if (low.dim() != 4 || low.size(2) < 1 || 64 % low.size(2) != 0 || low.size(2) <= y.size(2))
                 throw Error(modelFile + ": the low-level layer '" + report.lowOutput +
@@ -95,9 +98,6 @@ void finishModule(torch::jit::Module& module, const std::string& source, const s
             report.lowChannels = int(low.size(1));
             report.lowStride = int(64 / low.size(2));
         }
-        if (y.dim() != 4 || y.size(2) < 1 || 64 % y.size(2) != 0 || y.size(2) != y.size(3))
-            throw Error(modelFile + ": " + what + " do not give a feature map of stride s (64x64 input gave " + std::to_string(y.dim()) +
-                        " dimensions)");
         report.channels = int(y.size(1));
         report.stride = int(64 / y.size(2));
     }
