@@ -34,7 +34,6 @@ QString qpath(const std::filesystem::path& p)
 }
 
 struct Window : test::MainWindowHarness {
-    test::TempDir dir;
     /// Opens a folder with one image: the window creates its project.
     bool openProject()
     {

@@ -25,7 +25,6 @@ using namespace zm;
 namespace {
 
 struct Fixture : test::MainWindowHarness {
-    test::TempDir dir;
 };
 
 } // namespace

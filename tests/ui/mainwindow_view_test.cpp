@@ -23,7 +23,6 @@ using Style = zm::ui::OverlayRenderer::ConfirmedStyle;
 namespace {
 
 struct Window : test::MainWindowHarness {
-    test::TempDir dir;
 
     ui::ImageDocument* openAndPredict(const QString& cls)
     {

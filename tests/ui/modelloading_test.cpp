@@ -41,6 +41,7 @@ TEST(ModelLoading, MissingModelAndBadVectorsAreExplained)
 TEST(ModelLoading, VectorSpaceMismatchIsReportedAndNotScored)
 {
     test::isolateSettings();
+    test::TempDir dir; // outlives the window, which saves the project's label map when it closes
     auto backend = std::make_shared<test::FakeBackend>();
     // An embedder of the same dimension but another space: scoring would be meaningless.
     class OtherSpace : public test::FakeEmbedder {
@@ -54,7 +55,6 @@ TEST(ModelLoading, VectorSpaceMismatchIsReportedAndNotScored)
     EXPECT_TRUE(w.controller()->mismatch().contains(QStringLiteral("other-space")));
     auto* notice = w.findChild<QLabel*>(QStringLiteral("ClassesNotice"));
     EXPECT_TRUE(notice->text().contains(QStringLiteral("other-space")));
-    test::TempDir dir;
     saveImage(dir / "a.png", test::threeColourImage(8, 8));
     w.openPaths({QString::fromStdString((dir / "a.png").string())});
     w.controller()->addClass(QStringLiteral("red"));

@@ -84,7 +84,6 @@ int discArea()
 }
 
 struct Fixture : test::MainWindowHarness {
-    test::TempDir dir;
     std::uint16_t background = 0, disc = 0;
     ui::ImageDocument* doc = nullptr;
 

@@ -56,6 +56,9 @@ inline bool waitFor(const std::function<bool()>& cond, int ms = 10000) { return 
 /// A main window (no session restore) with isolated settings, the fake model and fake vectors, and the
 /// steps most GUI tests take. Test files derive their fixtures from it.
 struct MainWindowHarness {
+    /// The test's folder. Declared before the window so that it outlives it: the window saves the
+    /// project's label map when it closes, and must not recreate a folder already removed.
+    TempDir dir;
     std::shared_ptr<FakeBackend> backend = std::make_shared<FakeBackend>();
     std::shared_ptr<FakeEmbedder> embedder = std::make_shared<FakeEmbedder>();
     std::unique_ptr<ui::MainWindow> w;
