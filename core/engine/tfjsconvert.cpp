@@ -450,6 +450,22 @@ private:
                 }
                 body << "\n";
                 mChannels[l.name] = channelsOf(l.inputs[0]);
+            } else if (l.cls == "MaxPooling2D" || l.cls == "AveragePooling2D") {
+                emitPool(l, v, body, needSamePad);
+            } else if (l.cls == "Concatenate") {
+                if (l.inputs.size() < 2)
+                    failLayer(l, "needs two or more inputs");
+                const int axis = c.value("axis", -1);
+                if (axis != -1 && axis != 3)
+                    failLayer(l, "only concatenation over the channel axis (-1) is supported");
+                int channels = 0;
+                body << "    " << v << " = torch.cat([";
+                for (std::size_t i = 0; i < l.inputs.size(); ++i) {
+                    body << (i ? ", " : "") << input(l, i);
+                    channels += channelsOf(l.inputs[i]);
+                }
+                body << "], 1)\n";
+                mChannels[l.name] = channels;
             } else if (l.cls == "Dropout") {
                 mVar[l.name] = input(l); // identity at inference
                 mChannels[l.name] = channelsOf(l.inputs[0]);
@@ -477,7 +493,7 @@ private:
         const auto [dh, dw] = pairOf(c.value("dilation_rate", Json()), 1);
         if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || dh < 1 || dw < 1)
             failLayer(l, "kernel size, strides and dilation must be positive");
-        const std::string padding = c.value("padding", std::string("valid"));
+        const std::string padding = paddingOf(l, kh, kw);
         const std::string act = c.value("activation", std::string("linear"));
         if (act != "linear" && activationLine(act, "x").empty())
             failLayer(l, "activation '" + act + "' is not supported (linear, relu, relu6)");
@@ -537,6 +553,48 @@ private:
         if (!line.empty())
             body << "    " << v << " = " << line << "\n";
         mChannels[l.name] = out;
+    }
+
+    /// The layer's padding, "valid" read as "same" under samePadding when the window is over one pixel.
+    std::string paddingOf(const Layer& l, int kh, int kw) const
+    {
+        const std::string padding = l.config.value("padding", std::string("valid"));
+        return padding == "valid" && mOptions.samePadding && (kh > 1 || kw > 1) ? "same" : padding;
+    }
+
+    /// Keras MaxPooling2D / AveragePooling2D. TF's "same" pads max pooling with -inf and leaves the padded
+    /// cells out of an average (the mean of the cells inside the image), whatever the padding's sides.
+    void emitPool(const Layer& l, const std::string& v, std::ostringstream& body, bool& needSamePad)
+    {
+        const Json& c = l.config;
+        const auto [kh, kw] = pairOf(c.value("pool_size", Json()), 2);
+        const Json stridesJ = c.value("strides", Json());
+        const auto [sh, sw] = stridesJ.is_null() ? std::pair<int, int>{kh, kw} : pairOf(stridesJ, 1);
+        if (kh < 1 || kw < 1 || sh < 1 || sw < 1)
+            failLayer(l, "pool size and strides must be positive");
+        const std::string padding = paddingOf(l, kh, kw);
+        if (padding != "valid" && padding != "same")
+            failLayer(l, "padding '" + padding + "' is not supported (valid, same)");
+        const bool max = l.cls == "MaxPooling2D";
+        const std::string x = input(l);
+        const std::string window = "[" + std::to_string(kh) + ", " + std::to_string(kw) + "], [" + std::to_string(sh) + ", " +
+                                   std::to_string(sw) + "]";
+        if (padding == "valid") {
+            body << "    " << v << " = torch." << (max ? "max_pool2d" : "avg_pool2d") << "(" << x << ", " << window << ")\n";
+        } else {
+            needSamePad = true;
+            const std::string pad = ", " + std::to_string(kh) + ", " + std::to_string(kw) + ", " + std::to_string(sh) + ", " +
+                                    std::to_string(sw) + ", 1, 1, ";
+            if (max) {
+                body << "    " << v << " = torch.max_pool2d(self.same_pad(" << x << pad << "-3.4028234663852886e+38), " << window << ")\n";
+            } else {
+                // Sum of the cells inside the image / their count: both pooled over the same zero padding.
+                body << "    " << v << "n = torch.avg_pool2d(self.same_pad(torch.ones_like(" << x << "[:, :1]), " << pad.substr(2)
+                     << "0.0), " << window << ")\n";
+                body << "    " << v << " = torch.avg_pool2d(self.same_pad(" << x << pad << "0.0), " << window << ") / " << v << "n\n";
+            }
+        }
+        mChannels[l.name] = channelsOf(l.inputs[0]);
     }
 
     std::pair<at::Tensor, at::Tensor> batchNorm(const Layer& l, int channels) const

@@ -7,8 +7,10 @@
 // DepthwiseConv2D (padding valid/same with TF's asymmetric "same", strides, dilation, bias,
 // activation linear/relu/relu6), BatchNormalization (epsilon from the config; folded into the
 // convolution before it when that convolution feeds nothing else), ReLU (max_value, no slope or
-// threshold), Activation (linear/relu/relu6), Add. Only the layers the output depends on are
-// converted, so a cut (`until`) before a classifier head skips Dense/Flatten/pooling layers.
+// threshold), Activation (linear/relu/relu6), Add, Concatenate (channels), MaxPooling2D and
+// AveragePooling2D (valid/same; TF's "same" average leaves padded cells out of the mean). Only the layers
+// the output depends on are converted, so a cut (`until`) before a classifier head skips Dense/Flatten/
+// global pooling layers.
 //
 // Graph models (TF GraphDef nodes, e.g. the float16 MobileNetV3 CenterNet of npm @vladmandic/human).
 // Supported ops: Placeholder, Const (data from the weights manifest), Identity, Conv2D, _FusedConv2D
@@ -50,6 +52,13 @@ struct TfjsConvertOptions {
     double inputRange = 1.0;
     /// Fold each BatchNormalization into the convolution before it where possible.
     bool foldBatchNorm = true;
+    /// Layers models only: convert every "valid" convolution and pooling with a window over one pixel as
+    /// TF's "same". A trunk built with valid padding (InceptionV3's stem and grid reductions) shrinks
+    /// its input by a few pixels at each such layer, so its map is neither H/s nor aligned with the
+    /// image; with "same" it gives [B,C,H/s,W/s] like the engine's own encoders. The weights are
+    /// unchanged and interior features are the same function of the pixels around them; only cells
+    /// near the border see zero (max pooling: -inf) padding.
+    bool samePadding = false;
 };
 
 struct TfjsConvertReport {

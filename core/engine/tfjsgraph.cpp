@@ -691,6 +691,8 @@ TfjsConvertReport convertTfjsGraphToTorchScript(const tfjs::Model& model, const 
     if (!options.lowLevel.empty())
         throw fileError(model.source(), "--low (a low-level output) is available for Keras layers models only, "
                                         "not for this graph model");
+    if (options.samePadding)
+        throw fileError(model.source(), "--same-padding is available for Keras layers models only, not for this graph model");
     try {
         return GraphConverter(model, options).run(out);
     } catch (const Json::exception& e) {

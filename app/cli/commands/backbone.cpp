@@ -53,6 +53,9 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     conv->add_flag("--no-fold", c->noFold, "Keep batch norms as separate scale/shift steps instead of folding them into the convolutions");
+    conv->add_flag("--same-padding", c->convert.samePadding,
+                   "Keras layers models: read every 'valid' convolution and pooling as TF 'same', so a trunk built with valid "
+                   "padding (InceptionV3) gives an H/s x W/s map aligned with the image");
     conv->callback([c] {
         c->convert.foldBatchNorm = !c->noFold;
         const auto r = zm::convertTfjsToTorchScript(c->model, c->convert, c->out);

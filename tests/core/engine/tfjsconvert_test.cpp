@@ -16,6 +16,7 @@
 
 #include <torch/nn/functional/conv.h>
 #include <torch/nn/functional/padding.h>
+#include <torch/nn/functional/pooling.h>
 #include <torch/script.h>
 
 #include <fstream>
@@ -297,6 +298,119 @@ TEST_F(EngineTest, TfjsConversionErrorsNameTheModelAndTheLayer)
     rewrite([](Json& j) { j["modelTopology"]["model_config"]["config"]["layers"][3]["inbound_nodes"][0][0][0] = "ghost"; });
     EXPECT_NE(convert("out_BN").find("'ghost' is not a layer of the model"), std::string::npos);
     EXPECT_FALSE(fs::exists(dir / "t.pt"));
+}
+
+namespace {
+
+/// Keras pooling on NCHW: max pads TF "same" with -inf; an average over "same" padding is the mean of the
+/// cells inside the image, computed here window by window.
+at::Tensor poolRef(const at::Tensor& x, bool max, int k, int s, bool same)
+{
+    if (!same)
+        return max ? F::max_pool2d(x, F::MaxPool2dFuncOptions(k).stride(s)) : F::avg_pool2d(x, F::AvgPool2dFuncOptions(k).stride(s));
+    const auto [t, b] = tfSame(x.size(2), k, s, 1);
+    const auto [l, r] = tfSame(x.size(3), k, s, 1);
+    if (max)
+        return F::max_pool2d(F::pad(x, F::PadFuncOptions({l, r, t, b}).value(-1e30)), F::MaxPool2dFuncOptions(k).stride(s));
+    const int64_t oh = (x.size(2) + s - 1) / s, ow = (x.size(3) + s - 1) / s;
+    auto y = torch::zeros({x.size(0), x.size(1), oh, ow});
+    for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+            const int64_t y0 = std::max<int64_t>(i * s - t, 0), y1 = std::min<int64_t>(i * s - t + k, x.size(2));
+            const int64_t x0 = std::max<int64_t>(j * s - l, 0), x1 = std::min<int64_t>(j * s - l + k, x.size(3));
+            y.index_put_({torch::indexing::Slice(), torch::indexing::Slice(), i, j},
+                         x.narrow(2, y0, y1 - y0).narrow(3, x0, x1 - x0).mean({2, 3}));
+        }
+    return y;
+}
+
+/// An InceptionV3-like block: a valid stride-2 stem with a batch norm without scale, valid max
+/// pooling, three branches (1x1; "same" 3x3 average pooling then 1x1; a 1x3 kernel) concatenated,
+/// then "same" max and average pooling on odd sides (asymmetric padding).
+void buildInceptionLike(TfjsModelBuilder& b)
+{
+    b.layer("input_1", "InputLayer", Json{{"batch_input_shape", {nullptr, nullptr, nullptr, 3}}}, {});
+    b.layer("c0", "Conv2D", Json{{"filters", 6}, {"kernel_size", {3, 3}}, {"strides", {2, 2}}, {"padding", "valid"}, {"use_bias", false}},
+            {"input_1"});
+    b.weight("c0/kernel", {3, 3, 3, 6}, "uint8");
+    b.layer("bn0", "BatchNormalization", Json{{"axis", 3}, {"epsilon", 0.001}, {"scale", false}}, {"c0"});
+    b.weight("bn0/beta", {6}, "float32");
+    b.weight("bn0/moving_mean", {6}, "float32");
+    b.positiveWeight("bn0/moving_variance", {6}, "float32");
+    b.layer("r0", "Activation", Json{{"activation", "relu"}}, {"bn0"});
+    b.layer("mp", "MaxPooling2D", Json{{"pool_size", {3, 3}}, {"strides", {2, 2}}, {"padding", "valid"}}, {"r0"});
+    b.layer("a", "Conv2D", Json{{"filters", 3}, {"kernel_size", {1, 1}}, {"padding", "valid"}, {"use_bias", true}}, {"mp"});
+    b.weight("a/kernel", {1, 1, 6, 3}, "float32");
+    b.weight("a/bias", {3}, "float32");
+    b.layer("ap", "AveragePooling2D", Json{{"pool_size", {3, 3}}, {"strides", {1, 1}}, {"padding", "same"}}, {"mp"});
+    b.layer("bc", "Conv2D", Json{{"filters", 2}, {"kernel_size", {1, 1}}, {"padding", "valid"}, {"use_bias", false}}, {"ap"});
+    b.weight("bc/kernel", {1, 1, 6, 2}, "float32");
+    b.layer("c", "Conv2D", Json{{"filters", 4}, {"kernel_size", {1, 3}}, {"padding", "same"}, {"use_bias", false}, {"activation", "relu"}},
+            {"mp"});
+    b.weight("c/kernel", {1, 3, 6, 4}, "float32");
+    b.layer("mixed", "Concatenate", Json{{"axis", -1}}, {"a", "bc", "c"});
+    b.layer("mp2", "MaxPooling2D", Json{{"pool_size", {2, 2}}, {"padding", "same"}}, {"mixed"});
+    b.layer("ap2", "AveragePooling2D", Json{{"pool_size", {3, 3}}, {"strides", {2, 2}}, {"padding", "same"}}, {"mp2"});
+}
+
+at::Tensor inceptionLikeReference(const TfjsModelBuilder& b, const at::Tensor& x, bool same)
+{
+    auto in = same ? padSame(x, 3, 2, 1) : x;
+    auto y = F::conv2d(in, values(b, "c0/kernel", {3, 3, 3, 6}).permute({3, 2, 0, 1}).contiguous(), F::Conv2dFuncOptions().stride(2));
+    auto v = [&](const char* what) { return values(b, std::string("bn0/") + what, {-1}).view({1, -1, 1, 1}); };
+    y = torch::relu((y - v("moving_mean")) / torch::sqrt(v("moving_variance") + 1e-3) + v("beta"));
+    y = poolRef(y, true, 3, 2, same);
+    const auto a = F::conv2d(y, values(b, "a/kernel", {1, 1, 6, 3}).permute({3, 2, 0, 1}).contiguous(),
+                             F::Conv2dFuncOptions().bias(values(b, "a/bias", {3})));
+    const auto bc = F::conv2d(poolRef(y, false, 3, 1, true), values(b, "bc/kernel", {1, 1, 6, 2}).permute({3, 2, 0, 1}).contiguous());
+    const auto c = torch::relu(F::conv2d(F::pad(y, F::PadFuncOptions({1, 1, 0, 0})),
+                                         values(b, "c/kernel", {1, 3, 6, 4}).permute({3, 2, 0, 1}).contiguous()));
+    y = torch::cat({a, bc, c}, 1);
+    return poolRef(poolRef(y, true, 2, 2, true), false, 3, 2, true);
+}
+
+} // namespace
+
+TEST_F(EngineTest, TfjsPoolingAndConcatenationMatchKeras)
+{
+    TempDir dir;
+    TfjsModelBuilder b;
+    buildInceptionLike(b);
+    Json j = b.modelJson();
+    fs::create_directories(dir / "m");
+    std::ofstream(dir / "m" / "model.json") << j.dump();
+    std::ofstream(dir / "m" / "group1-shard1of1", std::ios::binary) << b.shard();
+    // 31 x 42: after the valid stem and pooling 7 x 9, so both "same" poolings pad unevenly.
+    const auto x = torch::rand({2, 3, 31, 42});
+    const auto ref = inceptionLikeReference(b, x, false);
+    ASSERT_EQ(ref.sizes(), (std::vector<int64_t>{2, 9, 2, 3}));
+    TfjsConvertOptions o;
+    o.input = "none";
+    auto r = convertTfjsToTorchScript(dir / "m", o, dir / "t.pt");
+    EXPECT_EQ(r.channels, 9);
+    EXPECT_TRUE(tensorsClose(runScript(dir / "t.pt", x), ref, 1e-5, 1e-5));
+
+    // Valid padding read as "same": a 64 x 64 probe gives an exact stride, and the map is H/s x W/s.
+    o.samePadding = true;
+    r = convertTfjsToTorchScript(dir / "m", o, dir / "s.pt");
+    EXPECT_EQ(r.stride, 16);
+    const auto refSame = inceptionLikeReference(b, x, true);
+    ASSERT_EQ(refSame.sizes(), (std::vector<int64_t>{2, 9, 2, 3}));
+    const auto x2 = torch::rand({1, 3, 48, 80});
+    EXPECT_EQ(runScript(dir / "s.pt", x2).sizes(), (std::vector<int64_t>{1, 9, 3, 5}));
+    EXPECT_TRUE(tensorsClose(runScript(dir / "s.pt", x), refSame, 1e-5, 1e-5));
+
+    // Concatenation over another axis is refused with the layer's name.
+    for (auto& l : j["modelTopology"]["model_config"]["config"]["layers"])
+        if (l["name"] == "mixed")
+            l["config"]["axis"] = 1;
+    std::ofstream(dir / "m" / "model.json") << j.dump();
+    try {
+        convertTfjsToTorchScript(dir / "m", o, dir / "u.pt");
+        FAIL() << "converted a concatenation over rows";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("'mixed' (Concatenate)"), std::string::npos) << e.what();
+    }
 }
 
 // A Sequential model (no inbound_nodes: each layer feeds the next; the input comes from the first

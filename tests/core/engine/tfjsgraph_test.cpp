@@ -275,6 +275,10 @@ TEST_F(EngineTest, TfjsGraphUndoesTheCardNormalisationAndScalesTo255)
     o.lowLevel = "features_id"; // --low is for layers models only
     EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("Keras layers models only"),
               std::string::npos);
+    o.lowLevel.clear();
+    o.samePadding = true; // so is --same-padding
+    EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("--same-padding is available for Keras layers models only"),
+              std::string::npos);
 
     Backbone net(BackboneOptions().kind("torchscript").scriptPath((dir / "t.pt").string()).asppChannels(16).featureDim(16));
     EXPECT_EQ(net->options().scriptChannels(), 24);
