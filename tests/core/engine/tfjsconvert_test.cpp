@@ -453,6 +453,27 @@ TEST_F(EngineTest, TfjsSequentialModelConverts)
 
 // The real MobileNetV2 ImageNet trunk of npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh puts its
 // bundle into the cache). Skipped when the cache does not hold it.
+// The InceptionV3 trunk of the same package (ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh). With
+// valid padding 224 px would give 12x12; --same-padding gives 14x14 at stride 16.
+TEST_F(EngineTest, NsfwjsInceptionV3TrunkConvertsWithSamePaddingToStride16)
+{
+    const fs::path bundle = cacheDir() / "backbones" / "nsfwjs-4.3.0-inception_v3";
+    if (!fs::exists(bundle / "model.min.js"))
+        GTEST_SKIP() << "nsfwjs's InceptionV3 not fetched (" << bundle.string() << "): run ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh";
+    TempDir dir;
+    TfjsConvertOptions o;
+    o.until = "mixed5";
+    o.samePadding = true;
+    const auto r = convertTfjsToTorchScript(bundle, o, dir / "trunk.pt");
+    EXPECT_EQ(r.layers, 165);
+    EXPECT_EQ(r.channels, 768);
+    EXPECT_EQ(r.stride, 16);
+    const auto y = runScript(dir / "trunk.pt", torch::rand({1, 3, 224, 224}));
+    EXPECT_EQ(y.sizes(), (std::vector<int64_t>{1, 768, 14, 14}));
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+    EXPECT_GT(y.abs().max().item<float>(), 0.1f);
+}
+
 TEST_F(EngineTest, NsfwjsMobileNetV2TrunkConvertsToStride16With96Channels)
 {
     const fs::path bundle = cacheDir() / "backbones" / "nsfwjs-4.3.0" / "mobilenet_v2";
