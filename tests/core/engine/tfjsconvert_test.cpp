@@ -457,7 +457,7 @@ TEST_F(EngineTest, TfjsSequentialModelConverts)
 // valid padding 224 px would give 12x12; --same-padding gives 14x14 at stride 16.
 TEST_F(EngineTest, NsfwjsInceptionV3TrunkConvertsWithSamePaddingToStride16)
 {
-    const fs::path bundle = cacheDir() / "backbones" / "nsfwjs-4.3.0-inception_v3";
+    const fs::path bundle = cacheDir() / "backbones" / "nsfwjs-4.3.0" / "inception_v3";
     if (!fs::exists(bundle / "model.min.js"))
         GTEST_SKIP() << "nsfwjs's InceptionV3 not fetched (" << bundle.string() << "): run ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh";
     TempDir dir;
