@@ -11,12 +11,17 @@
 #   iv3-frozen   the ImageNet InceptionV3 trunk of the same package, layers up to mixed5, frozen
 #                (ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh: 5.1 M parameters, 768 channels at stride 16)
 #   iv3-oracle   the oracle on that trunk
+#   animals-4    the frozen MobileNetV2 row on split stamp-animals-4 (unseen antelope, rodent, duck, penguin)
+#   objects-4    the same on stamp-objects-4 (unseen truck, orange, drum, tank)
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
+#   zs3-st       the same with self-training (--self-train: pseudo-labels for the top 10 % most confident
+#                pixels of each unseen class among the training scenes' unlabelled pixels)
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle iv3-frozen iv3-oracle zs3; default all but the iv3 rows)
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle zs3 zs3-st;
+#    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3: OUT_DIR/stamp-v2-zs3/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
@@ -38,27 +43,29 @@ common=(--data "$data" --method spnet --crop 224 --batch 8 --iterations 1500 --l
   --calibration-images 60 --save-every 100 --seed 1)
 
 # Every row is scored on stamp-all-8's classes, the oracle too (its "unseen" IoUs are supervised ones):
-# with the card's gamma and uncalibrated.
-evaluate() { # model folder
-  "$cli" eval --model "$1" --data "$data" --split stamp-all-8 --json "$1/eval-test.json"
-  "$cli" eval --model "$1" --data "$data" --split stamp-all-8 --gamma 0 --json "$1/eval-test-g0.json"
+# with the card's gamma and uncalibrated. The rows animals-4 and objects-4 are scored on their own split,
+# and the oracle on those too (eval-stamp-animals-4.json, eval-stamp-objects-4.json).
+evaluate() { # model folder [split]
+  "$cli" eval --model "$1" --data "$data" --split "${2:-stamp-all-8}" --json "$1/eval-test.json"
+  "$cli" eval --model "$1" --data "$data" --split "${2:-stamp-all-8}" --gamma 0 --json "$1/eval-test-g0.json"
 }
 
-zs3_row() {
-  local base=$out/stamp-v2-mnv2-frozen-spnet model=$out/stamp-v2-zs3
+zs3_row() { # zs3 | zs3-st
+  local base=$out/stamp-v2-mnv2-frozen-spnet model=$out/stamp-v2-$1 st=() name="ZS3Net"
+  [[ $1 == zs3-st ]] && st=(--self-train) name="ZS3Net + self-training"
   [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && return 0
   [[ -f $base/.done ]] || bash "$0" "$build" "$out" mnv2-frozen
   if [[ ! -f $model/.done ]]; then
     rm -rf "$model"
-    "$cli" train --data "$data" --split stamp-all-8 --method zs3 --from "$base" --gen keep_spnet_gamma=true \
-      --seed 1 --name "StampScenes all-8 ZS3Net + SPNet-C gamma, MobileNetV2 (nsfwjs ImageNet trunk, frozen)" --out "$model"
+    "$cli" train --data "$data" --split stamp-all-8 --method zs3 --from "$base" "${st[@]}" --gen keep_spnet_gamma=true \
+      --seed 1 --name "StampScenes all-8 $name + SPNet-C gamma, MobileNetV2 (nsfwjs ImageNet trunk, frozen)" --out "$model"
     touch "$model/.done"
   fi
   evaluate "$model"
 }
 
 for row in "${rows[@]}"; do
-  if [[ $row == zs3 ]]; then zs3_row; continue; fi
+  if [[ $row == zs3 || $row == zs3-st ]]; then zs3_row "$row"; continue; fi
   split=stamp-all-8
   extra=()
   case $row in
@@ -86,21 +93,33 @@ for row in "${rows[@]}"; do
         extra=(--no-calibrate --gamma 0)
         name="StampScenes oracle (every class seen), InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)"
       fi ;;
+    animals-4 | objects-4)
+      bash scripts/fetch-backbones.sh "$build"
+      split=stamp-$row
+      backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
+      name="StampScenes $row SPNet-C, MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
     oracle)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-oracle
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, iv3-frozen, iv3-oracle, zs3)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, zs3, zs3-st)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
-  [[ -f $model/eval-test.json && -f $model/eval-test-g0.json ]] && continue
-  if [[ ! -f $model/.done ]]; then
-    resume=()
-    [[ -f $model/card.json ]] && resume=(--resume)
-    "$cli" train "${common[@]}" --split "$split" "${extra[@]}" "${backbone[@]}" --name "$name" --out "$model" "${resume[@]}"
-    touch "$model/.done"
+  if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then
+    if [[ ! -f $model/.done ]]; then
+      resume=()
+      [[ -f $model/card.json ]] && resume=(--resume)
+      "$cli" train "${common[@]}" --split "$split" "${extra[@]}" "${backbone[@]}" --name "$name" --out "$model" "${resume[@]}"
+      touch "$model/.done"
+    fi
+    # The oracle is scored on stamp-all-8's partition; a 4-class row on its own split.
+    evaluate "$model" "$([[ $split == stamp-oracle ]] && echo stamp-all-8 || echo "$split")"
   fi
-  evaluate "$model"
+  if [[ $row == oracle ]]; then
+    for s in stamp-animals-4 stamp-objects-4; do
+      [[ -f $model/eval-$s.json ]] || "$cli" eval --model "$model" --data "$data" --split "$s" --json "$model/eval-$s.json"
+    done
+  fi
 done
