@@ -22,7 +22,7 @@
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
 #   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle zs3 zs3-st;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
-# Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3: OUT_DIR/stamp-v2-zs3/) with eval-test.json (calibrated, the card's gamma) and
+# Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
 # resumes. About 17 minutes per row on an idle 2-core CPU (1500 iterations of 8 crops of 224 px).
 set -euo pipefail
