@@ -355,14 +355,12 @@ void buildInceptionLike(TfjsModelBuilder& b)
 
 at::Tensor inceptionLikeReference(const TfjsModelBuilder& b, const at::Tensor& x, bool same)
 {
-    auto in = same ? padSame(x, 3, 2, 1) : x;
-    auto y = F::conv2d(in, values(b, "c0/kernel", {3, 3, 3, 6}).permute({3, 2, 0, 1}).contiguous(), F::Conv2dFuncOptions().stride(2));
+    auto y = conv(b, "c0", same ? padSame(x, 3, 2, 1) : x, 3, 6, 3, 2, 1, false);
     auto v = [&](const char* what) { return values(b, std::string("bn0/") + what, {-1}).view({1, -1, 1, 1}); };
     y = torch::relu((y - v("moving_mean")) / torch::sqrt(v("moving_variance") + 1e-3) + v("beta"));
     y = poolRef(y, true, 3, 2, same);
-    const auto a = F::conv2d(y, values(b, "a/kernel", {1, 1, 6, 3}).permute({3, 2, 0, 1}).contiguous(),
-                             F::Conv2dFuncOptions().bias(values(b, "a/bias", {3})));
-    const auto bc = F::conv2d(poolRef(y, false, 3, 1, true), values(b, "bc/kernel", {1, 1, 6, 2}).permute({3, 2, 0, 1}).contiguous());
+    const auto a = conv(b, "a", y, 6, 3, 1, 1, 1, true);
+    const auto bc = conv(b, "bc", poolRef(y, false, 3, 1, true), 6, 2, 1, 1, 1, false);
     const auto c = torch::relu(F::conv2d(F::pad(y, F::PadFuncOptions({1, 1, 0, 0})),
                                          values(b, "c/kernel", {1, 3, 6, 4}).permute({3, 2, 0, 1}).contiguous()));
     y = torch::cat({a, bc, c}, 1);
@@ -376,10 +374,7 @@ TEST_F(EngineTest, TfjsPoolingAndConcatenationMatchKeras)
     TempDir dir;
     TfjsModelBuilder b;
     buildInceptionLike(b);
-    Json j = b.modelJson();
-    fs::create_directories(dir / "m");
-    std::ofstream(dir / "m" / "model.json") << j.dump();
-    std::ofstream(dir / "m" / "group1-shard1of1", std::ios::binary) << b.shard();
+    b.writeJson(dir / "m");
     // 31 x 42: after the valid stem and pooling 7 x 9, so both "same" poolings pad unevenly.
     const auto x = torch::rand({2, 3, 31, 42});
     const auto ref = inceptionLikeReference(b, x, false);
@@ -401,6 +396,7 @@ TEST_F(EngineTest, TfjsPoolingAndConcatenationMatchKeras)
     EXPECT_TRUE(tensorsClose(runScript(dir / "s.pt", x), refSame, 1e-5, 1e-5));
 
     // Concatenation over another axis is refused with the layer's name.
+    Json j = b.modelJson();
     for (auto& l : j["modelTopology"]["model_config"]["config"]["layers"])
         if (l["name"] == "mixed")
             l["config"]["axis"] = 1;
@@ -451,8 +447,6 @@ TEST_F(EngineTest, TfjsSequentialModelConverts)
     EXPECT_TRUE(tensorsClose(runScript(dir / "t.pt", x), ref, 1e-5, 1e-5));
 }
 
-// The real MobileNetV2 ImageNet trunk of npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh puts its
-// bundle into the cache). Skipped when the cache does not hold it.
 // The InceptionV3 trunk of the same package (ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh). With
 // valid padding 224 px would give 12x12; --same-padding gives 14x14 at stride 16.
 TEST_F(EngineTest, NsfwjsInceptionV3TrunkConvertsWithSamePaddingToStride16)
@@ -474,6 +468,8 @@ TEST_F(EngineTest, NsfwjsInceptionV3TrunkConvertsWithSamePaddingToStride16)
     EXPECT_GT(y.abs().max().item<float>(), 0.1f);
 }
 
+// The real MobileNetV2 ImageNet trunk of npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh puts its
+// bundle into the cache). Skipped when the cache does not hold it.
 TEST_F(EngineTest, NsfwjsMobileNetV2TrunkConvertsToStride16With96Channels)
 {
     const fs::path bundle = cacheDir() / "backbones" / "nsfwjs-4.3.0" / "mobilenet_v2";
