@@ -84,4 +84,29 @@ at::Tensor padToMultiple(const at::Tensor& x, int align, double value)
     return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).value(value));
 }
 
+at::Tensor viewToGrid(const at::Tensor& view, int stride, int inW, int inH, int w, int h, bool mirrored, int fw, int fh)
+{
+    const int vh = int(view.size(1)), vw = int(view.size(2));
+    if (!mirrored && vw == fw && vh == fh && w == inW && h == inH)
+        return view;
+    // Normalised sampling positions along one axis (align_corners: -1 and 1 are the first and last cell centres).
+    auto axis = [stride](int cells, int viewCells, double scale, bool flip, int viewSize) {
+        auto g = at::empty({cells}, at::kFloat);
+        float* p = g.data_ptr<float>();
+        for (int i = 0; i < cells; ++i) {
+            double u = (i + 0.5) * stride * scale; // view pixels
+            if (flip)
+                u = viewSize - u;
+            const double c = u / stride - 0.5;      // view cells
+            p[i] = viewCells > 1 ? float(c / (viewCells - 1) * 2.0 - 1.0) : 0.0f;
+        }
+        return g;
+    };
+    const auto gx = axis(fw, vw, double(w) / inW, mirrored, w);
+    const auto gy = axis(fh, vh, double(h) / inH, false, h);
+    const auto grid = at::stack({gx.view({1, fw}).expand({fh, fw}), gy.view({fh, 1}).expand({fh, fw})}, 2).unsqueeze(0);
+    // bilinear (0), border padding (1), align_corners
+    return at::grid_sampler(view.unsqueeze(0).to(at::kFloat), grid, 0, 1, true).squeeze(0);
+}
+
 } // namespace zm

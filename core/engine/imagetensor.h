@@ -20,6 +20,12 @@ at::Tensor adjustColour(const at::Tensor& rgb, double brightness, double contras
 at::Tensor resizeBilinear(const at::Tensor& x, int64_t h, int64_t w);
 /// Nearest-neighbour resize of an integer label plane [H,W].
 at::Tensor resizeNearest(const at::Tensor& labels, int64_t h, int64_t w);
+/// Test-time augmentation's resampling: a view's features [C,h',w'] (cell i covering view pixels
+/// [i*stride, (i+1)*stride); the view is the inW x inH input resized to w x h, mirrored left-right when
+/// `mirrored`) -> features on the input's own grid [C,fh,fw]. Base cell i's centre (i + 0.5) * stride is
+/// scaled by w / inW (and mirrored: w - that) and read bilinearly between the view's cell centres; the
+/// view's edge cells extend beyond them. A view that is the input itself comes back unchanged.
+at::Tensor viewToGrid(const at::Tensor& view, int stride, int inW, int inH, int w, int h, bool mirrored, int fw, int fh);
 /// Zero-pads [.., H, W] at the bottom/right so both sides are multiples of `align`.
 at::Tensor padToMultiple(const at::Tensor& x, int align, double value = 0.0);
 

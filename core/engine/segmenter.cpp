@@ -4,6 +4,7 @@
 #include "core/engine/segmenter.h"
 
 #include "core/common/error.h"
+#include "core/common/strings.h"
 #include "core/engine/checkpoint.h"
 #include "core/engine/device.h"
 #include "core/engine/featuremapimpl.h"
@@ -14,6 +15,8 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <tuple>
@@ -98,12 +101,34 @@ public:
         impl->stride = stride;
         const int fw = (inW + stride - 1) / stride, fh = (inH + stride - 1) / stride;
         at::Tensor all;
-        if (inW <= mOptions.tileSize && inH <= mOptions.tileSize) {
-            all = run(x).narrow(1, 0, fh).narrow(2, 0, fw);
-            if (progress)
-                progress->update(1.0, "encoded");
+        const auto& scales = mOptions.scales;
+        const int views = int(scales.size()) * (mOptions.flip ? 2 : 1);
+        if (views == 1 && scales.front() == 1.0) {
+            all = encodeInput(x, progress);
         } else {
-            all = encodeTiled(x, fw, fh, progress);
+            // Test-time augmentation: the mean of every view's features on the scale-1 grid.
+            int done = 0;
+            for (const double s : scales)
+                for (int mirrored = 0; mirrored <= (mOptions.flip ? 1 : 0); ++mirrored) {
+                    if (progress) {
+                        checkCancelled(*progress);
+                        progress->update(double(done) / views, "encoding view " + std::to_string(done + 1) + " of " +
+                                                                   std::to_string(views));
+                    }
+                    const int w = std::max(1, int(std::lround(inW * s))), h = std::max(1, int(std::lround(inH * s)));
+                    at::Tensor v = (w == inW && h == inH) ? x : resizeBilinear(x, h, w);
+                    if (mirrored)
+                        v = v.flip({2});
+                    std::unique_ptr<CancelOnlyProgress> inner;
+                    if (progress)
+                        inner = std::make_unique<CancelOnlyProgress>(*progress);
+                    const at::Tensor e = viewToGrid(encodeInput(v, inner.get()), stride, inW, inH, w, h, mirrored != 0, fw, fh);
+                    all = all.defined() ? all.add_(e) : e.clone();
+                    ++done;
+                }
+            all.div_(double(views));
+            if (progress)
+                progress->update(1.0, "encoded " + std::to_string(views) + " views");
         }
         const int64_t d = mModel.net->mHead.semanticDim();
         impl->embedding = all.narrow(0, 0, d).contiguous();
@@ -236,6 +261,21 @@ public:
     }
 
 private:
+    /// Normalised [3,H,W] -> the features of every cell [C,ceil(H/stride),ceil(W/stride)], in tiles when large.
+    at::Tensor encodeInput(const at::Tensor& x, Progress* progress) const
+    {
+        const int stride = BackboneImpl::kStride;
+        const int inH = int(x.size(1)), inW = int(x.size(2));
+        const int fw = (inW + stride - 1) / stride, fh = (inH + stride - 1) / stride;
+        if (inW <= mOptions.tileSize && inH <= mOptions.tileSize) {
+            auto out = run(x).narrow(1, 0, fh).narrow(2, 0, fw);
+            if (progress)
+                progress->update(1.0, "encoded");
+            return out;
+        }
+        return encodeTiled(x, fw, fh, progress);
+    }
+
     /// Normalised [3,H,W] -> embedding [D,ceil(H/4),ceil(W/4)] on the CPU, followed by the backbone
     /// features [F,...] along the channels for generative models (so tiling stitches both at once).
     at::Tensor run(const at::Tensor& x) const
@@ -312,8 +352,41 @@ private:
 
 std::unique_ptr<Segmenter> Segmenter::load(const std::filesystem::path& model, const SegmenterOptions& options)
 {
+    for (const double s : options.scales)
+        if (!(s >= 0.25 && s <= 4.0))
+            throw Error("test-time scale " + fmt(s, 3) + " is outside [0.25, 4]");
+    if (options.scales.empty())
+        throw Error("test-time augmentation needs at least one scale");
     auto loaded = loadModel(model, options.vectorSpace);
     return std::make_unique<SpnetSegmenter>(std::move(loaded), options);
+}
+
+} // namespace zm
+
+namespace zm {
+
+void parseTestTimeAugmentation(const std::string& text, SegmenterOptions& options)
+{
+    options.flip = false;
+    options.scales.clear();
+    for (const auto& raw : split(text, ',')) {
+        const std::string item = trim(raw);
+        if (item.empty())
+            continue;
+        if (toLowerAscii(item) == "flip") {
+            options.flip = true;
+            continue;
+        }
+        // from_chars: locale-independent ("0.75" under de_DE, which the GUI's Qt locale sets).
+        double s = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), s);
+        if (ec != std::errc() || end != item.data() + item.size() || !(s >= 0.25 && s <= 4.0))
+            throw Error("test-time augmentation: '" + item + "' is neither 'flip' nor a scale in [0.25, 4] (e.g. flip,0.75,1,1.25)");
+        if (std::find(options.scales.begin(), options.scales.end(), s) == options.scales.end())
+            options.scales.push_back(s);
+    }
+    if (options.scales.empty())
+        options.scales.push_back(1.0);
 }
 
 } // namespace zm

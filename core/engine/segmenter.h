@@ -52,7 +52,21 @@ struct SegmenterOptions {
     int maxInputSide = 1024;
     /// When valid, load() refuses a model trained in another vector space.
     VectorSpaceId vectorSpace;
+    /// Test-time augmentation: the (resized) input is encoded at each of these scales, and mirrored
+    /// too when `flip`; each view's features are resampled onto the scale-1 grid (mirrored back) and
+    /// averaged, so score() is as cheap as ever and its logits are the views' mean logits (exactly for
+    /// SPNet and the linear generative classifiers). {1} without flip is one plain pass. Scales must be
+    /// in [0.25, 4]; encode() costs about the sum of the views' areas (twice that with flip).
+    std::vector<double> scales{1.0};
+    bool flip = false;
 };
+
+/// The test-time augmentation the GUI's "More exact masks" and the docs' figures use: six views.
+inline constexpr const char* kTestTimeAugmentationPreset = "flip,0.75,1,1.25";
+
+/// "flip" / "0.75,1,1.25" / "flip,0.75,1,1.25" -> SegmenterOptions::scales (exactly those listed; {1} when
+/// none is) and flip. "" is one plain pass. Throws zm::Error naming the bad item.
+void parseTestTimeAugmentation(const std::string& text, SegmenterOptions& options);
 
 class Segmenter {
 public:

@@ -8,7 +8,9 @@
 
 #include "core/engine/modelcard.h"
 
+#include <QAction>
 #include <QLabel>
+#include <QSignalSpy>
 #include <fstream>
 #include <gtest/gtest.h>
 
@@ -112,4 +114,34 @@ TEST(ModelLoading, RequestsWhileLoadingCollapseIntoTheNewest)
     loader.load({}, true, {}, false);
     ASSERT_TRUE(test::waitFor([&] { return !loader.isLoading(); }));
     EXPECT_EQ(failures.last(), ui::ModelLoader::noModelMessage());
+}
+
+TEST(ModelLoading, MoreExactMasksReloadTheModelWithSixViews)
+{
+    // The shipped default model (committed in models/default): the action must reload it with test-time
+    // augmentation. The fake vectors are of another space; the model loads all the same (not scored).
+    test::MainWindowHarness f;
+    const std::filesystem::path modelDir = std::filesystem::path(ZM_SOURCE_DIR) / "models" / "default";
+    ASSERT_TRUE(std::filesystem::exists(modelDir / "card.json"));
+    auto* action = f.w->findChild<QAction*>(QStringLiteral("TestTimeAugmentationAction"));
+    ASSERT_NE(action, nullptr);
+    EXPECT_FALSE(action->isChecked()) << "off by default: six encodes per image";
+    auto* loader = f.w->findChild<ui::ModelLoader*>();
+    ASSERT_NE(loader, nullptr);
+    QSignalSpy loaded(loader, &ui::ModelLoader::modelLoaded);
+    f.w->loadModel(QString::fromStdString(modelDir.string()));
+    ASSERT_TRUE(loaded.wait(20000));
+    ASSERT_TRUE(test::waitFor([&] { return f.w->controller()->backend() != f.backend; }));
+    EXPECT_EQ(f.w->controller()->backend()->views(), 1);
+
+    action->setChecked(true);
+    ASSERT_TRUE(loaded.wait(20000)) << "switching reloads the model";
+    ASSERT_TRUE(test::waitFor([&] { return f.w->controller()->backend()->views() == 6; }));
+    EXPECT_TRUE(QSettings().value(QStringLiteral("model/testTimeAugmentation")).toBool()) << "remembered";
+    const Image img = test::threeColourImage(40, 30);
+    EXPECT_NE(f.w->controller()->backend()->encode(img, nullptr), nullptr);
+
+    action->setChecked(false);
+    ASSERT_TRUE(loaded.wait(20000));
+    EXPECT_TRUE(test::waitFor([&] { return f.w->controller()->backend()->views() == 1; }));
 }

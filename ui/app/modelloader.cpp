@@ -29,7 +29,7 @@ void ModelLoader::load(const QString& model, bool wantModel, const QString& vect
 {
     if (!wantModel && !wantVectors)
         return;
-    Request r{model, vectors, wantModel, wantVectors};
+    Request r{model, vectors, wantModel, wantVectors, mTestTimeAugmentation};
     if (mRunning) {
         // Newest wins; parts asked for earlier and not replaced stay asked for.
         if (mHaveNext) {
@@ -69,7 +69,7 @@ void ModelLoader::start(Request r)
                     out.modelError = noModelMessage();
                 else
                     try {
-                        out.backend = loadSegmenterBackend(r.model.toStdString());
+                        out.backend = loadSegmenterBackend(r.model.toStdString(), r.testTimeAugmentation);
                     } catch (const std::exception& e) {
                         out.modelError = tr("Model not loaded: %1").arg(QString::fromUtf8(e.what()));
                     }

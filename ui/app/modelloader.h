@@ -25,6 +25,10 @@ public:
     /// `wantModel`/`wantVectors` false to leave one as it is.
     void load(const QString& model, bool wantModel, const QString& vectors, bool wantVectors);
     bool isLoading() const { return mRunning; }
+    /// Models loaded from now on encode every image in several views (mirrored, rescaled) and average
+    /// them: more exact masks, several times slower per image (zm::kTestTimeAugmentationPreset).
+    void setTestTimeAugmentation(bool on) { mTestTimeAugmentation = on; }
+    bool testTimeAugmentation() const { return mTestTimeAugmentation; }
 
     static QString noModelMessage();
     static QString noVectorsMessage();
@@ -41,10 +45,12 @@ private:
     struct Request {
         QString model, vectors;
         bool wantModel = false, wantVectors = false;
+        bool testTimeAugmentation = false;
     };
     void start(Request r);
     bool mRunning = false;
     bool mHaveNext = false;
+    bool mTestTimeAugmentation = false;
     Request mNext;
 };
 

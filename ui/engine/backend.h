@@ -30,6 +30,8 @@ public:
     virtual ~Backend() = default;
     virtual QString modelName() const = 0;
     virtual QString device() const = 0;       ///< "cpu", "cuda:0"
+    /// Views encode() averages: 1, or more with test-time augmentation (mirrored and rescaled views).
+    virtual int views() const { return 1; }
     virtual VectorSpaceId vectorSpace() const = 0;
     virtual float defaultGamma() const = 0;   ///< calibration stored with the model
     /// Vectors of the classes the model was trained on (its seen classes); names with several word senses

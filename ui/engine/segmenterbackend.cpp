@@ -18,13 +18,14 @@ public:
 
 class SegmenterBackend : public Backend {
 public:
-    explicit SegmenterBackend(std::shared_ptr<const zm::Segmenter> s) : mSeg(std::move(s)) {}
+    SegmenterBackend(std::shared_ptr<const zm::Segmenter> s, int views) : mSeg(std::move(s)), mViews(views) {}
     QString modelName() const override
     {
         const std::string& n = mSeg->card().name;
         return QString::fromStdString(n.empty() ? mSeg->card().method : n);
     }
     QString device() const override { return QString::fromStdString(mSeg->device()); }
+    int views() const override { return mViews; }
     VectorSpaceId vectorSpace() const override { return mSeg->card().vectorSpace; }
     float defaultGamma() const override { return mSeg->card().gamma; }
     std::vector<std::vector<float>> trainedClassVectors() const override { return mSeg->card().seenVectors; }
@@ -60,19 +61,23 @@ private:
         return e->features.get();
     }
     std::shared_ptr<const zm::Segmenter> mSeg;
+    int mViews = 1;
 };
 
 } // namespace
 
-std::shared_ptr<const Backend> makeSegmenterBackend(std::shared_ptr<const zm::Segmenter> segmenter)
+std::shared_ptr<const Backend> makeSegmenterBackend(std::shared_ptr<const zm::Segmenter> segmenter, int views)
 {
-    return std::make_shared<SegmenterBackend>(std::move(segmenter));
+    return std::make_shared<SegmenterBackend>(std::move(segmenter), views);
 }
 
-std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path& model)
+std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path& model, bool testTimeAugmentation)
 {
-    std::shared_ptr<const zm::Segmenter> seg = zm::Segmenter::load(model);
-    return makeSegmenterBackend(std::move(seg));
+    zm::SegmenterOptions options;
+    if (testTimeAugmentation)
+        zm::parseTestTimeAugmentation(zm::kTestTimeAugmentationPreset, options);
+    std::shared_ptr<const zm::Segmenter> seg = zm::Segmenter::load(model, options);
+    return makeSegmenterBackend(std::move(seg), int(options.scales.size()) * (options.flip ? 2 : 1));
 }
 
 std::shared_ptr<const zm::ClassEmbedder> loadEmbedder(const std::filesystem::path& vectors)

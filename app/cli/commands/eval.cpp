@@ -35,6 +35,7 @@ struct EvalOpts {
     std::string classes;             ///< --classes A,B: only these data-set classes, as a person would type them
     bool refine = false;             ///< --refine: edge refinement (core/io/refine.h) of every prediction
     zm::RefineOptions refineOptions;
+    std::string tta;                 ///< --tta flip,0.75,1,1.25: test-time augmentation
 };
 
 std::string pct(double v) { return std::isnan(v) ? "n/a" : zm::fmt(100.0 * v, 2) + " %"; }
@@ -48,6 +49,7 @@ void run(const EvalOpts& o)
     zm::SegmenterOptions so;
     so.device = o.device;
     so.maxInputSide = o.maxSide;
+    zm::parseTestTimeAugmentation(o.tta, so);
     auto seg = zm::Segmenter::load(o.model, so);
     const auto& card = seg->card();
 
@@ -192,6 +194,8 @@ void run(const EvalOpts& o)
         j["images"] = r.images;
         j["seconds"] = r.seconds;
         j["device"] = seg->device();
+        if (!o.tta.empty())
+            j["tta"] = {{"scales", so.scales}, {"flip", so.flip}};
         if (o.refine)
             j["refine"] = {{"core", o.refineOptions.coreFraction}, {"band", o.refineOptions.bandFraction},
                            {"iterations", o.refineOptions.iterations}, {"workSide", o.refineOptions.workSide}};
@@ -238,6 +242,7 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
     cmd->add_option("--max-side", o->maxSide, "Images are resized so their longest side is at most this (0 = native)")
         ->capture_default_str();
     cmd->add_option("--limit", o->limit, "Evaluate only the first N images");
+    cmd->add_option("--tta", o->tta, "Test-time augmentation: 'flip' and/or scales, e.g. flip,0.75,1,1.25 (each image is encoded once per view; the views' logits are averaged)");
     zm::cli::addRefineOptions(*cmd, o->refine, o->refineOptions);
     cmd->add_option("--json", o->json, "Write every figure (and the confusion matrix) as JSON");
     cmd->callback([o] { run(*o); });

@@ -25,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct PredictOpts {
-    std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc", senses = "auto", wordnet;
+    std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc", senses = "auto", wordnet, tta;
     std::vector<std::string> exports;
     float gamma = std::numeric_limits<float>::quiet_NaN();
     float voidThreshold = 0.0f;
@@ -73,6 +73,7 @@ void run(const PredictOpts& o)
 
     zm::SegmenterOptions so;
     so.device = o.device;
+    zm::parseTestTimeAugmentation(o.tta, so);
     const auto segmenter = zm::Segmenter::load(model, so);
     const zm::ModelCard& card = segmenter->card();
     std::shared_ptr<const zm::ClassEmbedder> embedder = zm::ClassEmbedder::load(vectors);
@@ -171,6 +172,7 @@ zm::cli::Registrar reg(50, [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--wordnet", o->wordnet, "WordNet database folder (default: $ZEROMASK_WORDNET, else /usr/share/wordnet)");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]");
+    cmd->add_option("--tta", o->tta, "Test-time augmentation: 'flip' and/or scales, e.g. flip,0.75,1,1.25 (slower, often more exact masks)");
     cmd->add_option("--shard", o->shard, "i/N: process only image k with k mod N = i (0-based), for N parallel jobs");
     cmd->add_option("--palette", o->palette, "Palette of VOC PNGs: voc (default) or project");
     cmd->add_flag("--resume,!--no-resume", o->resume, "Skip images whose outputs are complete (default on)");

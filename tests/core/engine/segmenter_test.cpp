@@ -8,6 +8,7 @@
 #include "core/engine/checkpoint.h"
 #include "core/engine/device.h"
 #include "core/engine/featuremapimpl.h"
+#include "core/engine/imagetensor.h"
 #include "core/engine/scoring.h"
 #include "core/engine/segmenter.h"
 #include "tests/support/testdir.h"
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <functional>
 #include <numeric>
+#include <random>
 
 namespace zm::test {
 
@@ -25,7 +27,7 @@ namespace {
 
 /// Saves a freshly initialised tiny model whose card lists `seen` as the training classes.
 std::filesystem::path saveTinyModel(const TempDir& dir, const std::vector<std::vector<float>>& seen, float gamma = 0.0f,
-                                    int dim = 4, double scale = 10.0)
+                                    int dim = 4, double scale = 10.0, bool randomWeights = false)
 {
     ModelCard card;
     card.name = "tiny";
@@ -36,6 +38,13 @@ std::filesystem::path saveTinyModel(const TempDir& dir, const std::vector<std::v
     }
     card.gamma = gamma;
     SegNet net(tinyBackbone(), HeadOptions().semanticDim(dim).scale(scale));
+    if (randomWeights) {
+        // A fresh network's embedding is nearly the same everywhere; random weights make it vary by place.
+        torch::NoGradGuard ng;
+        torch::manual_seed(5);
+        for (auto& p : net->parameters())
+            p.normal_(0.0, 0.5);
+    }
     const auto path = dir / "model";
     saveModel(path, card, net);
     return path;
@@ -356,6 +365,113 @@ TEST_F(EngineTest, LargeImagesAreResizedAndLabelsComeBackAtImageResolution)
         n += double(x) * x;
     EXPECT_NEAR(n, 1.0, 1e-4);
     EXPECT_TRUE(seg->regionEmbedding(*f, mask, 7).empty());
+}
+
+TEST_F(EngineTest, TestTimeAugmentationOptionsParse)
+{
+    SegmenterOptions o;
+    parseTestTimeAugmentation("flip, 0.75,1,1.25", o);
+    EXPECT_TRUE(o.flip);
+    EXPECT_EQ(o.scales, (std::vector<double>{0.75, 1.0, 1.25}));
+    parseTestTimeAugmentation("FLIP", o);
+    EXPECT_TRUE(o.flip);
+    EXPECT_EQ(o.scales, std::vector<double>{1.0});
+    parseTestTimeAugmentation("", o);
+    EXPECT_FALSE(o.flip);
+    EXPECT_EQ(o.scales, std::vector<double>{1.0});
+    parseTestTimeAugmentation("0.5,0.5,2", o); // exactly the scales listed, once each
+    EXPECT_EQ(o.scales, (std::vector<double>{0.5, 2.0}));
+    for (const char* bad : {"flop", "1.25x", "5", "0.1", "nan", "1,,-2"}) {
+        try {
+            parseTestTimeAugmentation(bad, o);
+            ADD_FAILURE() << "accepted '" << bad << "'";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("is neither 'flip' nor a scale"), std::string::npos) << e.what();
+        }
+    }
+    TempDir dir;
+    SegmenterOptions wrong;
+    wrong.scales = {1.0, 8.0};
+    EXPECT_THROW(Segmenter::load(saveTinyModel(dir, {}), wrong), Error);
+}
+
+TEST_F(EngineTest, ViewFeaturesLandOnTheInputsCells)
+{
+    // A feature that is a linear function of the input pixel position is read back exactly (bilinear
+    // interpolation is exact on linear functions) wherever a base cell falls inside the view's cells:
+    // so every view, scaled and mirrored, is aligned with the input's own grid.
+    const int stride = 4, inW = 70, inH = 45, fw = 18, fh = 12;
+    auto field = [](double u, double v) { return 0.3 * u - 0.7 * v + 2.0; };
+    for (const double scale : {1.0, 0.75, 1.5})
+        for (const bool mirrored : {false, true}) {
+            const int w = int(std::lround(inW * scale)), h = int(std::lround(inH * scale));
+            const int vw = (w + stride - 1) / stride, vh = (h + stride - 1) / stride;
+            auto view = torch::zeros({2, vh, vw});
+            for (int j = 0; j < vh; ++j)
+                for (int i = 0; i < vw; ++i) {
+                    // view cell centre -> input pixel position
+                    double u = (i + 0.5) * stride, v = (j + 0.5) * stride;
+                    if (mirrored)
+                        u = w - u;
+                    u *= double(inW) / w;
+                    v *= double(inH) / h;
+                    view[0][j][i] = float(field(u, v));
+                    view[1][j][i] = 1.0f;
+                }
+            const auto g = viewToGrid(view, stride, inW, inH, w, h, mirrored, fw, fh);
+            ASSERT_EQ(g.sizes(), (at::IntArrayRef{2, fh, fw}));
+            EXPECT_TRUE(torch::allclose(g[1], torch::ones({fh, fw}))) << "a constant feature stays constant";
+            int checked = 0;
+            for (int y = 0; y < fh; ++y)
+                for (int x = 0; x < fw; ++x) {
+                    const double u = (x + 0.5) * stride, v = (y + 0.5) * stride;
+                    // inside the span of the view's cell centres (beyond it the edge cell is repeated)
+                    double cu = (mirrored ? w - u * w / inW : u * w / inW) / stride - 0.5, cv = v * h / inH / stride - 0.5;
+                    if (cu < 0 || cu > vw - 1 || cv < 0 || cv > vh - 1)
+                        continue;
+                    EXPECT_NEAR(g[0][y][x].item<double>(), field(u, v), 1e-3)
+                        << "scale " << scale << (mirrored ? " mirrored" : "") << " at cell " << x << "," << y;
+                    ++checked;
+                }
+            EXPECT_GT(checked, fw * fh / 2);
+        }
+}
+
+TEST_F(EngineTest, FlipAugmentationAveragesTheMirroredViewsLogits)
+{
+    TempDir dir;
+    const auto path = saveTinyModel(dir, {}, 0.0f, 4, 10.0, true);
+    SegmenterOptions plain, flipped, identity;
+    plain.maxInputSide = flipped.maxInputSide = identity.maxInputSide = 0;
+    flipped.flip = true;
+    identity.scales = {1.0};
+    auto a = Segmenter::load(path, plain), b = Segmenter::load(path, flipped);
+    Image img(64, 48, 3); // a left-to-right ramp with noise: not mirror-symmetric
+    std::mt19937 rng(3);
+    for (int y = 0; y < img.height; ++y)
+        for (int x = 0; x < img.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                img.pixels[(std::size_t(y) * img.width + x) * 3 + c] = std::uint8_t(std::min<unsigned>(255u, 3u * unsigned(x) + unsigned(rng() % 64)));
+    Image mirror = img;
+    for (int y = 0; y < img.height; ++y)
+        for (int x = 0; x < img.width; ++x)
+            for (int c = 0; c < img.channels; ++c)
+                mirror.pixels[(std::size_t(y) * img.width + x) * img.channels + c] =
+                    img.pixels[(std::size_t(y) * img.width + (img.width - 1 - x)) * img.channels + c];
+    const auto fa = a->encode(img), fm = a->encode(mirror), fb = b->encode(img);
+    const auto expected = (fa->impl().embedding + fm->impl().embedding.flip({2})) / 2;
+    ASSERT_EQ(fb->impl().embedding.sizes(), expected.sizes());
+    EXPECT_TRUE(torch::allclose(fb->impl().embedding, expected, 1e-4, 1e-5));
+    EXPECT_FALSE(torch::allclose(fa->impl().embedding, fm->impl().embedding.flip({2}), 1e-3, 1e-3))
+        << "the network is not mirror-symmetric, so the test can tell the views apart";
+    // Scores are linear in the embedding, so the averaged map's logits are the views' mean logits; the
+    // map scores at image resolution as any other.
+    ClassSet cs;
+    cs.classes = {{"a", unit(4, 0)}, {"b", unit(4, 1)}};
+    EXPECT_EQ(b->score(*fb, cs).labels.width, 64);
+    // {1} without flip is one plain pass, identical to the default.
+    const auto fi = Segmenter::load(path, identity)->encode(img);
+    EXPECT_TRUE(torch::equal(fi->impl().embedding, fa->impl().embedding));
 }
 
 TEST_F(EngineTest, DeviceChoice)
