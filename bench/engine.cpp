@@ -171,6 +171,25 @@ void BM_Encode_Small_512(benchmark::State& state)
 }
 BENCHMARK(BM_Encode_Small_512)->Unit(benchmark::kMillisecond)->Repetitions(10)->ReportAggregatesOnly(true)->MinTime(0.5)->ComputeStatistics("min", minOf);
 
+// The same encode with test-time augmentation (zm::kTestTimeAugmentationPreset: six views, areas summing
+// to 6.25 plain inputs): the price of the GUI's "More exact masks", read as a ratio to the row above.
+void BM_Encode_Small_512_SixViews(benchmark::State& state)
+{
+    static auto seg = [] {
+        zm::SegmenterOptions o;
+        o.device = "cpu";
+        zm::parseTestTimeAugmentation(zm::kTestTimeAugmentationPreset, o);
+        return zm::Segmenter::load(modelDir(), o);
+    }();
+    const auto img = randomImage(512, 512);
+    seg->encode(img);
+    for (auto _ : state) {
+        auto f = seg->encode(img);
+        benchmark::DoNotOptimize(f.get());
+    }
+}
+BENCHMARK(BM_Encode_Small_512_SixViews)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(0.5)->ComputeStatistics("min", minOf);
+
 // The bare network forward (no image conversion), the figure to compare with PyTorch eager.
 void BM_Forward_Small_512(benchmark::State& state)
 {

@@ -17,10 +17,13 @@
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
 #   zs3-st       the same with self-training (--self-train: pseudo-labels for the top 10 % most confident
 #                pixels of each unseen class among the training scenes' unlabelled pixels)
+#   tta          no training: the mnv2-frozen and oracle rows (trained first if missing) scored again with
+#                test-time augmentation (eval --tta flip,0.75,1,1.25: six views averaged), eval-test-tta.json
+#                (the card's gamma) and eval-test-tta-g0.json in their folders
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle zs3 zs3-st;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle zs3 zs3-st tta;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -64,8 +67,21 @@ zs3_row() { # zs3 | zs3-st
   evaluate "$model"
 }
 
+tta_row() {
+  local r model
+  for r in mnv2-frozen oracle; do
+    model=$out/stamp-v2-$r-spnet
+    [[ -f $model/.done ]] || bash "$0" "$build" "$out" "$r"
+    [[ -f $model/eval-test-tta.json ]] ||
+      "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --tta flip,0.75,1,1.25 --json "$model/eval-test-tta.json"
+    [[ -f $model/eval-test-tta-g0.json ]] ||
+      "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --tta flip,0.75,1,1.25 --gamma 0 --json "$model/eval-test-tta-g0.json"
+  done
+}
+
 for row in "${rows[@]}"; do
   if [[ $row == zs3 || $row == zs3-st ]]; then zs3_row "$row"; continue; fi
+  if [[ $row == tta ]]; then tta_row; continue; fi
   split=stamp-all-8
   extra=()
   case $row in
@@ -104,7 +120,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, zs3, zs3-st)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then

@@ -464,7 +464,7 @@ void MainWindow::createActions()
     exact->setChecked(QSettings().value(QStringLiteral("model/testTimeAugmentation"), false).toBool());
     exact->setToolTip(tr("Each image is also read mirrored and at 0.75 and 1.25 times its size, and the six readings "
                          "are averaged: steadier masks (on the StampScenes benchmark the oracle's mIoU rises from 41 "
-                         "to 46 %), about six times the time per image."));
+                         "to 46 %), about eight times the time to read each image."));
     mModelLoader->setTestTimeAugmentation(exact->isChecked());
     connect(exact, &QAction::toggled, this, [this](bool on) {
         QSettings().setValue(QStringLiteral("model/testTimeAugmentation"), on);
