@@ -33,7 +33,9 @@ zm::cli::Registrar regSenses(43, [](CLI::App& app) {
         const fs::path model = o->model.empty() ? zm::defaultModelPath() : fs::path(o->model);
         if (model.empty())
             throw zm::Error("no model found: give --model DIR, or install the default model (scripts/setup.sh)");
-        const auto segmenter = zm::Segmenter::load(model);
+        zm::SegmenterOptions options;
+        options.device = "cpu"; // only the card and its class vectors are read
+        const auto segmenter = zm::Segmenter::load(model, options);
         const zm::ModelCard& card = segmenter->card();
         std::shared_ptr<const zm::ClassEmbedder> inner = zm::ClassEmbedder::load(zm::resolveVectorsPath(o->vectors));
         if (card.vectorSpace.valid())
