@@ -41,6 +41,9 @@ TEST(CliPredict, RefusesBadOptionsBeforeLoadingAModel)
     r = runCli(base + " --classes cat --senses maybe");
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("use auto, on or off"), std::string::npos) << r.output;
+    r = runCli(base + " --classes cat --tta flip,2x");
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("'2x' is neither 'flip' nor a scale"), std::string::npos) << r.output;
     r = runCli("predict " + q(dir / "missing") + " --classes cat --out " + q(dir / "out"));
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("missing"), std::string::npos) << r.output;
@@ -72,6 +75,28 @@ TEST(CliPredict, RealModelResumesAndShards)
     const zm::Json lm = zm::loadJsonFile(out / "labelmap.json");
     EXPECT_EQ(lm["classes"][0]["synonyms"][0], "kitten");
     EXPECT_FALSE(lm["model"].empty());
+}
+
+TEST(CliPredict, TestTimeAugmentationIsPartOfTheRun)
+{
+    zm::test::TempDir dir;
+    const fs::path images = dir / "images";
+    fs::create_directories(images);
+    writePpm(images / "a.ppm", 48, 32, 1u);
+    const std::string base = "predict " + q(images) + " --classes 'cat, dog' --export id";
+    auto r = runCli(base + " --tta flip,0.75,1 --out " + q(dir / "tta"));
+    if (r.exitCode != 0 &&
+        (r.output.find("no model found") != std::string::npos || r.output.find("no word vectors found") != std::string::npos))
+        GTEST_SKIP() << "no usable default model/vectors here: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("1 predicted"), std::string::npos) << r.output;
+    r = runCli(base + " --tta flip,0.75,1 --out " + q(dir / "tta"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("0 predicted, 1 already done"), std::string::npos) << r.output;
+    // Plain masks into the folder of augmented ones would mix two kinds of result: refused.
+    r = runCli(base + " --out " + q(dir / "tta"));
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("tta=flip,0.75"), std::string::npos) << r.output;
 }
 
 TEST(CliPredict, NamesAreReadByTheirWordSense)

@@ -36,6 +36,17 @@ struct PredictOpts {
 
 std::string numberText(float v) { return std::isnan(v) ? "model" : zm::fmt(v, 4); }
 
+/// Test-time augmentation changes every mask: part of what a resumed run must match (empty for one plain view).
+std::string ttaSignature(const zm::SegmenterOptions& so)
+{
+    if (!so.flip && so.scales == std::vector<double>{1.0})
+        return {};
+    std::string s = " | tta=" + std::string(so.flip ? "flip" : "");
+    for (const double x : so.scales)
+        s += (s.back() == '=' ? "" : ",") + zm::fmt(x, 4);
+    return s;
+}
+
 void run(const PredictOpts& o)
 {
     // Everything a person can get wrong is checked before the model loads.
@@ -119,7 +130,7 @@ void run(const PredictOpts& o)
     }
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
-                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature +
+                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature + ttaSignature(so) +
                   (o.refine ? " | refine v2 core=" + zm::fmt(refine.coreFraction, 4) + " band=" + zm::fmt(refine.bandFraction, 4) +
                                  " iterations=" + std::to_string(refine.iterations) + " work=" + std::to_string(refine.workSide)
                            : "");
