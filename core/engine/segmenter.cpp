@@ -37,6 +37,9 @@ std::size_t FeatureMap::bytes() const
 
 namespace {
 
+/// Test-time views between a quarter and four times the input's size.
+bool validViewScale(double s) { return s >= 0.25 && s <= 4.0; }
+
 float cosine(const std::vector<float>& a, const std::vector<float>& b)
 {
     if (a.size() != b.size() || a.empty())
@@ -352,18 +355,14 @@ private:
 
 std::unique_ptr<Segmenter> Segmenter::load(const std::filesystem::path& model, const SegmenterOptions& options)
 {
-    for (const double s : options.scales)
-        if (!(s >= 0.25 && s <= 4.0))
-            throw Error("test-time scale " + fmt(s, 3) + " is outside [0.25, 4]");
     if (options.scales.empty())
         throw Error("test-time augmentation needs at least one scale");
+    for (const double s : options.scales)
+        if (!validViewScale(s))
+            throw Error("test-time scale " + fmt(s, 3) + " is outside [0.25, 4]");
     auto loaded = loadModel(model, options.vectorSpace);
     return std::make_unique<SpnetSegmenter>(std::move(loaded), options);
 }
-
-} // namespace zm
-
-namespace zm {
 
 void parseTestTimeAugmentation(const std::string& text, SegmenterOptions& options)
 {
@@ -380,7 +379,7 @@ void parseTestTimeAugmentation(const std::string& text, SegmenterOptions& option
         // from_chars: locale-independent ("0.75" under de_DE, which the GUI's Qt locale sets).
         double s = 0;
         const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), s);
-        if (ec != std::errc() || end != item.data() + item.size() || !(s >= 0.25 && s <= 4.0))
+        if (ec != std::errc() || end != item.data() + item.size() || !validViewScale(s))
             throw Error("test-time augmentation: '" + item + "' is neither 'flip' nor a scale in [0.25, 4] (e.g. flip,0.75,1,1.25)");
         if (std::find(options.scales.begin(), options.scales.end(), s) == options.scales.end())
             options.scales.push_back(s);

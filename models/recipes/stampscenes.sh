@@ -21,9 +21,10 @@
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
 #   zs3-st       the same with self-training (--self-train: pseudo-labels for the top 10 % most confident
 #                pixels of each unseen class among the training scenes' unlabelled pixels)
-#   tta          no training: the mnv2-frozen and oracle rows (trained first if missing) scored again with
-#                test-time augmentation (eval --tta flip,0.75,1,1.25: six views averaged), eval-test-tta.json
-#                (the card's gamma) and eval-test-tta-g0.json in their folders
+#   tta          no training: the mnv2-frozen and oracle rows (trained first if missing), and the eff-frozen
+#                and eff-oracle rows when they exist, scored again with test-time augmentation (eval --tta
+#                flip,0.75,1,1.25: six views averaged), eval-test-tta.json (the card's gamma) and
+#                eval-test-tta-g0.json in their folders
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
@@ -73,8 +74,9 @@ zs3_row() { # zs3 | zs3-st
 
 tta_row() {
   local r model
-  for r in mnv2-frozen oracle; do
+  for r in mnv2-frozen oracle eff-frozen eff-oracle; do
     model=$out/stamp-v2-$r-spnet
+    [[ $r == eff-* && ! -f $model/.done ]] && continue # opt-in rows: only when trained
     [[ -f $model/.done ]] || bash "$0" "$build" "$out" "$r"
     [[ -f $model/eval-test-tta.json ]] ||
       "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --tta flip,0.75,1,1.25 --json "$model/eval-test-tta.json"
