@@ -669,8 +669,6 @@ private:
             if (x.constant || !x.symbolic.empty())
                 failNode(n, "only the shape of a feature map is supported");
             out.symbolic = "shape";
-            out.channels = x.channels;
-            out.flat = x.flat;
             return out;
         }
         if (n.op == "StridedSlice") {
