@@ -105,8 +105,8 @@ public:
         const int fw = (inW + stride - 1) / stride, fh = (inH + stride - 1) / stride;
         at::Tensor all;
         const auto& scales = mOptions.scales;
-        const int views = int(scales.size()) * (mOptions.flip ? 2 : 1);
-        if (views == 1 && scales.front() == 1.0) {
+        const int views = mOptions.views();
+        if (mOptions.singleView()) {
             all = encodeInput(x, progress);
         } else {
             // Test-time augmentation: the mean of every view's features on the scale-1 grid.

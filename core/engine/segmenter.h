@@ -59,6 +59,10 @@ struct SegmenterOptions {
     /// in [0.25, 4]; encode() costs about the sum of the views' areas (twice that with flip).
     std::vector<double> scales{1.0};
     bool flip = false;
+    /// Views encode() averages: each scale, mirrored too when `flip`.
+    int views() const { return int(scales.size()) * (flip ? 2 : 1); }
+    /// One plain pass (no test-time augmentation).
+    bool singleView() const { return !flip && scales == std::vector<double>{1.0}; }
 };
 
 /// The test-time augmentation the GUI's "More exact masks" and the docs' figures use: six views.

@@ -77,7 +77,7 @@ std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path&
     if (testTimeAugmentation)
         zm::parseTestTimeAugmentation(zm::kTestTimeAugmentationPreset, options);
     std::shared_ptr<const zm::Segmenter> seg = zm::Segmenter::load(model, options);
-    return makeSegmenterBackend(std::move(seg), int(options.scales.size()) * (options.flip ? 2 : 1));
+    return makeSegmenterBackend(std::move(seg), options.views());
 }
 
 std::shared_ptr<const zm::ClassEmbedder> loadEmbedder(const std::filesystem::path& vectors)

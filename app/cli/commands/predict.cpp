@@ -39,7 +39,7 @@ std::string numberText(float v) { return std::isnan(v) ? "model" : zm::fmt(v, 4)
 /// Test-time augmentation changes every mask: part of what a resumed run must match (empty for one plain view).
 std::string ttaSignature(const zm::SegmenterOptions& so)
 {
-    if (!so.flip && so.scales == std::vector<double>{1.0})
+    if (so.singleView())
         return {};
     std::string s = " | tta=" + std::string(so.flip ? "flip" : "");
     for (const double x : so.scales)
