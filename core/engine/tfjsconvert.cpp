@@ -659,6 +659,9 @@ TfjsConvertReport convertTfjsToTorchScript(const tfjs::Model& model, const TfjsC
 {
     if (model.format() == "graph-model")
         return convertTfjsGraphToTorchScript(model, options, out);
+    if (options.perCell)
+        throw fileError(model.source(), "--per-cell (a classifier head at every cell) is available for graph models only, "
+                                        "not for this Keras layers model");
     try {
         return Converter(model, options).run(out);
     } catch (const Json::exception& e) {

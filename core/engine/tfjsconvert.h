@@ -22,6 +22,8 @@
 // legacy sampling, src = dst * in/out) by an integer factor, written out explicitly (not PyTorch's
 // half-pixel interpolation): the factor is read from the constant output size and the node's size
 // for the Placeholder's static shape, and the module then upsamples by that factor at any size.
+// With `perCell`, MatMul/_FusedMatMul (+BiasAdd) on a Mean without keep_dims: an image classifier's
+// head, run at every cell (see TfjsConvertOptions::perCell).
 // Only the nodes the `until` node depends on are converted (the detection decoding after a heatmap
 // is skipped); any other op is an error naming the node and the op.
 #pragma once
@@ -59,6 +61,11 @@ struct TfjsConvertOptions {
     /// unchanged and interior features are the same function of the pixels around them; only cells
     /// near the border see zero (max pooling: -inf) padding.
     bool samePadding = false;
+    /// Graph models: convert an image classifier's head (a dense layer on the global mean over H and W,
+    /// `--until` its logits node) to run at every cell of the map it pools: per-cell class logits
+    /// [B,K,H/s,W/s], whose spatial mean is the classifier's own logits. The input of ConSE
+    /// (core/engine/conse.h). Off: such a dense layer is refused (its output is not a feature map).
+    bool perCell = false;
 };
 
 struct TfjsConvertReport {

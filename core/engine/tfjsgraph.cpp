@@ -44,8 +44,11 @@ struct Value {
     std::int64_t h = -1, w = -1;
     bool pooled = false;
     // `flat`: a pooled map that TF holds as [N,C] (a Mean without keep_dims); only Reshape back to
-    // [N,1,1,C] (or Shape) may use it. Here it stays [N,C,1,1].
+    // [N,1,1,C] (or Shape) may use it. Here it stays [N,C,1,1]. `cells` is the map the mean was taken
+    // over (its variable), for a classifier head converted to run at every cell (--per-cell).
     bool flat = false;
+    std::string cells;
+    std::int64_t cellsH = -1, cellsW = -1;
     // A constant.
     tfjs::TensorData data;
     // A shape computed at run time, which only shapes others: "shape" (Shape of a feature map: the
@@ -74,7 +77,8 @@ std::int64_t numelOf(const std::vector<std::int64_t>& s)
 const char* const kSupportedOps =
     "Placeholder, Const, Identity, Conv2D, _FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2dNative, Add, AddV2, BiasAdd, Mul, "
     "Sub, RealDiv, Relu, Relu6, Sigmoid, Mean, ConcatV2, MaxPool, ResizeBilinear, and the shape plumbing of "
-    "squeeze-and-excitation and input normalisation (Shape, StridedSlice, Pack, Reshape to [N,1,1,C], BroadcastTo)";
+    "squeeze-and-excitation and input normalisation (Shape, StridedSlice, Pack, Reshape to [N,1,1,C], BroadcastTo); with --per-cell, "
+    "MatMul and _FusedMatMul (a dense classifier on a global mean)";
 
 // TF's legacy bilinear resize (align_corners=false, half_pixel_centers=false) by integer factors:
 // output pixel f*k + j samples the input at k + j/f, interpolating towards pixel k+1 (the last pixel
@@ -462,6 +466,9 @@ private:
                 if (axes != std::set<std::int64_t>{1, 2})
                     failNode(n, "only the mean over H and W (axes 1, 2) is supported");
                 body << "    " << v << " = torch.mean(" << out.var << ", [2, 3], True)\n";
+                out.cells = out.var;
+                out.cellsH = out.h;
+                out.cellsW = out.w;
                 out.var = v;
                 out.h = out.w = 1;
                 out.pooled = true;
@@ -488,6 +495,8 @@ private:
                 out = emitShapeOp(n);
             } else if (n.op == "ResizeBilinear") {
                 out = emitResize(n, v, body);
+            } else if (n.op == "MatMul" || n.op == "_FusedMatMul") {
+                out = emitDensePerCell(n, index, v, m, body);
             } else if (n.op == "MaxPool") {
                 out = emitMaxPool(n, v, body);
             } else {
@@ -724,6 +733,57 @@ private:
         const Value& c = constant(n, 0);
         symbolic(n, 1, "shape");
         out = c;
+        return out;
+    }
+
+    /// A dense layer on a global spatial mean (an image classifier's head), run at every cell of the
+    /// map the mean was taken over: the mean is skipped and the [C,K] matrix becomes a 1x1 convolution,
+    /// so the output is per-cell class logits [N,K,h,w] whose spatial mean is exactly the classifier's
+    /// logits (the head is linear). Only with TfjsConvertOptions::perCell: otherwise the output would be
+    /// class scores, not a feature map.
+    Value emitDensePerCell(const Node& n, int index, const std::string& v, torch::jit::Module& m, std::ostringstream& body)
+    {
+        const Value& x = valueOf(n, 0);
+        if (x.constant || !x.symbolic.empty() || !x.flat || x.cells.empty())
+            failNode(n, "only a dense layer on a global mean over H and W (an image classifier's head) is supported");
+        if (!mOptions.perCell)
+            failNode(n, "is a dense classifier: its output is class scores, not a feature map. Convert with --per-cell to run it "
+                        "at every feature cell (per-cell class logits), or choose an earlier --until node");
+        if (attrBool(n, "transpose_a", false))
+            failNode(n, "transpose_a true is not supported");
+        const bool transposed = attrBool(n, "transpose_b", false);
+        std::vector<std::string> ops;
+        if (n.op == "_FusedMatMul") {
+            ops = fusedOps(n);
+            if (!(ops.empty() || (ops.size() == 1 && ops[0] == "BiasAdd")))
+                failNode(n, "fused ops other than [BiasAdd] are not supported");
+        }
+        const bool bias = !ops.empty();
+        checkInputCount(n, bias ? 3 : 2);
+        const auto& ks = constant(n, 1).data.shape;
+        const std::int64_t in = x.channels;
+        if (ks.size() != 2 || ks[transposed ? 1 : 0] != in || ks[transposed ? 0 : 1] < 1)
+            failNode(n, "weight '" + n.inputs[1] + "' has shape " + shapeString(ks) + ", the op needs " +
+                            (transposed ? "[classes," + std::to_string(in) + "]" : "[" + std::to_string(in) + ",classes]") +
+                            " for its " + std::to_string(in) + "-channel input");
+        const std::int64_t classes = ks[transposed ? 0 : 1];
+        at::Tensor w = floatsOf(n, 1).reshape({ks[0], ks[1]});
+        w = (transposed ? w : w.t()).contiguous().view({classes, in, 1, 1});
+        std::string bn = "None";
+        if (bias) {
+            const at::Tensor b = floatsOf(n, 2);
+            if (b.dim() != 1 || b.size(0) != classes)
+                failNode(n, "bias '" + n.inputs[2] + "' has shape " + shapeString(constant(n, 2).data.shape) + ", the op needs [" +
+                                std::to_string(classes) + "]");
+            bn = addParam(m, n, index, "bias", b);
+        }
+        const std::string wn = addParam(m, n, index, "weight", w);
+        body << "    " << v << " = torch.conv2d(" << x.cells << ", " << wn << ", " << bn << ", [1, 1], [0, 0], [1, 1], 1)\n";
+        Value out;
+        out.var = v;
+        out.channels = int(classes);
+        out.h = x.cellsH;
+        out.w = x.cellsW;
         return out;
     }
 

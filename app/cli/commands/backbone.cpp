@@ -56,6 +56,9 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
     conv->add_flag("--same-padding", c->convert.samePadding,
                    "Keras layers models: read every 'valid' convolution and pooling as TF 'same', so a trunk built with valid "
                    "padding (InceptionV3) gives an H/s x W/s map aligned with the image");
+    conv->add_flag("--per-cell", c->convert.perCell,
+                   "Graph models: with --until at an image classifier's logits (a dense layer on a global mean), run that "
+                   "classifier at every feature cell: per-cell class logits, the input of 'eval --conse'");
     conv->callback([c] {
         c->convert.foldBatchNorm = !c->noFold;
         const auto r = zm::convertTfjsToTorchScript(c->model, c->convert, c->out);

@@ -291,6 +291,59 @@ TEST_F(EngineTest, TfjsGraphEfficientNetBlockMatchesPlainTorchOps)
                     "node 'norm/mean_b' (BroadcastTo): input 1 ('norm/mul') must be a shape computed from a feature map"));
 }
 
+// An image classifier's head (a Mean without keep_dims, then a dense layer) converted with perCell runs at
+// every cell: per-cell logits whose spatial mean is exactly the classifier's logits, the dense layer applied
+// to the global mean. Without perCell the dense layer is refused, and so is one not on a global mean.
+TEST_F(EngineTest, TfjsGraphClassifierHeadRunsAtEveryCell)
+{
+    TempDir dir;
+    TfjsGraphBuilder g;
+    buildTinyEfficientNet(g);
+    const Json t{{"T", {{"type", "DT_FLOAT"}}}};
+    g.node("pool", "Mean", {"add", "se/axes"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
+    g.constant("logits/w", {8, 5}, "float32");
+    g.constant("logits/b", {5}, "float32");
+    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
+           Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
+                {"fused_ops", TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}, {"epsilon", {{"f", 0}}}});
+    g.node("probs", "Softmax", {"logits"}, t);
+    g.writeGraph(dir / "m");
+    const auto json = dir / "m" / "centernet.json";
+    auto options = plain("logits");
+    options.perCell = true;
+    const auto r = convertTfjsToTorchScript(json, options, dir / "cls.pt");
+    EXPECT_EQ(r.channels, 5);
+    EXPECT_EQ(r.stride, 2);
+    const auto w = values(g, "logits/w", {8, 5}), b = values(g, "logits/b", {5});
+    for (const auto& [h, wd] : {std::pair<int64_t, int64_t>{32, 32}, {30, 47}}) {
+        SCOPED_TRACE(std::to_string(h) + "x" + std::to_string(wd));
+        const auto x = torch::rand({2, 3, h, wd});
+        const auto features = efficientReference(g, x);                                           // [2,8,h',w']
+        const auto cells = runScript(dir / "cls.pt", x);                                          // [2,5,h',w']
+        ASSERT_EQ(cells.sizes(), (at::IntArrayRef{2, 5, features.size(2), features.size(3)}));
+        // At every cell: the dense layer on that cell's features.
+        const auto perCell = torch::einsum("nchw,ck->nkhw", {features, w}) + b.view({1, 5, 1, 1});
+        const double scale = perCell.abs().max().item<double>();
+        EXPECT_TRUE(tensorsClose(cells / scale, perCell / scale, 1e-5, 1e-5));
+        // Their mean: the classifier's own logits.
+        const auto logits = torch::matmul(features.mean({2, 3}), w) + b;
+        EXPECT_TRUE(tensorsClose(cells.mean({2, 3}) / scale, logits / scale, 1e-5, 1e-5));
+    }
+    const std::string refused = errorOf([&] { convertTfjsToTorchScript(json, plain("logits"), dir / "e.pt"); });
+    EXPECT_NE(refused.find("node 'logits' (_FusedMatMul): is a dense classifier: its output is class scores, not a feature map. Convert with --per-cell"),
+              std::string::npos) << refused;
+    EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(json, [&] { auto o = plain("probs"); o.perCell = true; return o; }(), dir / "e.pt"); })
+                  .find("node 'probs' (Softmax): this op cannot be converted"),
+              std::string::npos);
+    Json j = g.graphJson("centernet.bin");
+    for (auto& n : j["modelTopology"]["node"])
+        if (n["name"] == "logits")
+            n["input"][0] = "add";
+    std::ofstream(json) << j.dump();
+    const std::string notPooled = errorOf([&] { convertTfjsToTorchScript(json, options, dir / "e.pt"); });
+    EXPECT_NE(notPooled.find("node 'logits' (_FusedMatMul): only a dense layer on a global mean over H and W"), std::string::npos) << notPooled;
+}
+
 // A stride-2 "SAME" convolution puts its odd padding pixel at the bottom/right (3x3: 0 before, 1
 // after; 5x5: 1 before, 2 after), not symmetrically as PyTorch's padding=k/2 would.
 TEST_F(EngineTest, TfjsGraphStride2SamePaddingIsAsymmetric)
