@@ -13,6 +13,11 @@ struct FeatureMap::Impl {
     int imageWidth = 0, imageHeight = 0;
     int inputWidth = 0, inputHeight = 0; ///< size the image was resized to before encoding
     int stride = 4;            ///< input pixels per feature cell
+    /// ConSE (core/engine/conse.h): each cell's unit semantic vector from a classifier of other classes,
+    /// [D,h',w'] on its own grid of `conseStride` input pixels per cell; undefined without it.
+    at::Tensor conse;
+    int conseStride = 0;
+    double conseScale = 1.0;   ///< the classifier saw the input resized by this factor
 };
 
 } // namespace zm

