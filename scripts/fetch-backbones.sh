@@ -15,6 +15,9 @@
 #                                   float32, with its 1000-class head and class names), graph nodes up to
 #                                   stack_4/block_2/add/add: 112 channels at stride 16, 0.84 M parameters.
 #                                   Trained on ImageNet throughout (no later fine-tuning, unlike nsfwjs)
+#   efficientnet-b0-classifier.pt   with it: the same whole classifier run at every cell (--per-cell: 1000
+#   + .labels.json                  ImageNet logits at stride 32) and its class names, for ConSE
+#                                   (`eval --conse`, `predict --conse`, core/engine/conse.h)
 #   centernet-mbv3-coco-relu-s16.pt ONLY WITH ZEROMASK_CENTERNET=1 (opt-in): the COCO MobileNetV3
 #                                   CenterNet inside npm @vladmandic/human@3.0.4, graph nodes up to
 #                                   tower_0/CenternetHead/Relu: 256 channels at stride 16
@@ -195,10 +198,14 @@ fetch_efficientnet() {
   local out=$dir/efficientnet-b0-stack4.pt
   # The graph scales RGB 0..1 by 255 and normalises with ImageNet's mean/std itself: --input-range 1.
   local stamp="$pkg@$ver $integrity --until $until --input imagenet $cli_id"
+  # The whole classifier run at every cell (1000 ImageNet logits at stride 32), for ConSE (eval --conse).
+  local head=StatefulPartitionedCall/model/logits/BiasAdd
+  local cls=$dir/efficientnet-b0-classifier.pt
+  local cls_stamp="$pkg@$ver $integrity --until $head --per-cell --input imagenet $cli_id"
 
   echo "fetch-backbones: ZEROMASK_EFFICIENTNET=1: npm $pkg@$ver declares ISC and ships no licence file;" \
        "its weights come from TF Hub's tensorflow/efficientnet/b0/classification/1, whose licence it does not state." >&2
-  up_to_date "$out" "$stamp" && return 0
+  up_to_date "$out" "$stamp" && up_to_date "$cls" "$cls_stamp" && [[ -f ${cls%.pt}.labels.json ]] && return 0
   npm_fetch "$pkg" "$ver" "$shasum" "$integrity" "$tgz" "22 MB" || return 0
 
   # The graph model, its class names and the package's manifest, nothing else of the package.
@@ -216,9 +223,12 @@ package states no licence for them. ZeroMask fetched them only because ZEROMASK_
 Decide yourself whether your use is allowed.
 NOTICE
 
-  convert_stamped "$out" "$stamp" --tfjs "$folder/model.json" --until "$until"
+  up_to_date "$out" "$stamp" || convert_stamped "$out" "$stamp" --tfjs "$folder/model.json" --until "$until"
+  up_to_date "$cls" "$cls_stamp" || convert_stamped "$cls" "$cls_stamp" --tfjs "$folder/model.json" --until "$head" --per-cell
+  cp "$folder/labels_map.json" "${cls%.pt}.labels.json"
   echo "fetch-backbones: $out (ImageNet EfficientNet-B0 from npm $pkg@$ver; licence: $folder/NOTICE);" \
-       "use it with: zeromask-cli train --backbone $out ..." >&2
+       "use it with: zeromask-cli train --backbone $out ...; and $cls, its 1000-class classifier at every cell, with" \
+       "zeromask-cli eval --conse $cls ..." >&2
 }
 
 cli_id="$("$CLI" --version) $(sha1sum "$CLI" | cut -d' ' -f1)"

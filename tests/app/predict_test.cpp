@@ -3,10 +3,13 @@
 #include "core/common/files.h"
 #include "core/common/json.h"
 #include "tests/core/embed/minwordnet.h"
+#include "tests/core/engine/tfjsfixture.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/testdir.h"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 using zm::test::runCli;
 namespace fs = std::filesystem;
@@ -97,6 +100,57 @@ TEST(CliPredict, TestTimeAugmentationIsPartOfTheRun)
     r = runCli(base + " --out " + q(dir / "tta"));
     EXPECT_NE(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("tta=flip,0.75"), std::string::npos) << r.output;
+}
+
+// ConSE end to end from the command line: a tiny graph classifier converted with --per-cell, its labels in a
+// text file, `predict --conse` with the installed model; ConSE is part of the run, and a bad labels file or a
+// classifier whose classes do not match its labels is an error naming the file.
+TEST(CliPredict, ConseClassifierIsConvertedAndPartOfTheRun)
+{
+    zm::test::TempDir dir;
+    zm::test::TfjsGraphBuilder g;
+    zm::test::buildTinyCenterNet(g);
+    g.ints("pool/axes", {2}, {1, 2});
+    g.node("pool", "Mean", {"features_id", "pool/axes"},
+           zm::Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
+    g.constant("logits/w", {24, 3}, "float32");
+    g.constant("logits/b", {3}, "float32");
+    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
+           zm::Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
+                    {"fused_ops", zm::test::TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}});
+    g.writeGraph(dir / "g");
+    const fs::path cls = dir / "cls.pt";
+    auto r = runCli("backbone convert --tfjs " + q(dir / "g" / "centernet.json") + " --until logits --out " + q(cls));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("Convert with --per-cell"), std::string::npos) << r.output;
+    r = runCli("backbone convert --tfjs " + q(dir / "g" / "centernet.json") + " --until logits --per-cell --out " + q(cls));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("output 3 channels at stride 4"), std::string::npos) << r.output;
+    std::ofstream(dir / "cls.labels.json") << R"({"0": "tabby cat, tabby", "1": "golden retriever", "2": "studio couch, day bed"})";
+
+    const fs::path images = dir / "images";
+    fs::create_directories(images);
+    writePpm(images / "a.ppm", 48, 32, 1u);
+    const std::string base = "predict " + q(images) + " --classes 'background, kitten, puppy, sofa' --export id";
+    r = runCli(base + " --conse " + q(cls) + " --out " + q(dir / "out"));
+    if (r.exitCode != 0 &&
+        (r.output.find("no model found") != std::string::npos || r.output.find("no word vectors found") != std::string::npos))
+        GTEST_SKIP() << "no usable default model/vectors here: " << r.output;
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("1 predicted"), std::string::npos) << r.output;
+    // Masks without ConSE into the same folder would mix two kinds of result: refused.
+    r = runCli(base + " --out " + q(dir / "out"));
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("conse=" + fs::absolute(cls).lexically_normal().string()), std::string::npos) << r.output;
+
+    std::ofstream(dir / "two.json") << R"(["cat", "dog"])";
+    r = runCli(base + " --conse " + q(cls) + " --conse-labels " + q(dir / "two.json") + " --out " + q(dir / "o2"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find(cls.string() + ": a per-cell classifier must map [B,3,H,W] to [B,2,H/s,W/s]"), std::string::npos) << r.output;
+    std::ofstream(dir / "gap.json") << R"({"0": "cat", "2": "dog", "3": "sofa"})";
+    r = runCli(base + " --conse " + q(cls) + " --conse-labels " + q(dir / "gap.json") + " --out " + q(dir / "o3"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find((dir / "gap.json").string() + ": class index 1 has no label"), std::string::npos) << r.output;
 }
 
 TEST(CliPredict, NamesAreReadByTheirWordSense)

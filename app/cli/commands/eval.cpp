@@ -1,6 +1,7 @@
 // `zeromask-cli eval`: generalised zero-shot evaluation of a model on a labelled data set: seen mIoU,
 // unseen mIoU, hIoU and pixel accuracy at image resolution, with the absent-class convention explicit.
 #include "app/cli/command.h"
+#include "app/cli/conseoptions.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/refineoptions.h"
 
@@ -12,7 +13,6 @@
 #include "core/data/splitpresets.h"
 #include "core/embed/embedder.h"
 #include "core/embed/senses.h"
-#include "core/engine/conse.h"
 #include "core/engine/evaluator.h"
 #include "core/engine/segmenter.h"
 
@@ -37,9 +37,7 @@ struct EvalOpts {
     bool refine = false;             ///< --refine: edge refinement (core/io/refine.h) of every prediction
     zm::RefineOptions refineOptions;
     std::string tta;                 ///< --tta flip,0.75,1,1.25: test-time augmentation
-    std::string conse, conseLabels;  ///< --conse FILE.pt [--conse-labels FILE]: ConSE among the unseen classes
-    int conseTop = 10;
-    double conseScale = 1.0;
+    zm::cli::ConseCliOptions conse;  ///< --conse FILE.pt ...: ConSE among the unseen classes
 };
 
 std::string pct(double v) { return std::isnan(v) ? "n/a" : zm::fmt(100.0 * v, 2) + " %"; }
@@ -160,19 +158,10 @@ void run(const EvalOpts& o)
     for (const auto& n : unseen)
         classes.classes.push_back({n, vectorOf(n)});
 
-    if (!o.conse.empty()) {
-        // ConSE (core/engine/conse.h): the classifier's label names embedded in the model's space.
+    if (o.conse.enabled()) {
         if (!embedder)
             loadVectors();
-        zm::ConseOptions co;
-        co.classifier = o.conse;
-        co.labels = zm::readClassifierLabels(o.conseLabels.empty() ? zm::defaultClassifierLabels(o.conse) : fs::path(o.conseLabels));
-        co.labelVectors = zm::conseLabelVectors(
-            co.labels, [&](const std::string& n) { return embedder->embed(n); },
-            [&](const std::string& w) { return embedder->inVocabulary(w); });
-        co.top = o.conseTop;
-        co.inputScale = o.conseScale;
-        seg = zm::withConse(std::move(seg), co);
+        seg = zm::cli::withConseOptions(std::move(seg), o.conse, *embedder);
     }
 
     zm::EvalOptions eo;
@@ -215,8 +204,8 @@ void run(const EvalOpts& o)
         j["device"] = seg->device();
         if (!o.tta.empty())
             j["tta"] = {{"scales", so.scales}, {"flip", so.flip}};
-        if (!o.conse.empty())
-            j["conse"] = {{"classifier", fs::absolute(o.conse).string()}, {"top", o.conseTop}, {"inputScale", o.conseScale}};
+        if (o.conse.enabled())
+            j["conse"] = zm::cli::conseJson(o.conse);
         if (o.refine)
             j["refine"] = {{"core", o.refineOptions.coreFraction}, {"band", o.refineOptions.bandFraction},
                            {"iterations", o.refineOptions.iterations}, {"workSide", o.refineOptions.workSide}};
@@ -264,13 +253,7 @@ zm::cli::Registrar reg(41, [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--limit", o->limit, "Evaluate only the first N images");
     cmd->add_option("--tta", o->tta, "Test-time augmentation: 'flip' and/or scales, e.g. flip,0.75,1,1.25 (each image is encoded once per view; the views' logits are averaged)");
-    cmd->add_option("--conse", o->conse,
-                    "ConSE among the unseen classes: a per-cell image classifier (backbone convert --per-cell, e.g. "
-                    "efficientnet-b0-classifier.pt of scripts/fetch-backbones.sh) relabels the pixels the model gives to an unseen class");
-    cmd->add_option("--conse-labels", o->conseLabels, "The classifier's class names (default: <classifier>.labels.json beside it)");
-    cmd->add_option("--conse-top", o->conseTop, "ConSE's T: classifier classes mixed per cell")->check(CLI::Range(1, 1000))->capture_default_str();
-    cmd->add_option("--conse-scale", o->conseScale, "The classifier sees the model's input resized by this factor (small objects are "
-                                                    "recognised better enlarged)")->check(CLI::Range(0.25, 4.0))->capture_default_str();
+    zm::cli::addConseOptions(*cmd, o->conse);
     zm::cli::addRefineOptions(*cmd, o->refine, o->refineOptions);
     cmd->add_option("--json", o->json, "Write every figure (and the confusion matrix) as JSON");
     cmd->callback([o] { run(*o); });

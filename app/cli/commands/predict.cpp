@@ -2,6 +2,7 @@
 // segmentation of a folder with a progress bar, resume after interruption, --shard i/N for arrays of
 // jobs, and a summary (images, seconds, images/s).
 #include "app/cli/command.h"
+#include "app/cli/conseoptions.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/refineoptions.h"
 
@@ -26,6 +27,7 @@ namespace fs = std::filesystem;
 
 struct PredictOpts {
     std::string input, classes, model, vectors, device = "auto", out, shard = "0/1", palette = "voc", senses = "auto", wordnet, tta;
+    zm::cli::ConseCliOptions conse;
     std::vector<std::string> exports;
     float gamma = std::numeric_limits<float>::quiet_NaN();
     float voidThreshold = 0.0f;
@@ -85,7 +87,7 @@ void run(const PredictOpts& o)
     zm::SegmenterOptions so;
     so.device = o.device;
     zm::parseTestTimeAugmentation(o.tta, so);
-    const auto segmenter = zm::Segmenter::load(model, so);
+    auto segmenter = zm::Segmenter::load(model, so);
     const zm::ModelCard& card = segmenter->card();
     std::shared_ptr<const zm::ClassEmbedder> embedder = zm::ClassEmbedder::load(vectors);
     if (card.vectorSpace.valid())
@@ -93,6 +95,7 @@ void run(const PredictOpts& o)
     // Names are read as the GUI reads them: a word with several senses takes the one nearest the model's classes.
     embedder = zm::nameEmbedderFor(embedder, card.seenVectors, senseMode, o.wordnet);
     const auto* senses = dynamic_cast<const zm::SenseAwareEmbedder*>(embedder.get());
+    segmenter = zm::cli::withConseOptions(std::move(segmenter), o.conse, *embedder);
 
     zm::ClassTable table = parsed;
     table.vectorSpace = embedder->spaceId();
@@ -130,7 +133,7 @@ void run(const PredictOpts& o)
     }
     b.signature = "classes=" + zm::join(typed, ", ") + " | model=" + fs::absolute(model).lexically_normal().string() +
                   " | vectors=" + embedder->spaceId().str() + " | gamma=" + numberText(o.gamma) +
-                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature + ttaSignature(so) +
+                  " | void-threshold=" + numberText(o.voidThreshold) + senseSignature + ttaSignature(so) + zm::cli::conseSignature(o.conse) +
                   (o.refine ? " | refine v2 core=" + zm::fmt(refine.coreFraction, 4) + " band=" + zm::fmt(refine.bandFraction, 4) +
                                  " iterations=" + std::to_string(refine.iterations) + " work=" + std::to_string(refine.workSide)
                            : "");
@@ -184,6 +187,7 @@ zm::cli::Registrar reg(50, [](CLI::App& app) {
     cmd->add_option("--wordnet", o->wordnet, "WordNet database folder (default: $ZEROMASK_WORDNET, else /usr/share/wordnet)");
     cmd->add_option("--device", o->device, "auto | cpu | cuda[:N]");
     cmd->add_option("--tta", o->tta, "Test-time augmentation: 'flip' and/or scales, e.g. flip,0.75,1,1.25 (slower, often more exact masks)");
+    zm::cli::addConseOptions(*cmd, o->conse);
     cmd->add_option("--shard", o->shard, "i/N: process only image k with k mod N = i (0-based), for N parallel jobs");
     cmd->add_option("--palette", o->palette, "Palette of VOC PNGs: voc (default) or project");
     cmd->add_flag("--resume,!--no-resume", o->resume, "Skip images whose outputs are complete (default on)");
