@@ -17,6 +17,7 @@ struct ConseCliOptions {
     std::string classifier, labels;
     int top = 10;
     double scale = 1.0;
+    std::string scope = "objects";
     bool enabled() const { return !classifier.empty(); }
 };
 
@@ -34,6 +35,11 @@ inline void addConseOptions(CLI::App& cmd, ConseCliOptions& o)
                    "The classifier sees the model's input resized by this factor (small objects are recognised better enlarged)")
         ->check(CLI::Range(0.25, 4.0))
         ->capture_default_str();
+    cmd.add_option("--conse-scope", o.scope,
+                   "Which pixels ConSE relabels: unseen (those the model gives to unseen classes, among the unseen classes), "
+                   "objects (those, among every class but 'background') or all (every pixel not given to 'background')")
+        ->check(CLI::IsMember({"unseen", "objects", "all"}))
+        ->capture_default_str();
 }
 
 /// `segmenter` wrapped with ConSE when --conse was given (the labels' vectors from `embedder`, which must be
@@ -50,6 +56,7 @@ inline std::unique_ptr<Segmenter> withConseOptions(std::unique_ptr<Segmenter> se
         co.labels, [&](const std::string& n) { return embedder.embed(n); }, [&](const std::string& w) { return embedder.inVocabulary(w); });
     co.top = o.top;
     co.inputScale = o.scale;
+    co.scope = parseConseScope(o.scope);
     return withConse(std::move(segmenter), co);
 }
 
@@ -60,7 +67,8 @@ inline Json conseJson(const ConseCliOptions& o)
         return nullptr;
     return {{"classifier", std::filesystem::absolute(o.classifier).lexically_normal().string()},
             {"top", o.top},
-            {"inputScale", o.scale}};
+            {"inputScale", o.scale},
+            {"scope", o.scope}};
 }
 
 /// Part of what a resumed `predict` run must match (empty without ConSE).
@@ -69,7 +77,7 @@ inline std::string conseSignature(const ConseCliOptions& o)
     if (!o.enabled())
         return {};
     return " | conse=" + std::filesystem::absolute(o.classifier).lexically_normal().string() + " top=" + std::to_string(o.top) +
-           " scale=" + fmt(o.scale, 4);
+           " scale=" + fmt(o.scale, 4) + " scope=" + o.scope;
 }
 
 } // namespace zm::cli

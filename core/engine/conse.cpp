@@ -1,5 +1,5 @@
 // ConSE per pixel (see conse.h): the classifier runs at encode time and leaves one semantic vector per
-// cell; score() relabels the base model's unseen pixels among the unseen classes.
+// cell; score() relabels the pixels the scope selects (core/engine/conse.h).
 #include "core/engine/conse.h"
 
 #include "core/common/error.h"
@@ -71,6 +71,28 @@ std::vector<std::string> readClassifierLabels(const std::filesystem::path& file)
     return labels;
 }
 
+ConseScope parseConseScope(const std::string& text)
+{
+    const std::string t = toLowerAscii(trim(text));
+    if (t == "unseen")
+        return ConseScope::Unseen;
+    if (t == "objects")
+        return ConseScope::Objects;
+    if (t == "all")
+        return ConseScope::All;
+    throw Error("ConSE scope '" + text + "': use unseen, objects or all");
+}
+
+const char* conseScopeName(ConseScope scope)
+{
+    switch (scope) {
+    case ConseScope::Unseen: return "unseen";
+    case ConseScope::Objects: return "objects";
+    case ConseScope::All: return "all";
+    }
+    return "?";
+}
+
 std::filesystem::path defaultClassifierLabels(const std::filesystem::path& classifier)
 {
     auto p = classifier;
@@ -130,7 +152,8 @@ namespace {
 
 class ConseSegmenter final : public Segmenter {
 public:
-    ConseSegmenter(std::unique_ptr<Segmenter> base, const ConseOptions& options) : mBase(std::move(base)), mTop(options.top)
+    ConseSegmenter(std::unique_ptr<Segmenter> base, const ConseOptions& options)
+        : mBase(std::move(base)), mTop(options.top), mScope(options.scope)
     {
         const std::string path = options.classifier.string();
         if (options.labels.empty() || options.labels.size() != options.labelVectors.size())
@@ -217,19 +240,25 @@ public:
         const auto& f = features.impl();
         if (!f.conse.defined())
             throw Error("this feature map was encoded without the ConSE classifier; encode the image again");
-        std::vector<std::uint16_t> unseen;
+        // relabel[i]: pixels the model gives to class i are relabelled; candidates: the classes they may take.
+        std::vector<bool> relabel(std::size_t(classes.size()), false);
+        std::vector<std::uint16_t> candidates;
         std::vector<std::vector<float>> rows;
         for (int i = 0; i < classes.size(); ++i) {
             const auto& c = classes.classes[i];
-            if (c.enabled && !mBase->isSeen(c.vector)) {
-                if (int64_t(c.vector.size()) != f.conse.size(0))
-                    throw Error("class '" + c.name + "' has a " + std::to_string(c.vector.size()) + "-d vector, the ConSE classifier's labels " +
-                                std::to_string(f.conse.size(0)) + "-d ones");
-                unseen.push_back(std::uint16_t(i));
-                rows.push_back(c.vector);
-            }
+            if (!c.enabled || toLowerAscii(trim(c.name)) == "background")
+                continue;
+            const bool unseen = !mBase->isSeen(c.vector);
+            relabel[std::size_t(i)] = unseen || mScope == ConseScope::All;
+            if (!unseen && mScope == ConseScope::Unseen)
+                continue;
+            if (int64_t(c.vector.size()) != f.conse.size(0))
+                throw Error("class '" + c.name + "' has a " + std::to_string(c.vector.size()) + "-d vector, the ConSE classifier's labels " +
+                            std::to_string(f.conse.size(0)) + "-d ones");
+            candidates.push_back(std::uint16_t(i));
+            rows.push_back(c.vector);
         }
-        if (unseen.size() < 2)
+        if (candidates.size() < 2)
             return r; // nothing to choose between
         std::vector<float> flat;
         for (const auto& v : rows)
@@ -245,18 +274,15 @@ public:
         const double ch = std::max(1.0, double(std::lround(f.inputHeight * f.conseScale)));
         p.scaleX = cw / (double(f.conseStride) * f.imageWidth);
         p.scaleY = ch / (double(f.conseStride) * f.imageHeight);
-        p.offset.assign(unseen.size(), 0.0f);
-        p.labelOf = unseen;
+        p.offset.assign(candidates.size(), 0.0f);
+        p.labelOf = candidates;
         // The argmax of the bilinearly upsampled cosines (the softmax inside is monotonic; the scale of 10
         // keeps its exponentials well away from underflow).
         LabelMap best(f.imageWidth, f.imageHeight);
         upsampleArgmax(classLogits(f.conse, m, 10.0), p, best.ids.data(), nullptr);
-        std::vector<bool> isUnseen(classes.size(), false);
-        for (auto u : unseen)
-            isUnseen[u] = true;
         for (std::size_t i = 0; i < r.labels.ids.size(); ++i) {
             const auto l = r.labels.ids[i];
-            if (l != LabelMap::kVoid && isUnseen[l])
+            if (l != LabelMap::kVoid && relabel[l])
                 r.labels.ids[i] = best.ids[i];
         }
         return r;
@@ -273,6 +299,7 @@ private:
     at::Tensor mLabelVectors; ///< [K,D] unit vectors
     torch::Device mDevice{torch::kCPU};
     int mTop = 10;
+    ConseScope mScope = ConseScope::Objects;
     int mStride = 32;
     double mInputScale = 1.0;
 };

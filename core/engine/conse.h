@@ -6,9 +6,9 @@
 //     e(x) = (1/Z) sum_{t=1..T} p(y_t | x) s(y_t),   Z = sum_{t=1..T} p(y_t | x),
 // and a class a person names scores cos(e(x), s(class)). Nothing is trained on the segmentation data.
 //
-// ZeroMask uses it where SPNet-C is weakest: choosing *among* the unseen classes. withConse() wraps a
-// Segmenter: its (calibrated) labels decide seen against unseen, and every pixel it gives to an unseen
-// class is relabelled with the unseen class ConSE scores highest there. Seen pixels are untouched. The
+// ZeroMask uses it where SPNet-C is weakest: naming the unseen classes. withConse() wraps a Segmenter: its
+// (calibrated) labels find the objects, and the pixels ConseScope selects are relabelled with the class
+// ConSE scores highest there among the candidates the scope allows (never the background). The
 // classifier's own classes may overlap the unseen names (ImageNet has oranges, drums and tanks): the
 // transfer then comes from the classifier's training, and figures must say so (docs/ENGINE.md).
 // Torch-free header.
@@ -23,6 +23,20 @@
 
 namespace zm {
 
+/// Which pixels ConSE relabels, and with which classes. "The background" is every class named "background"
+/// (as typed, case-insensitive): ConSE's classifier has no notion of it, so it neither takes nor gives pixels.
+enum class ConseScope {
+    Unseen,  ///< pixels the model gives to an unseen class, relabelled among the unseen classes
+    Objects, ///< pixels the model gives to an unseen class, relabelled among every class but the background
+             ///< (a pixel wrongly given to an unseen class can go back to a seen one)
+    All,     ///< every pixel the model gives to a class other than the background, relabelled among those
+             ///< classes: the model only separates objects from the background, ConSE names them
+};
+
+/// "unseen" | "objects" | "all"; throws zm::Error naming the word otherwise.
+ConseScope parseConseScope(const std::string& text);
+const char* conseScopeName(ConseScope scope);
+
 struct ConseOptions {
     /// TorchScript per-cell classifier: [B,3,H,W] ImageNet-normalised RGB -> [B,K,H/s,W/s] class logits.
     std::filesystem::path classifier;
@@ -34,6 +48,7 @@ struct ConseOptions {
     /// The classifier sees the model's input resized by this factor: ImageNet classifiers know objects that
     /// fill much of a 224-px frame, so small objects are recognised better enlarged. In [0.25, 4].
     double inputScale = 1.0;
+    ConseScope scope = ConseScope::Objects;
 };
 
 /// The K class names of a classifier: a JSON object {"0": "tench, Tinca tinca", "1": ...} (TF Hub's

@@ -13,6 +13,7 @@
 
 #include <torch/script.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 
@@ -114,10 +115,61 @@ TEST_F(EngineTest, ConseRelabelsUnseenPixelsWithTheClassifiersNearestUnseenClass
     EXPECT_FALSE(left == 64 * 64 && right == 0) << "the test needs a base model that does not already separate red from blue";
 }
 
+// The scopes on one scene: the model gives every pixel to the unseen "blue thing"; the red cells' ConSE vector
+// is nearest the background's vector, then the seen class's. Unseen: nothing to choose (one unseen class).
+// Objects: the red pixels go back to the seen class, never to the background. All: the same here, and the
+// seen class's own pixels are relabelled too (below).
+TEST_F(EngineTest, ConseScopesChooseWhichPixelsAndClasses)
+{
+    TempDir dir;
+    const auto model = saveModel4(dir);
+    const auto cls = saveRedClassifier(dir);
+    auto options = redOptions(cls);
+    const float a = 1.0f / std::sqrt(1.25f);
+    options.labelVectors[0] = {0.5f * a, a, 0.0f, 0.0f}; // redness: background (axis 1) first, then the seen class (axis 0)
+    ClassSet classes;
+    classes.classes = {{"Background", axis(4, 1)}, {"seen", axis(4, 0)}, {"blue thing", axis(4, 2)}};
+    classes.classes[0].bias = classes.classes[1].bias = -5.0f;
+    const Image img = redBlue(128, 64, 64);
+    // Pixels right of the red cells' centres and left of the blue cells' (columns 48..79) mix both cells'
+    // cosines, whose crossing is not at the middle here: only the others are counted (96 x 64 of them).
+    auto count = [&](const ScoreResult& r, std::uint16_t left, std::uint16_t right) {
+        int ok = 0;
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 128; ++x)
+                ok += (x < 48 || x >= 80) && r.labels.at(x, y) == (x < 64 ? left : right);
+        return ok;
+    };
+    for (const auto scope : {ConseScope::Unseen, ConseScope::Objects, ConseScope::All}) {
+        SCOPED_TRACE(conseScopeName(scope));
+        options.scope = scope;
+        auto seg = withConse(Segmenter::load(model), options);
+        const auto f = seg->encode(img);
+        const auto r = seg->score(*f, classes);
+        EXPECT_EQ(count(r, scope == ConseScope::Unseen ? 2 : 1, 2), 96 * 64);
+        if (scope == ConseScope::All) {
+            // The seen class wins every pixel of the model (bias); All relabels them all, Objects none.
+            ClassSet seenWins = classes;
+            seenWins.classes[1].bias = 5.0f;
+            EXPECT_EQ(count(seg->score(*f, seenWins), 1, 2), 96 * 64);
+        }
+    }
+    options.scope = ConseScope::Objects;
+    auto seg = withConse(Segmenter::load(model), options);
+    ClassSet seenWins = classes;
+    seenWins.classes[1].bias = 5.0f;
+    EXPECT_EQ(count(seg->score(*seg->encode(img), seenWins), 1, 1), 96 * 64);
+    EXPECT_EQ(parseConseScope(" Objects "), ConseScope::Objects);
+    EXPECT_EQ(parseConseScope("all"), ConseScope::All);
+    EXPECT_THROW(parseConseScope("some"), Error);
+}
+
 TEST_F(EngineTest, ConseNeverTouchesSeenPixelsNorALoneUnseenClass)
 {
     TempDir dir;
-    auto seg = withConse(Segmenter::load(saveModel4(dir)), redOptions(saveRedClassifier(dir)));
+    auto options = redOptions(saveRedClassifier(dir));
+    options.scope = ConseScope::Unseen;
+    auto seg = withConse(Segmenter::load(saveModel4(dir)), options);
     const auto f = seg->encode(redBlue(96, 64, 40));
     ClassSet classes;
     classes.classes = {{"seen", axis(4, 0)}, {"red thing", axis(4, 1)}, {"blue thing", axis(4, 2)}};
