@@ -41,7 +41,7 @@ class Model;
 struct TfjsConvertOptions {
     /// Name of the last layer to keep (its output is the encoder's output). Empty: the model's output.
     std::string until;
-    /// Layers models only: an earlier layer on the path to `until` whose output the module also returns,
+    /// An earlier layer (graph node) on the path to `until` whose output the module also returns,
     /// as the first of a (low, high) pair: the high-resolution features of a DeepLabv3+ decoder (the
     /// engine's low-level skip). Its stride must be smaller than the output's. Empty: the output alone.
     std::string lowLevel;

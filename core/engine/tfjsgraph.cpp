@@ -113,6 +113,13 @@ public:
         readNodes();
         const std::string output = outputName();
         const std::vector<std::size_t> order = dependencyOrder(output);
+        const std::string& low = mOptions.lowLevel;
+        if (!low.empty()) {
+            if (!mIndex.count(low))
+                fail("no node named '" + low + "' (the --low node)");
+            if (low == output || std::find(order.begin(), order.end(), mIndex.at(low)) == order.end())
+                fail("the --low node '" + low + "' is not an earlier node on the way to '" + output + "'");
+        }
 
         torch::jit::Module module("__torch__.zeromask.TfjsGraphTrunk");
         std::ostringstream body;
@@ -131,13 +138,21 @@ public:
             fail("node '" + output + "' (" + mNodes[mIndex.at(output)].op + ") is a constant, not a feature map: choose another --until node");
         if (!mInputSeen)
             fail("node '" + output + "' does not depend on the Placeholder (the image input)");
-        body << "    return " << result.var << "\n";
+        TfjsConvertReport report;
+        if (low.empty()) {
+            body << "    return " << result.var << "\n";
+        } else {
+            const Value& l = mValues.at(low);
+            if (l.constant || !l.symbolic.empty() || l.pooled)
+                fail("the --low node '" + low + "' (" + mNodes[mIndex.at(low)].op + ") is not a feature map");
+            body << "    return (" << l.var << ", " << result.var << ")\n";
+            report.lowOutput = low;
+        }
         std::string source = body.str();
         if (mNeedSamePad)
             source += std::string("\n") + tfjsscript::kSamePadMethod;
         if (mNeedUpsample)
             source += std::string("\n") + kUpsampleMethod;
-        TfjsConvertReport report;
         tfjsscript::finishModule(module, source, mSrc, "the nodes up to '" + output + "'", out, report);
         report.format = "graph-model";
         report.output = output;
@@ -847,9 +862,6 @@ TfjsConvertReport convertTfjsGraphToTorchScript(const tfjs::Model& model, const 
 {
     if (model.format() != "graph-model")
         throw fileError(model.source(), "a " + model.format() + " is not a graph model");
-    if (!options.lowLevel.empty())
-        throw fileError(model.source(), "--low (a low-level output) is available for Keras layers models only, "
-                                        "not for this graph model");
     if (options.samePadding)
         throw fileError(model.source(), "--same-padding is available for Keras layers models only, not for this graph model");
     try {

@@ -39,8 +39,9 @@ zm::cli::Registrar reg(45, [](CLI::App& app) {
     conv->add_option("--until", c->convert.until,
                      "Last layer (graph node) to keep, e.g. block_10_project_BN or tower_0/CenternetHead/Relu (default: the model's output)");
     conv->add_option("--low", c->convert.lowLevel,
-                     "Keras layers models: an earlier layer also returned, as the decoder's high-resolution skip "
-                     "(DeepLabv3+), e.g. block_3_expand_relu (stride 4); the module then returns (low, output)");
+                     "An earlier layer (graph node) also returned, as the decoder's high-resolution skip (DeepLabv3+), e.g. "
+                     "block_3_expand_relu (stride 4) or StatefulPartitionedCall/model/stack_1/block_1/add/add; the module then "
+                     "returns (low, output)");
     conv->add_option("--out", c->out, "TorchScript file to write (.pt)")->required();
     conv->add_option("--input", c->convert.input,
                      "What the engine feeds the encoder, undone inside it so the trunk sees RGB 0..1: imagenet (the model card's "

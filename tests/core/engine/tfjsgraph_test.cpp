@@ -244,6 +244,46 @@ TEST_F(EngineTest, TfjsGraphMatchesAReferenceBuiltFromPlainTorchOpsAtEveryCut)
     EXPECT_EQ(r.parameters, 224 + 208 + 76 + 108 + 216 + 384 + 576 + 8);
 }
 
+// --low: an earlier node returned beside the output, (low, high), as the decoder's skip; it must lie on the
+// way to the output and be a feature map.
+TEST_F(EngineTest, TfjsGraphReturnsALowLevelNodeBesideTheOutput)
+{
+    TempDir dir;
+    TfjsGraphBuilder g;
+    buildTinyCenterNet(g);
+    g.writeGraph(dir / "m");
+    const auto json = dir / "m" / "centernet.json";
+    auto o = plain("pooled");
+    o.lowLevel = "se";
+    const auto r = convertTfjsToTorchScript(json, o, dir / "t.pt");
+    EXPECT_EQ(r.lowOutput, "se");
+    EXPECT_EQ(r.lowChannels, 8);
+    EXPECT_EQ(r.lowStride, 4);
+    EXPECT_EQ(r.channels, 24);
+    EXPECT_EQ(r.stride, 8);
+    const auto x = torch::rand({1, 3, 32, 32});
+    const auto ref = reference(g, x);
+    auto m = torch::jit::load((dir / "t.pt").string());
+    m.eval();
+    torch::NoGradGuard ng;
+    const auto out = m.forward({x}).toTuple()->elements();
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_TRUE(tensorsClose(out[0].toTensor(), ref.at("se"), 1e-5, 1e-5));
+    EXPECT_TRUE(tensorsClose(out[1].toTensor(), ref.at("pooled"), 1e-5, 1e-5));
+    // The engine takes it as a trunk with a low-level skip.
+    Backbone net(BackboneOptions().kind("torchscript").scriptPath((dir / "t.pt").string()).asppChannels(16).featureDim(16));
+    EXPECT_EQ(net->encoder->lowChannels(), 8);
+    EXPECT_TRUE(net->lowProject);
+    for (const auto& [low, what] : {std::pair<std::string, std::string>{"pooled", "is not an earlier node on the way to 'pooled'"},
+                                    {"heat", "is not an earlier node on the way to 'pooled'"},
+                                    {"nowhere", "no node named 'nowhere' (the --low node)"}}) {
+        o.lowLevel = low;
+        const std::string e = errorOf([&] { convertTfjsToTorchScript(json, o, dir / "e.pt"); });
+        EXPECT_NE(e.find(json.string() + ": "), std::string::npos) << e;
+        EXPECT_NE(e.find(what), std::string::npos) << e;
+    }
+}
+
 TEST_F(EngineTest, TfjsGraphEfficientNetBlockMatchesPlainTorchOps)
 {
     // Normalisation inside the graph, swish, squeeze-and-excitation through the shape plumbing, residual.
@@ -442,9 +482,6 @@ TEST_F(EngineTest, TfjsGraphUndoesTheCardNormalisationAndScalesTo255)
     EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("input range must be a positive"),
               std::string::npos);
     o.inputRange = 1.0;
-    o.lowLevel = "features_id"; // --low is for layers models only
-    EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("Keras layers models only"),
-              std::string::npos);
     o.lowLevel.clear();
     o.samePadding = true; // so is --same-padding
     EXPECT_NE(errorOf([&] { convertTfjsToTorchScript(dir / "m" / "centernet.json", o, dir / "z.pt"); }).find("--same-padding is available for Keras layers models only"),
