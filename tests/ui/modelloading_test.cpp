@@ -5,8 +5,12 @@
 #include "ui/app/modeldialog.h"
 #include "ui/app/modelloader.h"
 #include "ui/engine/segmentationcontroller.h"
+#include "ui/engine/segmenterbackend.h"
 
+#include "core/embed/embedder.h"
 #include "core/engine/modelcard.h"
+#include "core/engine/tfjsconvert.h"
+#include "tests/core/engine/tfjsfixture.h"
 
 #include <QAction>
 #include <QLabel>
@@ -144,4 +148,90 @@ TEST(ModelLoading, MoreExactMasksReloadTheModelWithSixViews)
     action->setChecked(false);
     ASSERT_TRUE(loaded.wait(20000));
     EXPECT_TRUE(test::waitFor([&] { return f.w->controller()->backend()->views() == 1; }));
+}
+
+namespace {
+
+/// A tiny TF.js graph with a classifier head, converted per cell into `dir`/cls.pt with three labels in the
+/// default vectors' vocabulary beside it (cls.labels.json): what fetch-backbones writes for EfficientNet.
+std::filesystem::path writeTinyConseClassifier(const std::filesystem::path& dir)
+{
+    test::TfjsGraphBuilder g;
+    test::buildTinyCenterNet(g);
+    g.ints("pool/axes", {2}, {1, 2});
+    g.node("pool", "Mean", {"features_id", "pool/axes"},
+           Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
+    g.constant("logits/w", {24, 3}, "float32");
+    g.constant("logits/b", {3}, "float32");
+    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
+           Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
+                {"fused_ops", test::TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}});
+    g.writeGraph(dir / "g");
+    TfjsConvertOptions o;
+    o.until = "logits";
+    o.perCell = true;
+    convertTfjsToTorchScript(dir / "g" / "centernet.json", o, dir / "cls.pt");
+    std::ofstream(dir / "cls.labels.json") << R"(["tabby cat", "golden retriever", "studio couch"])";
+    return dir / "cls.pt";
+}
+
+} // namespace
+
+TEST(ModelLoading, ConseLoadsWithTheVectorsOrTheModelLoadsWithoutIt)
+{
+    test::isolateSettings();
+    test::TempDir dir;
+    const std::filesystem::path modelDir = std::filesystem::path(ZM_SOURCE_DIR) / "models" / "default";
+    const std::filesystem::path vectors = defaultVectorsPath();
+    if (vectors.empty() || !std::filesystem::exists(vectors))
+        GTEST_SKIP() << "the default vectors are not built here (scripts/build-default-vectors.sh)";
+    const QString cls = QString::fromStdString(writeTinyConseClassifier(dir.path()).string());
+    const QString model = QString::fromStdString(modelDir.string());
+    ui::ModelLoader loader;
+    std::vector<std::shared_ptr<const ui::Backend>> loaded;
+    QObject::connect(&loader, &ui::ModelLoader::modelLoaded, &loader,
+                     [&](std::shared_ptr<const ui::Backend> b, const QString&) { loaded.push_back(std::move(b)); });
+    QSignalSpy unavailable(&loader, &ui::ModelLoader::conseUnavailable);
+    QSignalSpy failed(&loader, &ui::ModelLoader::modelFailed);
+
+    // No vectors loaded yet, none asked for: the model loads without ConSE, and says why.
+    loader.setConseClassifier(cls);
+    loader.load(model, true, {}, false);
+    ASSERT_TRUE(test::waitFor([&] { return !loader.isLoading(); }, 60000));
+    ASSERT_EQ(loaded.size(), 1u) << (failed.isEmpty() ? "" : failed.last().at(0).toString().toStdString());
+    EXPECT_FALSE(loaded.back()->conse());
+    ASSERT_EQ(unavailable.count(), 1);
+    EXPECT_TRUE(unavailable.last().at(0).toString().contains(QStringLiteral("needs word vectors")));
+
+    // With the vectors (in the same request): ConSE is on, and encodes and scores an image.
+    loader.load(model, true, QString::fromStdString(vectors.string()), true);
+    ASSERT_TRUE(test::waitFor([&] { return !loader.isLoading(); }, 60000));
+    ASSERT_EQ(loaded.size(), 2u);
+    const auto backend = loaded.back();
+    EXPECT_TRUE(backend->conse()) << (unavailable.count() > 1 ? unavailable.last().at(0).toString().toStdString() : std::string());
+    EXPECT_EQ(unavailable.count(), 1);
+    const auto enc = backend->encode(test::threeColourImage(40, 30), nullptr);
+    ASSERT_NE(enc, nullptr);
+
+    // A classifier that is gone: the model still loads (the vectors loaded last are kept), without ConSE.
+    loader.setConseClassifier(QString::fromStdString((dir / "gone.pt").string()));
+    loader.load(model, true, {}, false);
+    ASSERT_TRUE(test::waitFor([&] { return !loader.isLoading(); }, 60000));
+    ASSERT_EQ(loaded.size(), 3u);
+    EXPECT_FALSE(loaded.back()->conse());
+    ASSERT_EQ(unavailable.count(), 2);
+    EXPECT_TRUE(unavailable.last().at(0).toString().contains(QStringLiteral("gone.pt"))) << unavailable.last().at(0).toString().toStdString();
+    EXPECT_EQ(failed.count(), 0);
+}
+
+TEST(ModelLoading, ConseActionNeedsTheFetchedClassifier)
+{
+    test::MainWindowHarness f;
+    auto* action = f.w->findChild<QAction*>(QStringLiteral("ConseAction"));
+    ASSERT_NE(action, nullptr);
+    const bool there = std::filesystem::exists(ui::defaultConseClassifier());
+    EXPECT_EQ(action->isEnabled(), there);
+    EXPECT_FALSE(action->isChecked()) << "off by default";
+    if (!there)
+        EXPECT_TRUE(action->toolTip().contains(QStringLiteral("ZEROMASK_EFFICIENTNET=1")));
 }

@@ -472,6 +472,33 @@ void MainWindow::createActions()
         if (!mModelPath.isEmpty())
             loadModel(mModelPath); // encodings of the other kind are dropped with the old model
     });
+    // ConSE: the classes a person adds are also named by an ImageNet classifier run at every cell (opt-in
+    // download: scripts/fetch-backbones.sh with ZEROMASK_EFFICIENTNET=1). Off by default, remembered;
+    // switching reloads the model.
+    const QString conseFile = QString::fromStdString(defaultConseClassifier().string());
+    const bool conseThere = QFileInfo::exists(conseFile);
+    auto* conse = model->addAction(tr("Name new classes with &ImageNet too (ConSE)"));
+    conse->setObjectName(QStringLiteral("ConseAction"));
+    conse->setCheckable(true);
+    conse->setEnabled(conseThere);
+    conse->setChecked(conseThere && QSettings().value(QStringLiteral("model/conse"), false).toBool());
+    conse->setToolTip(
+        conseThere ? tr("Pixels the model gives to a class it was not trained on are renamed by what an ImageNet "
+                        "classifier (EfficientNet-B0, 1000 classes) sees there: its most likely classes' names, weighed "
+                        "by probability, are compared with your class names. Helps tell new classes apart (figures in "
+                        "docs/BENCHMARKS.md, ConSE); costs one more network per image.")
+                   : tr("Needs the ImageNet classifier: run ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh build "
+                        "(opt-in: its weights' licence is unclear, see the NOTICE it writes), then restart."));
+    mModelLoader->setConseClassifier(conse->isChecked() ? conseFile : QString());
+    connect(conse, &QAction::toggled, this, [this, conseFile](bool on) {
+        QSettings().setValue(QStringLiteral("model/conse"), on);
+        mModelLoader->setConseClassifier(on ? conseFile : QString());
+        if (!mModelPath.isEmpty())
+            loadModel(mModelPath);
+    });
+    connect(mModelLoader, &ModelLoader::conseUnavailable, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 15000);
+    });
     // The classes the model's card names, added to the list (a first start fills an empty list with them).
     mAddModelClasses = model->addAction(tr("&Add the model's classes"), mModelClasses, &ModelClasses::addMissing);
     mAddModelClasses->setObjectName(QStringLiteral("AddModelClassesAction"));
@@ -896,6 +923,8 @@ void MainWindow::updateModelStatus()
     QString model = mController->backend() ? mController->backend()->modelName() : tr("no model");
     if (mController->backend() && mController->backend()->views() > 1)
         model = tr("%1 | %2 views").arg(model).arg(mController->backend()->views());
+    if (mController->backend() && mController->backend()->conse())
+        model = tr("%1 | ImageNet names").arg(model);
     mStatus->setModel(tr("%1 | %2").arg(device, model), mModelPath);
     mStatus->setTimes(mLastEncodeMs, mLastScoreMs);
 }

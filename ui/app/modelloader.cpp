@@ -29,7 +29,7 @@ void ModelLoader::load(const QString& model, bool wantModel, const QString& vect
 {
     if (!wantModel && !wantVectors)
         return;
-    Request r{model, vectors, wantModel, wantVectors, mTestTimeAugmentation};
+    Request r{model, vectors, wantModel, wantVectors, mTestTimeAugmentation, mConseClassifier, mEmbedder};
     if (mRunning) {
         // Newest wins; parts asked for earlier and not replaced stay asked for.
         if (mHaveNext) {
@@ -55,8 +55,9 @@ void ModelLoader::start(Request r)
         Request request;
         std::shared_ptr<const Backend> backend;
         std::shared_ptr<const zm::ClassEmbedder> embedder;
-        QString modelError, vectorsError;
+        QString modelError, vectorsError, conseNote;
     };
+    r.embedder = mEmbedder; // the vectors loaded last, also when this request waited for a load of them
     mRunning = true;
     Q_EMIT started();
     runAsync(
@@ -64,16 +65,7 @@ void ModelLoader::start(Request r)
         [r] {
             Loaded out;
             out.request = r;
-            if (r.wantModel) {
-                if (r.model.isEmpty())
-                    out.modelError = noModelMessage();
-                else
-                    try {
-                        out.backend = loadSegmenterBackend(r.model.toStdString(), r.testTimeAugmentation);
-                    } catch (const std::exception& e) {
-                        out.modelError = tr("Model not loaded: %1").arg(QString::fromUtf8(e.what()));
-                    }
-            }
+            // Vectors first: ConSE embeds its classifier's labels with them.
             if (r.wantVectors) {
                 if (r.vectors.isEmpty())
                     out.vectorsError = noVectorsMessage();
@@ -84,21 +76,53 @@ void ModelLoader::start(Request r)
                         out.vectorsError = tr("Vectors not loaded: %1").arg(QString::fromUtf8(e.what()));
                     }
             }
+            if (r.wantModel) {
+                if (r.model.isEmpty()) {
+                    out.modelError = noModelMessage();
+                } else {
+                    BackendLoadOptions o;
+                    o.testTimeAugmentation = r.testTimeAugmentation;
+                    if (!r.conseClassifier.isEmpty()) {
+                        o.conseClassifier = r.conseClassifier.toStdString();
+                        o.embedder = out.embedder ? out.embedder : r.embedder;
+                    }
+                    try {
+                        try {
+                            out.backend = loadSegmenterBackend(r.model.toStdString(), o);
+                        } catch (const std::exception& e) {
+                            if (o.conseClassifier.empty())
+                                throw;
+                            // The model itself may be fine: load it without ConSE and say why.
+                            out.conseNote = tr("ImageNet naming (ConSE) is off: %1").arg(QString::fromUtf8(e.what()));
+                            o.conseClassifier.clear();
+                            out.backend = loadSegmenterBackend(r.model.toStdString(), o);
+                        }
+                    } catch (const std::exception& e) {
+                        out.modelError = tr("Model not loaded: %1").arg(QString::fromUtf8(e.what()));
+                        out.conseNote.clear();
+                    }
+                }
+            }
             return out;
         },
         [this](Loaded out) {
             // Vectors first: the model's word senses are read with them.
             if (out.request.wantVectors) {
-                if (out.embedder)
+                if (out.embedder) {
+                    mEmbedder = out.embedder;
                     Q_EMIT vectorsLoaded(out.embedder, out.request.vectors);
+                }
                 else
                     Q_EMIT vectorsFailed(out.vectorsError);
             }
             if (out.request.wantModel) {
-                if (out.backend)
+                if (out.backend) {
                     Q_EMIT modelLoaded(out.backend, out.request.model);
-                else
+                    if (!out.conseNote.isEmpty())
+                        Q_EMIT conseUnavailable(out.conseNote);
+                } else {
                     Q_EMIT modelFailed(out.modelError);
+                }
             }
             mRunning = false;
             if (mHaveNext) {

@@ -29,6 +29,11 @@ public:
     /// them: more exact masks, several times slower per image (zm::kTestTimeAugmentationPreset).
     void setTestTimeAugmentation(bool on) { mTestTimeAugmentation = on; }
     bool testTimeAugmentation() const { return mTestTimeAugmentation; }
+    /// Models loaded from now on name the classes the person adds with ConSE over this per-cell ImageNet
+    /// classifier too (core/engine/conse.h; empty: off). Its labels are embedded with the vectors loaded last
+    /// (or in the same request). When it cannot be used the model loads without it and conseUnavailable() says why.
+    void setConseClassifier(const QString& file) { mConseClassifier = file; }
+    QString conseClassifier() const { return mConseClassifier; }
 
     static QString noModelMessage();
     static QString noVectorsMessage();
@@ -39,6 +44,8 @@ Q_SIGNALS:
     void modelFailed(const QString& message);
     void vectorsLoaded(std::shared_ptr<const zm::ClassEmbedder> embedder, const QString& path);
     void vectorsFailed(const QString& message);
+    /// The model loaded, but without ConSE (the reason: a missing classifier, no vectors, ...).
+    void conseUnavailable(const QString& message);
     void finished();
 
 private:
@@ -46,11 +53,15 @@ private:
         QString model, vectors;
         bool wantModel = false, wantVectors = false;
         bool testTimeAugmentation = false;
+        QString conseClassifier;
+        std::shared_ptr<const zm::ClassEmbedder> embedder; ///< the vectors loaded last, for ConSE's labels
     };
     void start(Request r);
     bool mRunning = false;
     bool mHaveNext = false;
     bool mTestTimeAugmentation = false;
+    QString mConseClassifier;
+    std::shared_ptr<const zm::ClassEmbedder> mEmbedder;
     Request mNext;
 };
 

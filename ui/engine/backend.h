@@ -32,6 +32,8 @@ public:
     virtual QString device() const = 0;       ///< "cpu", "cuda:0"
     /// Views encode() averages: 1, or more with test-time augmentation (mirrored and rescaled views).
     virtual int views() const { return 1; }
+    /// True when new class names are also read by ConSE over an ImageNet classifier (core/engine/conse.h).
+    virtual bool conse() const { return false; }
     virtual VectorSpaceId vectorSpace() const = 0;
     virtual float defaultGamma() const = 0;   ///< calibration stored with the model
     /// Vectors of the classes the model was trained on (its seen classes); names with several word senses

@@ -2,7 +2,9 @@
 #include "ui/engine/segmenterbackend.h"
 
 #include "core/common/error.h"
+#include "core/common/files.h"
 #include "core/embed/embedder.h"
+#include "core/engine/conse.h"
 #include "core/engine/segmenter.h"
 
 namespace zm::ui {
@@ -18,7 +20,7 @@ public:
 
 class SegmenterBackend : public Backend {
 public:
-    SegmenterBackend(std::shared_ptr<const zm::Segmenter> s, int views) : mSeg(std::move(s)), mViews(views) {}
+    SegmenterBackend(std::shared_ptr<const zm::Segmenter> s, int views, bool conse) : mSeg(std::move(s)), mViews(views), mConse(conse) {}
     QString modelName() const override
     {
         const std::string& n = mSeg->card().name;
@@ -26,6 +28,7 @@ public:
     }
     QString device() const override { return QString::fromStdString(mSeg->device()); }
     int views() const override { return mViews; }
+    bool conse() const override { return mConse; }
     VectorSpaceId vectorSpace() const override { return mSeg->card().vectorSpace; }
     float defaultGamma() const override { return mSeg->card().gamma; }
     std::vector<std::vector<float>> trainedClassVectors() const override { return mSeg->card().seenVectors; }
@@ -62,22 +65,45 @@ private:
     }
     std::shared_ptr<const zm::Segmenter> mSeg;
     int mViews = 1;
+    bool mConse = false;
 };
 
 } // namespace
 
-std::shared_ptr<const Backend> makeSegmenterBackend(std::shared_ptr<const zm::Segmenter> segmenter, int views)
+std::shared_ptr<const Backend> makeSegmenterBackend(std::shared_ptr<const zm::Segmenter> segmenter, int views, bool conse)
 {
-    return std::make_shared<SegmenterBackend>(std::move(segmenter), views);
+    return std::make_shared<SegmenterBackend>(std::move(segmenter), views, conse);
 }
 
-std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path& model, bool testTimeAugmentation)
+std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path& model, const BackendLoadOptions& o)
 {
     zm::SegmenterOptions options;
-    if (testTimeAugmentation)
+    if (o.testTimeAugmentation)
         zm::parseTestTimeAugmentation(zm::kTestTimeAugmentationPreset, options);
-    std::shared_ptr<const zm::Segmenter> seg = zm::Segmenter::load(model, options);
-    return makeSegmenterBackend(std::move(seg), options.views());
+    std::unique_ptr<zm::Segmenter> seg = zm::Segmenter::load(model, options);
+    const bool conse = !o.conseClassifier.empty();
+    if (conse) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(o.conseClassifier, ec))
+            throw zm::fileError(o.conseClassifier.string(), "ImageNet classifier not found (ZEROMASK_EFFICIENTNET=1 bash "
+                                                            "scripts/fetch-backbones.sh build makes it)");
+        if (!o.embedder)
+            throw zm::Error("ImageNet naming (ConSE) needs word vectors: load them first");
+        zm::requireSameSpace(seg->card().vectorSpace, o.embedder->spaceId(), "model " + model.string());
+        zm::ConseOptions co;
+        co.classifier = o.conseClassifier;
+        co.labels = zm::readClassifierLabels(zm::defaultClassifierLabels(o.conseClassifier));
+        const auto& e = *o.embedder;
+        co.labelVectors = zm::conseLabelVectors(
+            co.labels, [&](const std::string& n) { return e.embed(n); }, [&](const std::string& w) { return e.inVocabulary(w); });
+        seg = zm::withConse(std::move(seg), co);
+    }
+    return makeSegmenterBackend(std::shared_ptr<const zm::Segmenter>(std::move(seg)), options.views(), conse);
+}
+
+std::filesystem::path defaultConseClassifier()
+{
+    return zm::cacheDir() / "backbones" / "efficientnet-b0-classifier.pt";
 }
 
 std::shared_ptr<const zm::ClassEmbedder> loadEmbedder(const std::filesystem::path& vectors)
