@@ -110,14 +110,7 @@ TEST(CliPredict, ConseClassifierIsConvertedAndPartOfTheRun)
     zm::test::TempDir dir;
     zm::test::TfjsGraphBuilder g;
     zm::test::buildTinyCenterNet(g);
-    g.ints("pool/axes", {2}, {1, 2});
-    g.node("pool", "Mean", {"features_id", "pool/axes"},
-           zm::Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
-    g.constant("logits/w", {24, 3}, "float32");
-    g.constant("logits/b", {3}, "float32");
-    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
-           zm::Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
-                    {"fused_ops", zm::test::TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}});
+    zm::test::addClassifierHead(g, "features_id", 24, 3);
     g.writeGraph(dir / "g");
     const fs::path cls = dir / "cls.pt";
     auto r = runCli("backbone convert --tfjs " + q(dir / "g" / "centernet.json") + " --until logits --out " + q(cls));

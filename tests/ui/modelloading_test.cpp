@@ -158,14 +158,7 @@ std::filesystem::path writeTinyConseClassifier(const std::filesystem::path& dir)
 {
     test::TfjsGraphBuilder g;
     test::buildTinyCenterNet(g);
-    g.ints("pool/axes", {2}, {1, 2});
-    g.node("pool", "Mean", {"features_id", "pool/axes"},
-           Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
-    g.constant("logits/w", {24, 3}, "float32");
-    g.constant("logits/b", {3}, "float32");
-    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
-           Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
-                {"fused_ops", test::TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}});
+    test::addClassifierHead(g, "features_id", 24, 3);
     g.writeGraph(dir / "g");
     TfjsConvertOptions o;
     o.until = "logits";

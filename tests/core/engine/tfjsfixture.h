@@ -488,4 +488,18 @@ inline void buildTinyCenterNet(TfjsGraphBuilder& g)
     g.node("topk", "TopKV2", {"heat", "topk/k"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"sorted", {{"b", true}}}});
 }
 
+/// An image classifier's head on `input` (a `channels`-channel map) as TF.js writes one: "pool", a Mean over H
+/// and W without keep_dims, then "logits", a _FusedMatMul by a [channels, classes] matrix with a BiasAdd
+/// ("logits/w", "logits/b"). `backbone convert --per-cell` runs it at every cell.
+inline void addClassifierHead(TfjsGraphBuilder& g, const std::string& input, int channels, int classes)
+{
+    g.ints("pool/axes", {2}, {1, 2});
+    g.node("pool", "Mean", {input, "pool/axes"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
+    g.constant("logits/w", {channels, classes}, "float32");
+    g.constant("logits/b", {classes}, "float32");
+    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
+           Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
+                {"fused_ops", TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}, {"epsilon", {{"f", 0}}}});
+}
+
 } // namespace zm::test

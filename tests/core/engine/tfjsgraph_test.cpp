@@ -340,12 +340,7 @@ TEST_F(EngineTest, TfjsGraphClassifierHeadRunsAtEveryCell)
     TfjsGraphBuilder g;
     buildTinyEfficientNet(g);
     const Json t{{"T", {{"type", "DT_FLOAT"}}}};
-    g.node("pool", "Mean", {"add", "se/axes"}, Json{{"T", {{"type", "DT_FLOAT"}}}, {"keep_dims", {{"b", false}}}, {"Tidx", {{"type", "DT_INT32"}}}});
-    g.constant("logits/w", {8, 5}, "float32");
-    g.constant("logits/b", {5}, "float32");
-    g.node("logits", "_FusedMatMul", {"pool", "logits/w", "logits/b"},
-           Json{{"T", {{"type", "DT_FLOAT"}}}, {"transpose_a", {{"b", false}}}, {"transpose_b", {{"b", false}}},
-                {"fused_ops", TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}, {"epsilon", {{"f", 0}}}});
+    addClassifierHead(g, "add", 8, 5);
     g.node("probs", "Softmax", {"logits"}, t);
     g.writeGraph(dir / "m");
     const auto json = dir / "m" / "centernet.json";
