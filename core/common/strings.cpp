@@ -15,6 +15,8 @@ std::string trim(const std::string& s)
     return s.substr(b, e - b + 1);
 }
 
+bool isBackgroundName(const std::string& name) { return toLowerAscii(trim(name)) == "background"; }
+
 std::string toLowerAscii(std::string s)
 {
     for (char& c : s)

@@ -7,6 +7,9 @@ namespace zm {
 
 std::string trim(const std::string& s);
 std::string toLowerAscii(std::string s);
+/// True for the class name "background" (case-insensitive, surrounding spaces ignored): the class edge
+/// refinement grows over and ConSE leaves alone.
+bool isBackgroundName(const std::string& name);
 std::vector<std::string> split(const std::string& s, char sep, bool skipEmpty = true);
 bool startsWith(const std::string& s, const std::string& prefix);
 bool endsWith(const std::string& s, const std::string& suffix);

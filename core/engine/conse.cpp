@@ -246,7 +246,7 @@ public:
         std::vector<std::vector<float>> rows;
         for (int i = 0; i < classes.size(); ++i) {
             const auto& c = classes.classes[i];
-            if (!c.enabled || toLowerAscii(trim(c.name)) == "background")
+            if (!c.enabled || isBackgroundName(c.name))
                 continue;
             const bool unseen = !mBase->isSeen(c.vector);
             relabel[std::size_t(i)] = unseen || mScope == ConseScope::All;

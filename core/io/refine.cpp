@@ -2,6 +2,7 @@
 #include "core/io/refine.h"
 
 #include "core/common/error.h"
+#include "core/common/strings.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -41,14 +42,9 @@ bool enoughSamples(const cv::Mat& seed)
 
 int backgroundIndex(const std::vector<std::string>& names)
 {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        std::string n = names[i];
-        n.erase(n.begin(), std::find_if(n.begin(), n.end(), [](unsigned char c) { return !std::isspace(c); }));
-        n.erase(std::find_if(n.rbegin(), n.rend(), [](unsigned char c) { return !std::isspace(c); }).base(), n.end());
-        std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        if (n == "background")
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (isBackgroundName(names[i]))
             return int(i);
-    }
     return -1;
 }
 
