@@ -49,11 +49,7 @@ inline std::unique_ptr<Segmenter> withConseOptions(std::unique_ptr<Segmenter> se
 {
     if (!o.enabled())
         return segmenter;
-    ConseOptions co;
-    co.classifier = o.classifier;
-    co.labels = readClassifierLabels(o.labels.empty() ? defaultClassifierLabels(o.classifier) : std::filesystem::path(o.labels));
-    co.labelVectors = conseLabelVectors(
-        co.labels, [&](const std::string& n) { return embedder.embed(n); }, [&](const std::string& w) { return embedder.inVocabulary(w); });
+    ConseOptions co = conseOptionsFor(o.classifier, o.labels, embedder);
     co.top = o.top;
     co.inputScale = o.scale;
     co.scope = parseConseScope(o.scope);

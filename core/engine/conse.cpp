@@ -148,6 +148,17 @@ std::vector<std::vector<float>> conseLabelVectors(const std::vector<std::string>
     return out;
 }
 
+ConseOptions conseOptionsFor(const std::filesystem::path& classifier, const std::filesystem::path& labels,
+                             const std::function<std::vector<float>(const std::string&)>& embed,
+                             const std::function<bool(const std::string&)>& known)
+{
+    ConseOptions o;
+    o.classifier = classifier;
+    o.labels = readClassifierLabels(labels.empty() ? defaultClassifierLabels(classifier) : labels);
+    o.labelVectors = conseLabelVectors(o.labels, embed, known);
+    return o;
+}
+
 namespace {
 
 class ConseSegmenter final : public Segmenter {
@@ -243,7 +254,7 @@ public:
         // relabel[i]: pixels the model gives to class i are relabelled; candidates: the classes they may take.
         std::vector<bool> relabel(std::size_t(classes.size()), false);
         std::vector<std::uint16_t> candidates;
-        std::vector<std::vector<float>> rows;
+        std::vector<float> flat; // the candidates' vectors, row after row
         for (int i = 0; i < classes.size(); ++i) {
             const auto& c = classes.classes[i];
             if (!c.enabled || isBackgroundName(c.name))
@@ -256,14 +267,11 @@ public:
                 throw Error("class '" + c.name + "' has a " + std::to_string(c.vector.size()) + "-d vector, the ConSE classifier's labels " +
                             std::to_string(f.conse.size(0)) + "-d ones");
             candidates.push_back(std::uint16_t(i));
-            rows.push_back(c.vector);
+            flat.insert(flat.end(), c.vector.begin(), c.vector.end());
         }
         if (candidates.size() < 2)
             return r; // nothing to choose between
-        std::vector<float> flat;
-        for (const auto& v : rows)
-            flat.insert(flat.end(), v.begin(), v.end());
-        auto m = at::from_blob(flat.data(), {int64_t(rows.size()), f.conse.size(0)}, at::kFloat);
+        auto m = at::from_blob(flat.data(), {int64_t(candidates.size()), f.conse.size(0)}, at::kFloat);
         m = m / m.norm(2, 1, true).clamp_min(1e-12);
         UpsampleArgmax p;
         p.outWidth = f.imageWidth;

@@ -68,6 +68,20 @@ std::vector<std::vector<float>> conseLabelVectors(const std::vector<std::string>
                                                   const std::function<std::vector<float>(const std::string&)>& embed,
                                                   const std::function<bool(const std::string&)>& known);
 
+/// ConseOptions for `classifier` with its labels read (from `labels`, or defaultClassifierLabels() when that is
+/// empty) and embedded with conseLabelVectors(); the other options keep their defaults. Throws like those.
+ConseOptions conseOptionsFor(const std::filesystem::path& classifier, const std::filesystem::path& labels,
+                             const std::function<std::vector<float>(const std::string&)>& embed,
+                             const std::function<bool(const std::string&)>& known);
+/// The same with a ClassEmbedder (core/embed) or anything with its embed() and inVocabulary().
+template <class Embedder>
+ConseOptions conseOptionsFor(const std::filesystem::path& classifier, const std::filesystem::path& labels, const Embedder& embedder)
+{
+    return conseOptionsFor(
+        classifier, labels, [&](const std::string& name) { return embedder.embed(name); },
+        [&](const std::string& word) { return embedder.inVocabulary(word); });
+}
+
 /// Wraps `base` (see the header comment). encode() also runs the classifier on the input the model sees
 /// (the same resized image) and keeps each cell's ConSE vector in the FeatureMap; score() relabels. The
 /// classifier runs on base's device. Throws zm::Error naming the classifier file when it does not load, does

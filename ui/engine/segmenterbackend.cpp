@@ -90,13 +90,7 @@ std::shared_ptr<const Backend> loadSegmenterBackend(const std::filesystem::path&
         if (!o.embedder)
             throw zm::Error("ImageNet naming (ConSE) needs word vectors: load them first");
         zm::requireSameSpace(seg->card().vectorSpace, o.embedder->spaceId(), "model " + model.string());
-        zm::ConseOptions co;
-        co.classifier = o.conseClassifier;
-        co.labels = zm::readClassifierLabels(zm::defaultClassifierLabels(o.conseClassifier));
-        const auto& e = *o.embedder;
-        co.labelVectors = zm::conseLabelVectors(
-            co.labels, [&](const std::string& n) { return e.embed(n); }, [&](const std::string& w) { return e.inVocabulary(w); });
-        seg = zm::withConse(std::move(seg), co);
+        seg = zm::withConse(std::move(seg), zm::conseOptionsFor(o.conseClassifier, {}, *o.embedder));
     }
     return makeSegmenterBackend(std::shared_ptr<const zm::Segmenter>(std::move(seg)), options.views(), conse);
 }
