@@ -161,6 +161,40 @@ ConseOptions conseOptionsFor(const std::filesystem::path& classifier, const std:
 
 namespace {
 
+at::Tensor classifierForward(torch::jit::Module& module, const at::Tensor& x)
+{
+    return scriptEncoderOutputs(module.forward({x})).second;
+}
+
+/// Loads a per-cell classifier and checks it maps [1,3,64,64] to [1,K,64/s,64/s]; `stride` gets s.
+torch::jit::Module loadPerCellClassifier(const std::filesystem::path& file, int64_t k, int& stride)
+{
+    const std::string path = file.string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        throw fileError(path, "ConSE classifier not found");
+    torch::jit::Module module;
+    try {
+        module = torch::jit::load(path, torch::kCPU);
+    } catch (const c10::Error& e) {
+        throw fileError(path, "not a loadable TorchScript file (" + std::string(e.what_without_backtrace()) + ")");
+    }
+    module.eval();
+    torch::NoGradGuard ng;
+    at::Tensor probe;
+    try {
+        probe = classifierForward(module, torch::zeros({1, 3, 64, 64}));
+    } catch (const std::exception& e) {
+        throw fileError(path, std::string("the classifier failed on a [1,3,64,64] input (") + e.what() + ")");
+    }
+    if (probe.dim() != 4 || probe.size(2) < 1 || 64 % probe.size(2) != 0 || probe.size(1) != k)
+        throw fileError(path, "a per-cell classifier must map [B,3,H,W] to [B," + std::to_string(k) +
+                                  ",H/s,W/s] (one channel per label); got " + std::to_string(probe.dim()) + "-d output with " +
+                                  std::to_string(probe.dim() == 4 ? probe.size(1) : 0) + " channels");
+    stride = int(64 / probe.size(2));
+    return module;
+}
+
 class ConseSegmenter final : public Segmenter {
 public:
     ConseSegmenter(std::unique_ptr<Segmenter> base, const ConseOptions& options)
@@ -179,27 +213,7 @@ public:
         for (const auto& v : options.labelVectors)
             if (v.size() != dim || dim == 0)
                 throw fileError(path, "the classifier's label vectors do not all have the same dimension");
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(options.classifier, ec))
-            throw fileError(path, "ConSE classifier not found");
-        try {
-            mModule = torch::jit::load(path, torch::kCPU);
-        } catch (const c10::Error& e) {
-            throw fileError(path, "not a loadable TorchScript file (" + std::string(e.what_without_backtrace()) + ")");
-        }
-        mModule.eval();
-        torch::NoGradGuard ng;
-        at::Tensor probe;
-        try {
-            probe = forward(torch::zeros({1, 3, 64, 64}));
-        } catch (const std::exception& e) {
-            throw fileError(path, std::string("the classifier failed on a [1,3,64,64] input (") + e.what() + ")");
-        }
-        if (probe.dim() != 4 || probe.size(2) < 1 || 64 % probe.size(2) != 0 || probe.size(1) != int64_t(options.labels.size()))
-            throw fileError(path, "a per-cell classifier must map [B,3,H,W] to [B," + std::to_string(options.labels.size()) +
-                                      ",H/s,W/s] (one channel per label); got " + std::to_string(probe.dim()) + "-d output with " +
-                                      std::to_string(probe.dim() == 4 ? probe.size(1) : 0) + " channels");
-        mStride = int(64 / probe.size(2));
+        mModule = loadPerCellClassifier(options.classifier, int64_t(options.labels.size()), mStride);
         std::vector<float> flat;
         flat.reserve(options.labelVectors.size() * dim);
         for (const auto& v : options.labelVectors)
@@ -299,7 +313,7 @@ public:
 private:
     at::Tensor forward(const at::Tensor& x) const
     {
-        return scriptEncoderOutputs(const_cast<torch::jit::Module&>(mModule).forward({x})).second;
+        return classifierForward(const_cast<torch::jit::Module&>(mModule), x);
     }
 
     std::unique_ptr<Segmenter> mBase;
@@ -313,6 +327,119 @@ private:
 };
 
 } // namespace
+
+struct ConseRegionClassifier::Impl {
+    torch::jit::Module module;
+    at::Tensor labelVectors; ///< [K,D] unit vectors
+    Options options;
+    int top = 10;
+    int stride = 32;
+    std::vector<float> mean, stdev;
+
+    /// Mean per-cell probabilities [K] over the crop around the mask; undefined when the mask is empty.
+    at::Tensor probabilities(const Image& image, const std::vector<std::uint8_t>& mask)
+    {
+        if (image.empty())
+            throw Error("ConSE region: empty image");
+        if (mask.size() != std::size_t(image.width) * std::size_t(image.height))
+            throw Error("ConSE region: the mask has " + std::to_string(mask.size()) + " pixels, the image " +
+                        std::to_string(image.width) + "x" + std::to_string(image.height));
+        int x0 = image.width, y0 = image.height, x1 = -1, y1 = -1;
+        for (int y = 0; y < image.height; ++y)
+            for (int x = 0; x < image.width; ++x)
+                if (mask[std::size_t(y) * image.width + x]) {
+                    x0 = std::min(x0, x), x1 = std::max(x1, x);
+                    y0 = std::min(y0, y), y1 = std::max(y1, y);
+                }
+        if (x1 < 0)
+            return {};
+        const int mx = int(std::lround((x1 - x0 + 1) * options.margin)), my = int(std::lround((y1 - y0 + 1) * options.margin));
+        x0 = std::max(0, x0 - mx), y0 = std::max(0, y0 - my);
+        x1 = std::min(image.width - 1, x1 + mx), y1 = std::min(image.height - 1, y1 + my);
+        const int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
+        torch::NoGradGuard ng;
+        at::Tensor x = imageToTensor(image).slice(1, y0, y1 + 1).slice(2, x0, x1 + 1); // [3,ch,cw]
+        // The longer side becomes inputSide; both sides are rounded to a multiple of 32 (and of the stride):
+        // classifiers with skips or concatenations need it, and it changes the aspect by a few pixels only.
+        const double s = double(options.inputSide) / std::max(cw, ch);
+        const int64_t align = std::max(32, stride);
+        const auto aligned = [&](double v) { return std::max<int64_t>(align, std::llround(v / double(align)) * align); };
+        const int64_t w = aligned(cw * s), h = aligned(ch * s);
+        x = normalizeImage(resizeBilinear(x.contiguous(), h, w), mean, stdev);
+        if (options.maskContext) {
+            auto m = at::empty({ch, cw}, at::kFloat);
+            auto* pm = m.data_ptr<float>();
+            for (int y = 0; y < ch; ++y)
+                for (int xx = 0; xx < cw; ++xx)
+                    pm[std::size_t(y) * cw + xx] = mask[std::size_t(y + y0) * image.width + (xx + x0)] ? 1.0f : 0.0f;
+            // Bilinear then > 0.5: the region's outline at the crop's new size.
+            m = resizeBilinear(m.unsqueeze(0), h, w).squeeze(0).gt(0.5).to(at::kFloat);
+            x = x * m.unsqueeze(0);
+        }
+        const at::Tensor logits = classifierForward(module, x.unsqueeze(0)).squeeze(0); // [K,gh,gw]
+        // Mean logits over the cells = the logits of the mean-pooled features for a per-cell classifier
+        // (its head is linear), i.e. the classifier's own decision on the crop.
+        return at::softmax(logits.reshape({logits.size(0), -1}).mean(1), 0);
+    }
+};
+
+ConseRegionClassifier::ConseRegionClassifier(const ConseOptions& conse, const Options& options, std::vector<float> mean,
+                                             std::vector<float> stdev)
+    : d(std::make_unique<Impl>())
+{
+    const std::string path = conse.classifier.string();
+    if (conse.labels.empty() || conse.labels.size() != conse.labelVectors.size())
+        throw fileError(path, std::to_string(conse.labels.size()) + " classifier labels but " +
+                                  std::to_string(conse.labelVectors.size()) + " label vectors");
+    if (conse.top < 1)
+        throw Error("ConSE needs T >= 1 classifier classes per region, not " + std::to_string(conse.top));
+    if (options.inputSide < 32 || options.inputSide > 2048)
+        throw Error("ConSE region: input side " + std::to_string(options.inputSide) + " is outside [32, 2048]");
+    if (!(options.margin >= 0 && options.margin <= 2))
+        throw Error("ConSE region: margin " + std::to_string(options.margin) + " is outside [0, 2]");
+    if (mean.size() != 3 || stdev.size() != 3)
+        throw Error("ConSE region: the normalisation needs three means and three deviations");
+    const std::size_t dim = conse.labelVectors.front().size();
+    std::vector<float> flat;
+    for (const auto& v : conse.labelVectors) {
+        if (v.size() != dim || dim == 0)
+            throw fileError(path, "the classifier's label vectors do not all have the same dimension");
+        flat.insert(flat.end(), v.begin(), v.end());
+    }
+    d->module = loadPerCellClassifier(conse.classifier, int64_t(conse.labels.size()), d->stride);
+    d->labelVectors = at::from_blob(flat.data(), {int64_t(conse.labelVectors.size()), int64_t(dim)}, at::kFloat).clone();
+    d->labelVectors = d->labelVectors / d->labelVectors.norm(2, 1, true).clamp_min(1e-12);
+    d->options = options;
+    d->top = conse.top;
+    d->mean = std::move(mean);
+    d->stdev = std::move(stdev);
+}
+
+ConseRegionClassifier::~ConseRegionClassifier() = default;
+
+int ConseRegionClassifier::labelCount() const { return int(d->labelVectors.size(0)); }
+
+std::vector<float> ConseRegionClassifier::regionProbabilities(const Image& image, const std::vector<std::uint8_t>& mask) const
+{
+    const auto p = d->probabilities(image, mask);
+    if (!p.defined())
+        return {};
+    const auto c = p.contiguous();
+    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+std::vector<float> ConseRegionClassifier::regionVector(const Image& image, const std::vector<std::uint8_t>& mask) const
+{
+    const auto probs = d->probabilities(image, mask);
+    if (!probs.defined())
+        return {};
+    torch::NoGradGuard ng;
+    const int64_t t = std::min<int64_t>(d->top, probs.size(0));
+    const auto [p, idx] = probs.topk(t);
+    auto e = (d->labelVectors.index_select(0, idx) * p.unsqueeze(1)).sum(0);
+    e = (e / e.norm().clamp_min(1e-12)).contiguous();
+    return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
+}
 
 std::unique_ptr<Segmenter> withConse(std::unique_ptr<Segmenter> base, const ConseOptions& options)
 {

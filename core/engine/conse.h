@@ -16,6 +16,7 @@
 #include "core/engine/segmenter.h"
 
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -81,6 +82,38 @@ ConseOptions conseOptionsFor(const std::filesystem::path& classifier, const std:
         classifier, labels, [&](const std::string& name) { return embedder.embed(name); },
         [&](const std::string& word) { return embedder.inVocabulary(word); });
 }
+
+/// ConSE for one object: the classifier sees the box around a region (a margin around it, the longer side
+/// resized to `inputSide`, both sides then rounded to a multiple of 32), its per-cell logits are averaged over the cells (for a classifier converted
+/// with --per-cell, exactly the classifier's own pooled decision on that crop) and the region's vector is
+/// ConSE's convex combination of its T most probable labels. With `maskContext`, pixels of the crop
+/// outside the region are set to the normalisation's mean (0 after normalising), so the classifier sees
+/// the object alone. Used to pseudo-label unlabelled regions (core/data/pseudolabels.h). Runs on the CPU.
+class ConseRegionClassifier {
+public:
+    struct Options {
+        int inputSide = 224;
+        double margin = 0.1; ///< added on each side, as a fraction of the region's box
+        bool maskContext = true;
+    };
+    /// Throws like withConse() for a classifier or labels that do not fit. mean/stdev: the normalisation the
+    /// classifier expects (a converted classifier undoes a ModelCard's default ImageNet normalisation).
+    ConseRegionClassifier(const ConseOptions& conse, const Options& options, std::vector<float> mean, std::vector<float> stdev);
+    ~ConseRegionClassifier();
+    ConseRegionClassifier(const ConseRegionClassifier&) = delete;
+    ConseRegionClassifier& operator=(const ConseRegionClassifier&) = delete;
+
+    /// The unit ConSE vector of the pixels where `mask` (width x height of `image`, row-major) is nonzero;
+    /// empty when the mask is empty. Throws zm::Error for a mask of the wrong size.
+    std::vector<float> regionVector(const Image& image, const std::vector<std::uint8_t>& mask) const;
+    /// The classifier's mean probabilities over its K labels for that region (for reports and tests).
+    std::vector<float> regionProbabilities(const Image& image, const std::vector<std::uint8_t>& mask) const;
+    int labelCount() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
 
 /// Wraps `base` (see the header comment). encode() also runs the classifier on the input the model sees
 /// (the same resized image) and keeps each cell's ConSE vector in the FeatureMap; score() relabels. The

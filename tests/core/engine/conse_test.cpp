@@ -9,6 +9,7 @@
 #include "core/engine/checkpoint.h"
 #include "core/engine/conse.h"
 #include "core/engine/segnet.h"
+#include "tests/support/redclassifier.h"
 #include "tests/support/testdir.h"
 
 #include <torch/script.h>
@@ -42,24 +43,6 @@ fs::path saveModel4(const TempDir& dir)
     const auto path = dir / "model";
     saveModel(path, card, net);
     return path;
-}
-
-/// [B,3,H,W] ImageNet-normalised -> [B,3,ceil(H/32),ceil(W/32)] logits: label 0 where the cell is red,
-/// label 1 where it is not, label 2 never.
-fs::path saveRedClassifier(const TempDir& dir, int labels = 3)
-{
-    torch::jit::Module m("__torch__.zeromask.test.RedClassifier");
-    std::string src = "def forward(self, x):\n"
-                      "    r = x.narrow(1, 0, 1) * 0.229 + 0.485\n"
-                      "    red = torch.avg_pool2d(r, [32, 32], [32, 32], [0, 0], True)\n"
-                      "    return torch.cat([red * 20.0, (1.0 - red) * 20.0";
-    for (int i = 2; i < labels; ++i)
-        src += ", red * 0.0 - 20.0";
-    src += "], 1)\n";
-    m.define(src);
-    const auto file = dir / ("red" + std::to_string(labels) + ".pt");
-    m.save(file.string());
-    return file;
 }
 
 /// Left `split` columns red, the rest blue.
@@ -253,6 +236,56 @@ TEST(ConseLabels, VectorsAverageTheSynonymsWhoseWordsAreKnown)
     EXPECT_EQ(v[2], (std::vector<float>{0.6f, 0.8f, 0.0f})); // nothing known: the first synonym as it is
     EXPECT_EQ(std::count(embedded.begin(), embedded.end(), "man-eater"), 0);
     EXPECT_THROW(conseLabelVectors({" , "}, embed, known), Error);
+}
+
+// ConSE for one region: the classifier sees the region's box; with the context masked it names the region,
+// not what surrounds it. A small red square in a large blue field, its box widened by a margin of 2 (the crop
+// is five times the square's side): with the context kept, blue cells outvote the red one; masked, the
+// blue cells become neutral and the region's own red decides.
+TEST(ConseRegion, NamesTheRegionNotItsSurroundings)
+{
+    TempDir dir;
+    const auto cls = saveRedClassifier(dir);
+    Image img(160, 160, 3);
+    std::vector<std::uint8_t> mask(160 * 160, 0), blue(160 * 160, 0);
+    for (int y = 0; y < 160; ++y)
+        for (int x = 0; x < 160; ++x) {
+            const bool red = x >= 64 && x < 96 && y >= 64 && y < 96;
+            img.row(y)[3 * x + (red ? 0 : 2)] = 255;
+            mask[std::size_t(y) * 160 + x] = red;
+            blue[std::size_t(y) * 160 + x] = !red && x < 40;
+        }
+    const ModelCard card;
+    ConseRegionClassifier::Options o;
+    o.margin = 2.0;
+    o.inputSide = 160;
+    const ConseRegionClassifier masked(redOptions(cls), o, card.mean, card.stdev);
+    EXPECT_EQ(masked.labelCount(), 3);
+    const auto p = masked.regionProbabilities(img, mask);
+    ASSERT_EQ(p.size(), 3u);
+    EXPECT_GT(p[0], p[1]);
+    EXPECT_NEAR(p[0] + p[1] + p[2], 1.0, 1e-5);
+    const auto e = masked.regionVector(img, mask);
+    ASSERT_EQ(e.size(), 4u);
+    EXPECT_GT(e[1], e[2]); // nearer "redness" (axis 1) than "blueness" (axis 2)
+    EXPECT_NEAR(e[0] * e[0] + e[1] * e[1] + e[2] * e[2] + e[3] * e[3], 1.0, 1e-5);
+    const auto b = masked.regionVector(img, blue);
+    ASSERT_EQ(b.size(), 4u);
+    EXPECT_GT(b[2], b[1]);
+
+    o.maskContext = false;
+    const ConseRegionClassifier context(redOptions(cls), o, card.mean, card.stdev);
+    const auto pc = context.regionProbabilities(img, mask);
+    ASSERT_EQ(pc.size(), 3u);
+    EXPECT_GT(pc[1], pc[0]) << "the test needs a region its surroundings outvote";
+
+    EXPECT_TRUE(masked.regionVector(img, std::vector<std::uint8_t>(160 * 160, 0)).empty());
+    EXPECT_THROW(masked.regionVector(img, std::vector<std::uint8_t>(10, 1)), Error);
+    auto wrong = redOptions(cls);
+    wrong.labelVectors.pop_back();
+    EXPECT_THROW(ConseRegionClassifier(wrong, o, card.mean, card.stdev), Error);
+    auto missing = redOptions(dir / "none.pt");
+    EXPECT_THROW(ConseRegionClassifier(missing, o, card.mean, card.stdev), Error);
 }
 
 } // namespace zm::test

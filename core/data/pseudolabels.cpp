@@ -1,0 +1,371 @@
+// ConSE pseudo-labels for the unlabelled regions of a zero-shot training set (see pseudolabels.h).
+#include "core/data/pseudolabels.h"
+
+#include "core/common/error.h"
+#include "core/common/files.h"
+#include "core/data/pngfile.h"
+#include "core/engine/conse.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace zm {
+
+namespace {
+
+/// Separable min (erode = true) or max filter with a (2r+1) square window; outside the image counts as 0.
+std::vector<std::uint8_t> morph(const std::vector<std::uint8_t>& in, int w, int h, int r, bool erode)
+{
+    if (r <= 0)
+        return in;
+    std::vector<std::uint8_t> tmp(in.size()), out(in.size());
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            std::uint8_t v = erode ? 1 : 0;
+            for (int k = x - r; k <= x + r; ++k) {
+                const std::uint8_t s = (k < 0 || k >= w) ? 0 : in[std::size_t(y) * w + k];
+                v = erode ? std::min(v, s) : std::max(v, s);
+            }
+            tmp[std::size_t(y) * w + x] = v;
+        }
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            std::uint8_t v = erode ? 1 : 0;
+            for (int k = y - r; k <= y + r; ++k) {
+                const std::uint8_t s = (k < 0 || k >= h) ? 0 : tmp[std::size_t(k) * w + x];
+                v = erode ? std::min(v, s) : std::max(v, s);
+            }
+            out[std::size_t(y) * w + x] = v;
+        }
+    return out;
+}
+
+std::string stemOf(const std::string& id)
+{
+    const auto slash = id.find_last_of('/');
+    return slash == std::string::npos ? id : id.substr(slash + 1);
+}
+
+} // namespace
+
+std::vector<std::vector<std::uint8_t>> unlabelledRegions(const LabelMap& labels, int erodeRadius, int minPixels)
+{
+    const int w = labels.width, h = labels.height;
+    std::vector<std::uint8_t> ignore(labels.ids.size());
+    for (std::size_t i = 0; i < ignore.size(); ++i)
+        ignore[i] = labels.ids[i] == LabelMap::kVoid ? 1 : 0;
+    const auto core = morph(ignore, w, h, erodeRadius, true);
+    std::vector<int> component(core.size(), -1);
+    std::vector<std::vector<std::uint8_t>> regions;
+    std::vector<std::uint8_t> taken(core.size(), 0); // a pixel grown into one region is not given to another
+    std::vector<std::size_t> stack;
+    for (std::size_t start = 0; start < core.size(); ++start) {
+        if (!core[start] || component[start] >= 0)
+            continue;
+        // 4-connected flood fill of the eroded mask.
+        std::vector<std::uint8_t> mask(core.size(), 0);
+        int count = 0;
+        stack.assign(1, start);
+        component[start] = int(regions.size());
+        while (!stack.empty()) {
+            const std::size_t p = stack.back();
+            stack.pop_back();
+            mask[p] = 1;
+            ++count;
+            const int x = int(p % std::size_t(w)), y = int(p / std::size_t(w));
+            const std::size_t next[4] = {x > 0 ? p - 1 : p, x + 1 < w ? p + 1 : p, y > 0 ? p - std::size_t(w) : p,
+                                         y + 1 < h ? p + std::size_t(w) : p};
+            for (const std::size_t q : next)
+                if (q != p && core[q] && component[q] < 0) {
+                    component[q] = component[start];
+                    stack.push_back(q);
+                }
+        }
+        if (count < minPixels) {
+            regions.emplace_back(); // keeps component ids aligned; dropped below
+            continue;
+        }
+        auto grown = morph(mask, w, h, erodeRadius, false);
+        for (std::size_t i = 0; i < grown.size(); ++i) {
+            grown[i] = grown[i] && ignore[i] && !taken[i];
+            taken[i] = taken[i] || grown[i];
+        }
+        regions.push_back(std::move(grown));
+    }
+    regions.erase(std::remove_if(regions.begin(), regions.end(), [](const auto& r) { return r.empty(); }), regions.end());
+    return regions;
+}
+
+Json PseudoLabelReport::toJson() const
+{
+    Json perClass = Json::array();
+    int keptAll = 0, keptCorrect = 0, correctAll = 0;
+    double keptPixels = 0, keptRight = 0;
+    for (int c = 0; c < int(classes.size()); ++c) {
+        int n = 0, kept = 0, correct = 0, correctKept = 0;
+        double pixels = 0, right = 0, pixelsKept = 0, rightKept = 0;
+        float lowest = 1e9f;
+        for (const auto& r : regions) {
+            if (r.cls != c)
+                continue;
+            ++n;
+            const bool ok = checked && r.truth == classes[std::size_t(c)];
+            correct += ok;
+            pixels += r.pixels;
+            right += r.truthShare * r.pixels;
+            if (r.kept) {
+                ++kept;
+                correctKept += ok;
+                pixelsKept += r.pixels;
+                rightKept += r.truthShare * r.pixels;
+                lowest = std::min(lowest, r.score);
+            }
+        }
+        Json j{{"class", classes[std::size_t(c)]}, {"regions", n}, {"kept", kept}, {"lowestKeptScore", kept ? Json(lowest) : Json()}};
+        if (std::size_t(c) < hubness.size())
+            j["hubness"] = hubness[std::size_t(c)];
+        if (checked) {
+            j["keptCorrect"] = correctKept;
+            j["keptPixelPrecision"] = pixelsKept > 0 ? Json(rightKept / pixelsKept) : Json();
+            j["allCorrect"] = correct;
+            j["allPixelPrecision"] = pixels > 0 ? Json(right / pixels) : Json();
+        }
+        perClass.push_back(j);
+        keptAll += kept;
+        keptCorrect += correctKept;
+        correctAll += correct;
+        keptPixels += pixelsKept;
+        keptRight += rightKept;
+    }
+    Json j{{"images", images}, {"regions", regions.size()}, {"kept", keptAll}, {"classes", perClass}, {"checked", checked}};
+    if (checked) {
+        // What the regions really are (majority of their labelled pixels), per assigned class: the confusion.
+        std::map<std::string, std::map<std::string, int>> confusion;
+        for (const auto& r : regions)
+            if (r.kept)
+                ++confusion[classes[std::size_t(r.cls)]][r.truth.empty() ? "(no label)" : r.truth];
+        j["keptCorrect"] = keptCorrect;
+        j["keptRegionAccuracy"] = keptAll ? Json(double(keptCorrect) / keptAll) : Json();
+        j["keptPixelPrecision"] = keptPixels > 0 ? Json(keptRight / keptPixels) : Json();
+        j["allRegionAccuracy"] = regions.empty() ? Json() : Json(double(correctAll) / double(regions.size()));
+        j["keptTruth"] = confusion;
+    }
+    return j;
+}
+
+PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset& base, const ConseRegionClassifier& classifier,
+                                    const std::vector<std::vector<float>>& unseenVectors, const PseudoLabelOptions& options,
+                                    const std::filesystem::path& out, const Json& provenance, Progress* progress)
+{
+    if (train.stage() != ZeroShotStage::Train)
+        throw Error("pseudo-labels are made for a training set (the Train stage of a zero-shot split)");
+    const ZeroShotClasses& zc = train.classes();
+    const auto unseen = zc.unseenIds();
+    if (unseen.empty())
+        throw Error("split '" + train.split().name + "' has no unseen classes to pseudo-label");
+    if (unseenVectors.size() != unseen.size())
+        throw Error("pseudo-labels: " + std::to_string(unseen.size()) + " unseen classes but " + std::to_string(unseenVectors.size()) +
+                    " class vectors");
+    if (!(options.keepFraction > 0 && options.keepFraction <= 1))
+        throw Error("pseudo-labels: the kept share must be in (0, 1], not " + std::to_string(options.keepFraction));
+    if (options.erodeRadius < 0 || options.erodeRadius > 32 || options.minPixels < 1)
+        throw Error("pseudo-labels: erosion radius must be in [0, 32] and the smallest region at least 1 pixel");
+    if (base.classNames().size() > 255)
+        throw Error("pseudo-labels: the data set has more than 255 classes (8-bit label PNGs)");
+    // Model id -> data-set id (labels are written in the base data set's class order).
+    std::vector<int> modelToDataset(std::size_t(zc.size()), -1);
+    for (std::size_t d = 0; d < zc.datasetToModel.size(); ++d)
+        if (zc.datasetToModel[d] >= 0)
+            modelToDataset[std::size_t(zc.datasetToModel[d])] = int(d);
+    for (const int u : unseen)
+        if (modelToDataset[std::size_t(u)] < 0)
+            throw Error("pseudo-labels: unseen class '" + zc.names[std::size_t(u)] + "' is not a class of the data set");
+
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !fs::exists(out / "pseudolabels.json", ec) &&
+        !fs::exists(out / ".pseudolabels-incomplete", ec))
+        throw fileError(out.string(), "is not empty and holds no earlier pseudo-labels; choose an empty or new folder");
+    fs::create_directories(out / "images" / "train", ec);
+    fs::create_directories(out / "labels" / "train", ec);
+    if (ec)
+        throw fileError(out.string(), "cannot create the folder (" + ec.message() + ")");
+    writeFileAtomic(out / ".pseudolabels-incomplete", "pseudo-labelling in progress\n");
+
+    // Unit class vectors.
+    std::vector<std::vector<float>> classVectors;
+    for (const auto& v : unseenVectors) {
+        double n = 0;
+        for (float x : v)
+            n += double(x) * x;
+        n = std::sqrt(n);
+        if (!(n > 0))
+            throw Error("pseudo-labels: a class vector is zero");
+        std::vector<float> u;
+        for (float x : v)
+            u.push_back(float(x / n));
+        classVectors.push_back(std::move(u));
+    }
+
+    PseudoLabelReport report;
+    for (const int u : unseen)
+        report.classes.push_back(zc.names[std::size_t(u)]);
+    const int count = options.limit > 0 ? std::min(options.limit, train.size()) : train.size();
+    report.images = count;
+    report.checked = true;
+    const auto& datasetNames = base.classNames();
+    const auto cancelled = [&] { return progress && progress->cancelled(); };
+
+    // Pass 1: find and classify every region.
+    for (int i = 0; i < count; ++i) {
+        if (cancelled())
+            throw Cancelled();
+        if (progress)
+            progress->update(0.9 * i / count, "classifying the unlabelled regions of image " + std::to_string(i + 1) + " of " + std::to_string(count));
+        const Sample s = train.get(i);
+        const auto regions = unlabelledRegions(s.labels, options.erodeRadius, options.minPixels);
+        LabelMap truth;
+        if (report.checked && !regions.empty()) {
+            truth = base.get(train.baseIndex(i)).labels;
+            if (truth.empty() || truth.width != s.labels.width || truth.height != s.labels.height)
+                report.checked = false;
+        }
+        for (const auto& mask : regions) {
+            const auto e = classifier.regionVector(s.image, mask);
+            if (e.empty())
+                continue;
+            PseudoRegion r;
+            r.image = i;
+            if (e.size() != classVectors.front().size())
+                throw Error("pseudo-labels: class vectors are " + std::to_string(classVectors.front().size()) + "-d, the classifier's labels " +
+                            std::to_string(e.size()) + "-d; use the same word vectors for both");
+            r.vector = e;
+            std::map<int, int> votes;
+            int labelled = 0;
+            for (std::size_t p = 0; p < mask.size(); ++p) {
+                if (!mask[p])
+                    continue;
+                ++r.pixels;
+                if (report.checked && truth.ids[p] != LabelMap::kVoid) {
+                    ++votes[truth.ids[p]];
+                    ++labelled;
+                }
+            }
+            if (report.checked && labelled > 0) {
+                const auto top = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+                r.truth = top->first < int(datasetNames.size()) ? datasetNames[std::size_t(top->first)] : std::to_string(top->first);
+                r.votes.assign(votes.begin(), votes.end());
+                r.labelled = labelled;
+            }
+            report.regions.push_back(std::move(r));
+        }
+    }
+
+    // Cosines, the hubness term per class (CSLS), then each region's class and score.
+    const std::size_t nc = classVectors.size(), nr = report.regions.size();
+    std::vector<float> cosines(nr * nc);
+    for (std::size_t k = 0; k < nr; ++k)
+        for (std::size_t c = 0; c < nc; ++c) {
+            double dot = 0;
+            const auto& e = report.regions[k].vector;
+            for (std::size_t q = 0; q < e.size(); ++q)
+                dot += double(e[q]) * classVectors[c][q];
+            cosines[k * nc + c] = float(dot);
+        }
+    std::vector<float> hub(nc, 0.0f);
+    if (options.hubnessK > 0 && nr > 0)
+        for (std::size_t c = 0; c < nc; ++c) {
+            std::vector<float> col(nr);
+            for (std::size_t k = 0; k < nr; ++k)
+                col[k] = cosines[k * nc + c];
+            const std::size_t kk = std::min<std::size_t>(std::size_t(options.hubnessK), nr);
+            std::partial_sort(col.begin(), col.begin() + std::ptrdiff_t(kk), col.end(), std::greater<float>());
+            double sum = 0;
+            for (std::size_t q = 0; q < kk; ++q)
+                sum += col[q];
+            hub[c] = float(sum / double(kk));
+        }
+    for (std::size_t k = 0; k < nr; ++k) {
+        auto& r = report.regions[k];
+        float best = -1e9f, second = -1e9f;
+        for (std::size_t c = 0; c < nc; ++c) {
+            const float v = cosines[k * nc + c] - hub[c];
+            if (v > best) {
+                second = best;
+                best = v;
+                r.cls = int(c);
+            } else if (v > second) {
+                second = v;
+            }
+        }
+        r.score = best;
+        r.runnerUp = second;
+        if (r.labelled > 0) {
+            const int mine = modelToDataset[std::size_t(unseen[std::size_t(r.cls)])];
+            for (const auto& [id, n] : r.votes)
+                if (id == mine)
+                    r.truthShare = double(n) / r.labelled;
+        }
+    }
+    report.hubness = hub;
+
+    // Per class, the most confident share keeps its label (ties broken by order, deterministically).
+    for (int c = 0; c < int(report.classes.size()); ++c) {
+        std::vector<std::size_t> mine;
+        for (std::size_t k = 0; k < report.regions.size(); ++k)
+            if (report.regions[k].cls == c)
+                mine.push_back(k);
+        std::stable_sort(mine.begin(), mine.end(), [&](std::size_t a, std::size_t b) { return report.regions[a].score > report.regions[b].score; });
+        const std::size_t keep = std::size_t(std::ceil(options.keepFraction * double(mine.size()) - 1e-9));
+        for (std::size_t k = 0; k < keep && k < mine.size(); ++k)
+            report.regions[mine[k]].kept = true;
+    }
+
+    // Pass 2: write the images and the labels.
+    std::size_t next = 0;
+    for (int i = 0; i < count; ++i) {
+        if (cancelled())
+            throw Cancelled();
+        if (progress)
+            progress->update(0.9 + 0.1 * i / count, "writing image " + std::to_string(i + 1) + " of " + std::to_string(count));
+        const Sample s = train.get(i);
+        LabelMap labels(s.labels.width, s.labels.height);
+        for (std::size_t p = 0; p < labels.ids.size(); ++p) {
+            const auto l = s.labels.ids[p];
+            if (l != LabelMap::kVoid && l < modelToDataset.size() && modelToDataset[l] >= 0)
+                labels.ids[p] = std::uint16_t(modelToDataset[l]);
+        }
+        const auto regions = unlabelledRegions(s.labels, options.erodeRadius, options.minPixels);
+        for (const auto& mask : regions) {
+            // Regions come back in the order pass 1 saw them (an empty classifier answer was skipped there).
+            if (next >= report.regions.size() || report.regions[next].image != i)
+                continue;
+            const PseudoRegion& r = report.regions[next++];
+            if (!r.kept)
+                continue;
+            const auto id = std::uint16_t(modelToDataset[std::size_t(unseen[std::size_t(r.cls)])]);
+            for (std::size_t p = 0; p < mask.size(); ++p)
+                if (mask[p])
+                    labels.ids[p] = id;
+        }
+        const std::string stem = stemOf(s.id);
+        writeImagePng(out / "images" / "train" / (stem + ".png"), s.image);
+        writeLabelIds(out / "labels" / "train" / (stem + ".png"), labels);
+    }
+    std::string classes;
+    for (const auto& n : datasetNames)
+        classes += n + "\n";
+    writeFileAtomic(out / "classes.txt", classes);
+    Json j = report.toJson();
+    j["provenance"] = provenance;
+    j["split"] = train.split().name;
+    j["options"] = {{"erodeRadius", options.erodeRadius}, {"minPixels", options.minPixels}, {"keepFraction", options.keepFraction},
+                    {"hubnessK", options.hubnessK}, {"limit", options.limit}};
+    writeFileAtomic(out / "pseudolabels.json", j.dump(2) + "\n");
+    fs::remove(out / ".pseudolabels-incomplete", ec);
+    if (progress)
+        progress->update(1.0, "pseudo-labels written");
+    return report;
+}
+
+} // namespace zm
