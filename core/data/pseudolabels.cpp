@@ -138,7 +138,9 @@ Json PseudoLabelReport::toJson() const
         keptPixels += pixelsKept;
         keptRight += rightKept;
     }
-    Json j{{"images", images}, {"regions", regions.size()}, {"kept", keptAll}, {"classes", perClass}, {"checked", checked}};
+    const auto toRivals = std::count_if(regions.begin(), regions.end(), [](const PseudoRegion& r) { return r.cls < 0; });
+    Json j{{"images", images}, {"regions", regions.size()}, {"kept", keptAll}, {"nearestARival", toRivals}, {"classes", perClass},
+           {"checked", checked}};
     if (checked) {
         // What the regions really are (majority of their labelled pixels), per assigned class: the confusion.
         std::map<std::string, std::map<std::string, int>> confusion;
@@ -194,7 +196,9 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
 
     // Unit class vectors.
     std::vector<std::vector<float>> classVectors;
-    for (const auto& v : unseenVectors) {
+    std::vector<std::vector<float>> all = unseenVectors;
+    all.insert(all.end(), options.rivals.begin(), options.rivals.end());
+    for (const auto& v : all) {
         double n = 0;
         for (float x : v)
             n += double(x) * x;
@@ -300,14 +304,16 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         }
         r.score = best;
         r.runnerUp = second;
-        if (r.labelled > 0) {
+        if (r.cls >= int(unseen.size()))
+            r.cls = -1; // a rival's: not pseudo-labelled
+        if (r.labelled > 0 && r.cls >= 0) {
             const int mine = modelToDataset[std::size_t(unseen[std::size_t(r.cls)])];
             for (const auto& [id, n] : r.votes)
                 if (id == mine)
                     r.truthShare = double(n) / r.labelled;
         }
     }
-    report.hubness = hub;
+    report.hubness.assign(hub.begin(), hub.begin() + std::ptrdiff_t(unseen.size()));
 
     // Per class, the most confident share keeps its label (ties broken by order, deterministically).
     for (int c = 0; c < int(report.classes.size()); ++c) {
@@ -360,7 +366,7 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
     j["provenance"] = provenance;
     j["split"] = train.split().name;
     j["options"] = {{"erodeRadius", options.erodeRadius}, {"minPixels", options.minPixels}, {"keepFraction", options.keepFraction},
-                    {"hubnessK", options.hubnessK}, {"limit", options.limit}};
+                    {"hubnessK", options.hubnessK}, {"rivals", options.rivals.size()}, {"limit", options.limit}};
     writeFileAtomic(out / "pseudolabels.json", j.dump(2) + "\n");
     fs::remove(out / ".pseudolabels-incomplete", ec);
     if (progress)

@@ -36,6 +36,10 @@ struct PseudoLabelOptions {
     /// highest cosines over all regions, so a class word that is near every region's vector (a "hub") does
     /// not take them all. 0: plain nearest class.
     int hubnessK = 0;
+    /// Vectors of other classes that compete for the regions (e.g. the seen classes but the background): a
+    /// region nearest one of them is left unlabelled (ZS5Net's rule: only what is predicted unseen among
+    /// all classes is pseudo-labelled). Empty: the regions choose among the unseen classes only.
+    std::vector<std::vector<float>> rivals;
     /// Only the first N training images (0: all).
     int limit = 0;
 };
@@ -44,7 +48,7 @@ struct PseudoLabelOptions {
 struct PseudoRegion {
     int image = 0;       ///< index in the Train stage
     int pixels = 0;      ///< after growing back
-    int cls = -1;        ///< index into the candidate classes
+    int cls = -1;        ///< index into the candidate classes; -1: nearest a rival class (left unlabelled)
     float score = 0;     ///< its score for the class: the cosine of its ConSE vector with the class's vector,
                          ///< less the class's hubness term with hubnessK > 0
     float runnerUp = 0;  ///< the second-best score

@@ -23,6 +23,7 @@ struct PseudoOpts {
     std::string data, format = "auto", subset, split, unseen, background = "preset", vectors, classifier, labels, out,
         context = "mask";
     int top = 10, inputSide = 224, limit = 0;
+    bool seenCompete = false;
     double margin = 0.1;
     zm::PseudoLabelOptions p;
 };
@@ -67,6 +68,10 @@ void run(const PseudoOpts& o)
 
     zm::PseudoLabelOptions po = o.p;
     po.limit = o.limit;
+    if (o.seenCompete)
+        for (const auto& name : train.classes().seenNames())
+            if (!zm::isBackgroundName(name))
+                po.rivals.push_back(embedder->embed(name));
     const zm::Json provenance{{"data", fs::absolute(o.data).lexically_normal().string()},
                               {"format", format},
                               {"subset", subset},
@@ -75,7 +80,8 @@ void run(const PseudoOpts& o)
                               {"top", o.top},
                               {"inputSide", o.inputSide},
                               {"margin", o.margin},
-                              {"context", o.context}};
+                              {"context", o.context},
+                              {"seenCompete", o.seenCompete}};
     std::cerr << "pseudo-labelling the unlabelled regions of " << (po.limit > 0 ? std::min(po.limit, train.size()) : train.size())
               << " images of " << base->name() << " among " << vectors.size() << " unseen classes ("
               << zm::join(train.classes().unseenNames(), ", ") << ") -> " << o.out << "\n";
@@ -84,6 +90,8 @@ void run(const PseudoOpts& o)
     progress.finish();
     const auto j = report.toJson();
     std::cout << "images " << report.images << ", regions " << report.regions.size() << ", kept " << j["kept"].get<int>();
+    if (o.seenCompete)
+        std::cout << ", nearest a seen class " << j["nearestARival"].get<long>();
     if (report.checked)
         std::cout << "; checked against the data set's own labels (not used to make them): kept regions correct "
                   << zm::fmt(100.0 * j.value("keptRegionAccuracy", 0.0), 1) << " %, pixel precision "
@@ -128,6 +136,8 @@ zm::cli::Registrar reg(46, [](CLI::App& app) {
                     "Hubness correction (CSLS): each class's cosines less the mean of its k highest over all regions; 0: none")
         ->check(CLI::Range(0, 1 << 20))
         ->capture_default_str();
+    cmd->add_flag("--seen-compete", o->seenCompete,
+                  "The seen classes (but the background) compete too: a region nearest one of them stays unlabelled");
     cmd->add_option("--erode", o->p.erodeRadius, "Soft edges thinner than twice this many pixels are not regions")
         ->check(CLI::Range(0, 32))
         ->capture_default_str();

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -193,6 +194,40 @@ TEST(PseudoLabels, KeepsTheMostConfidentShareOfEachClass)
     // A dropped region stays unlabelled in the written set.
     const Sample s = openDataset("generic", f.dir / "half", "train")->get(0);
     EXPECT_EQ(s.labels.at(75, 15), LabelMap::kVoid);
+}
+
+TEST(PseudoLabels, ARegionNearestARivalClassStaysUnlabelled)
+{
+    Fixture f;
+    PseudoLabelOptions o;
+    o.minPixels = 20;
+    o.keepFraction = 1.0;
+    const float h = 1.0f / std::sqrt(2.0f);
+    const std::vector<std::vector<float>> vectors{axis(1), {0, h, h, 0}}; // "blue thing" half-way to a label nothing has
+    o.rivals = {axis(2)};                                                    // a seen class right on "blueness"
+    const auto report = writePseudoLabels(f.train(), *f.base, *f.classifier, vectors, o, f.dir / "rivals", Json{});
+    ASSERT_EQ(report.regions.size(), 8u);
+    int rival = 0;
+    for (const auto& r : report.regions) {
+        if (r.truth == "blue thing") {
+            EXPECT_EQ(r.cls, -1);
+            EXPECT_FALSE(r.kept);
+            ++rival;
+        } else {
+            EXPECT_EQ(report.classes[std::size_t(r.cls)], "red thing");
+            EXPECT_TRUE(r.kept);
+        }
+    }
+    EXPECT_EQ(rival, 4);
+    EXPECT_EQ(report.toJson()["nearestARival"], 4);
+    const Sample s = openDataset("generic", f.dir / "rivals", "train")->get(1);
+    EXPECT_EQ(s.labels.at(30, 90), LabelMap::kVoid); // the blue square: unlabelled
+    EXPECT_EQ(s.labels.at(75, 15), 2);
+    // Without the rival the blue squares are named.
+    o.rivals.clear();
+    const auto plain = writePseudoLabels(f.train(), *f.base, *f.classifier, vectors, o, f.dir / "plain", Json{});
+    for (const auto& r : plain.regions)
+        EXPECT_EQ(report.classes[std::size_t(r.cls)], r.truth);
 }
 
 TEST(PseudoLabels, RefusesWhatItCannotDoAndStopsWhenCancelled)
