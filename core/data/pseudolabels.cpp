@@ -14,31 +14,32 @@ namespace zm {
 
 namespace {
 
-/// Separable min (erode = true) or max filter with a (2r+1) square window; outside the image counts as 0.
-std::vector<std::uint8_t> morph(const std::vector<std::uint8_t>& in, int w, int h, int r, bool erode)
+/// One pass of a separable min (erode = true) or max filter of radius r along rows (horizontal) or columns;
+/// outside the image counts as 0.
+std::vector<std::uint8_t> morphPass(const std::vector<std::uint8_t>& in, int w, int h, int r, bool erode, bool horizontal)
 {
-    if (r <= 0)
-        return in;
-    std::vector<std::uint8_t> tmp(in.size()), out(in.size());
+    std::vector<std::uint8_t> out(in.size());
+    const int n = horizontal ? w : h;
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
+            const int at = horizontal ? x : y;
             std::uint8_t v = erode ? 1 : 0;
-            for (int k = x - r; k <= x + r; ++k) {
-                const std::uint8_t s = (k < 0 || k >= w) ? 0 : in[std::size_t(y) * w + k];
-                v = erode ? std::min(v, s) : std::max(v, s);
-            }
-            tmp[std::size_t(y) * w + x] = v;
-        }
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            std::uint8_t v = erode ? 1 : 0;
-            for (int k = y - r; k <= y + r; ++k) {
-                const std::uint8_t s = (k < 0 || k >= h) ? 0 : tmp[std::size_t(k) * w + x];
+            for (int k = at - r; k <= at + r; ++k) {
+                const std::size_t q = horizontal ? std::size_t(y) * w + k : std::size_t(k) * w + x;
+                const std::uint8_t s = (k < 0 || k >= n) ? 0 : in[q];
                 v = erode ? std::min(v, s) : std::max(v, s);
             }
             out[std::size_t(y) * w + x] = v;
         }
     return out;
+}
+
+/// Erosion or dilation with a (2r+1) square window.
+std::vector<std::uint8_t> morph(const std::vector<std::uint8_t>& in, int w, int h, int r, bool erode)
+{
+    if (r <= 0)
+        return in;
+    return morphPass(morphPass(in, w, h, r, erode, true), w, h, r, erode, false);
 }
 
 std::string stemOf(const std::string& id)

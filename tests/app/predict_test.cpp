@@ -108,15 +108,12 @@ TEST(CliPredict, TestTimeAugmentationIsPartOfTheRun)
 TEST(CliPredict, ConseClassifierIsConvertedAndPartOfTheRun)
 {
     zm::test::TempDir dir;
-    zm::test::TfjsGraphBuilder g;
-    zm::test::buildTinyCenterNet(g);
-    zm::test::addClassifierHead(g, "features_id", 24, 3);
-    g.writeGraph(dir / "g");
+    const fs::path graph = zm::test::writeTinyClassifierGraph(dir / "g");
     const fs::path cls = dir / "cls.pt";
-    auto r = runCli("backbone convert --tfjs " + q(dir / "g" / "centernet.json") + " --until logits --out " + q(cls));
+    auto r = runCli("backbone convert --tfjs " + q(graph) + " --until logits --out " + q(cls));
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("Convert with --per-cell"), std::string::npos) << r.output;
-    r = runCli("backbone convert --tfjs " + q(dir / "g" / "centernet.json") + " --until logits --per-cell --out " + q(cls));
+    r = runCli("backbone convert --tfjs " + q(graph) + " --until logits --per-cell --out " + q(cls));
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("output 3 channels at stride 4"), std::string::npos) << r.output;
     std::ofstream(dir / "cls.labels.json") << R"({"0": "tabby cat, tabby", "1": "golden retriever", "2": "studio couch, day bed"})";

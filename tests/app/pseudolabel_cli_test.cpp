@@ -17,20 +17,16 @@ using zm::test::runCli;
 namespace fs = std::filesystem;
 
 namespace {
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+const auto q = zm::test::quoted;
+const auto has = zm::test::contains;
 } // namespace
 
 TEST(CliPseudoLabel, NamesTheUnseenRegionsOfATrainingSet)
 {
     zm::test::TempDir dir;
     zm::test::makeData(dir / "data", 2, 3); // tiger (the unseen class) is in the test images only
-    zm::test::TfjsGraphBuilder g;
-    zm::test::buildTinyCenterNet(g);
-    zm::test::addClassifierHead(g, "features_id", 24, 3);
-    g.writeGraph(dir / "g");
     const fs::path cls = dir / "cls.pt";
-    auto r = runCli("backbone convert --tfjs " + q(dir / "g" / "centernet.json") + " --until logits --per-cell --out " + q(cls));
+    auto r = runCli("backbone convert --tfjs " + q(zm::test::writeTinyClassifierGraph(dir / "g")) + " --until logits --per-cell --out " + q(cls));
     ASSERT_EQ(r.exitCode, 0) << r.output;
     std::ofstream(dir / "cls.labels.json") << R"({"0": "tiger, Panthera tigris", "1": "great white shark", "2": "zebra"})";
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <sys/wait.h>
 
@@ -27,5 +28,11 @@ inline CliResult runCli(const std::string& args)
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
 }
+
+/// A path in single quotes, for the command line runCli() hands to the shell.
+inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+/// Whether `text` holds `part` (for checking a command's output).
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace zm::test

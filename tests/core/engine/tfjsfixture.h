@@ -502,4 +502,15 @@ inline void addClassifierHead(TfjsGraphBuilder& g, const std::string& input, int
                 {"fused_ops", TfjsGraphBuilder::strList({"BiasAdd"})}, {"num_args", {{"i", "1"}}}, {"epsilon", {{"f", 0}}}});
 }
 
+/// The tiny CenterNet with a `classes`-way classifier head on its features, written as a TF.js graph model
+/// in `folder`; returns its model.json (`centernet.json`), ready for `backbone convert ... --until logits`.
+inline std::filesystem::path writeTinyClassifierGraph(const std::filesystem::path& folder, int classes = 3)
+{
+    TfjsGraphBuilder g;
+    buildTinyCenterNet(g);
+    addClassifierHead(g, "features_id", 24, classes);
+    g.writeGraph(folder);
+    return folder / "centernet.json";
+}
+
 } // namespace zm::test
