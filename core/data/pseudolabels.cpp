@@ -219,6 +219,25 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
     report.images = count;
     report.checked = true;
     const auto& datasetNames = base.classNames();
+    // A split that ignores the background (SPNet's VOC convention) leaves its pixels void in the Train stage,
+    // but they are labelled: they are put back, as the background, before regions are looked for.
+    int backgroundId = -1;
+    if (!train.split().backgroundSeen)
+        for (std::size_t d = 0; d < datasetNames.size(); ++d)
+            if (datasetNames[d] == train.split().background)
+                backgroundId = int(d);
+    const std::uint16_t kBackground = LabelMap::kVoid - 1; // a value no model id reaches
+    const auto withBackground = [&](int i, const Sample& s) {
+        if (backgroundId < 0)
+            return s.labels;
+        LabelMap l = s.labels;
+        const LabelMap b = base.get(train.baseIndex(i)).labels;
+        if (b.ids.size() == l.ids.size())
+            for (std::size_t p = 0; p < l.ids.size(); ++p)
+                if (l.ids[p] == LabelMap::kVoid && b.ids[p] == backgroundId)
+                    l.ids[p] = kBackground;
+        return l;
+    };
     const auto cancelled = [&] { return progress && progress->cancelled(); };
 
     // Pass 1: find and classify every region.
@@ -228,7 +247,7 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         if (progress)
             progress->update(0.9 * i / count, "classifying the unlabelled regions of image " + std::to_string(i + 1) + " of " + std::to_string(count));
         const Sample s = train.get(i);
-        const auto regions = unlabelledRegions(s.labels, options.erodeRadius, options.minPixels);
+        const auto regions = unlabelledRegions(withBackground(i, s), options.erodeRadius, options.minPixels);
         LabelMap truth;
         if (report.checked && !regions.empty()) {
             truth = base.get(train.baseIndex(i)).labels;
@@ -336,13 +355,16 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         if (progress)
             progress->update(0.9 + 0.1 * i / count, "writing image " + std::to_string(i + 1) + " of " + std::to_string(count));
         const Sample s = train.get(i);
+        const LabelMap known = withBackground(i, s);
         LabelMap labels(s.labels.width, s.labels.height);
         for (std::size_t p = 0; p < labels.ids.size(); ++p) {
-            const auto l = s.labels.ids[p];
-            if (l != LabelMap::kVoid && l < modelToDataset.size() && modelToDataset[l] >= 0)
+            const auto l = known.ids[p];
+            if (l == kBackground)
+                labels.ids[p] = std::uint16_t(backgroundId);
+            else if (l != LabelMap::kVoid && l < modelToDataset.size() && modelToDataset[l] >= 0)
                 labels.ids[p] = std::uint16_t(modelToDataset[l]);
         }
-        const auto regions = unlabelledRegions(s.labels, options.erodeRadius, options.minPixels);
+        const auto regions = unlabelledRegions(known, options.erodeRadius, options.minPixels);
         for (const auto& mask : regions) {
             // Regions come back in the order pass 1 saw them (an empty classifier answer was skipped there).
             if (next >= report.regions.size() || report.regions[next].image != i)

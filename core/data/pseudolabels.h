@@ -77,7 +77,8 @@ std::vector<std::vector<std::uint8_t>> unlabelledRegions(const LabelMap& labels,
 
 /// Pseudo-labels `train` (a ZeroShotDataset at stage Train) into a generic data set at `out`: classes.txt
 /// (the base data set's classes, in its order), images/train/<id>.png and labels/train/<id>.png (the seen
-/// labels as the Train stage gives them, the kept regions with their unseen class, everything else 255),
+/// labels as the Train stage gives them, the background too when the split ignores it (its pixels are
+/// labelled, so they are no region), the kept regions with their unseen class, everything else 255),
 /// and pseudolabels.json (the report and `provenance`). `base` is the data set `train` views (for its class
 /// order and, when it has labels, the check). Refuses a non-empty `out` that is not an earlier output.
 /// Cancellable through `progress` (nothing is half-written: each file is atomic, the report last).

@@ -230,6 +230,23 @@ TEST(PseudoLabels, ARegionNearestARivalClassStaysUnlabelled)
         EXPECT_EQ(report.classes[std::size_t(r.cls)], r.truth);
 }
 
+TEST(PseudoLabels, AnIgnoredBackgroundIsLabelledNotARegion)
+{
+    Fixture f;
+    f.split = makeSplit("custom", f.base->classNames(), {"red thing", "blue thing"}, {}, /*backgroundSeen=*/false);
+    const auto train = f.train();
+    ASSERT_EQ(train.get(0).labels.at(120, 120), LabelMap::kVoid); // the Train stage hides the background
+    PseudoLabelOptions o;
+    o.minPixels = 20;
+    o.keepFraction = 1.0;
+    const auto report = writePseudoLabels(train, *f.base, *f.classifier, f.vectors, o, f.dir / "nobg", Json{});
+    EXPECT_EQ(report.regions.size(), 8u); // the background is not one more region
+    const Sample s = openDataset("generic", f.dir / "nobg", "train")->get(0);
+    EXPECT_EQ(s.labels.at(120, 120), 0); // written as the data set's background
+    EXPECT_EQ(s.labels.at(75, 15), 2);
+    EXPECT_EQ(s.labels.at(20, 20), 1);
+}
+
 TEST(PseudoLabels, RefusesWhatItCannotDoAndStopsWhenCancelled)
 {
     Fixture f(2);
