@@ -227,12 +227,10 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
             if (datasetNames[d] == train.split().background)
                 backgroundId = int(d);
     const std::uint16_t kBackground = LabelMap::kVoid - 1; // a value no model id reaches
-    const auto withBackground = [&](int i, const Sample& s) {
-        if (backgroundId < 0)
-            return s.labels;
+    // `b`: the base data set's labels of the same image.
+    const auto withBackground = [&](const Sample& s, const LabelMap& b) {
         LabelMap l = s.labels;
-        const LabelMap b = base.get(train.baseIndex(i)).labels;
-        if (b.ids.size() == l.ids.size())
+        if (backgroundId >= 0 && b.ids.size() == l.ids.size())
             for (std::size_t p = 0; p < l.ids.size(); ++p)
                 if (l.ids[p] == LabelMap::kVoid && b.ids[p] == backgroundId)
                     l.ids[p] = kBackground;
@@ -247,10 +245,15 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         if (progress)
             progress->update(0.9 * i / count, "classifying the unlabelled regions of image " + std::to_string(i + 1) + " of " + std::to_string(count));
         const Sample s = train.get(i);
-        const auto regions = unlabelledRegions(withBackground(i, s), options.erodeRadius, options.minPixels);
+        // The base labels, read once: for an ignored background, and for the check when there are regions.
         LabelMap truth;
-        if (report.checked && !regions.empty()) {
+        if (backgroundId >= 0)
             truth = base.get(train.baseIndex(i)).labels;
+        const auto regions =
+            unlabelledRegions(backgroundId >= 0 ? withBackground(s, truth) : s.labels, options.erodeRadius, options.minPixels);
+        if (report.checked && !regions.empty()) {
+            if (backgroundId < 0)
+                truth = base.get(train.baseIndex(i)).labels;
             if (truth.empty() || truth.width != s.labels.width || truth.height != s.labels.height)
                 report.checked = false;
         }
@@ -355,7 +358,7 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         if (progress)
             progress->update(0.9 + 0.1 * i / count, "writing image " + std::to_string(i + 1) + " of " + std::to_string(count));
         const Sample s = train.get(i);
-        const LabelMap known = withBackground(i, s);
+        const LabelMap known = backgroundId >= 0 ? withBackground(s, base.get(train.baseIndex(i)).labels) : s.labels;
         LabelMap labels(s.labels.width, s.labels.height);
         for (std::size_t p = 0; p < labels.ids.size(); ++p) {
             const auto l = known.ids[p];
