@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace zm {
@@ -98,7 +99,140 @@ std::vector<std::vector<std::uint8_t>> unlabelledRegions(const LabelMap& labels,
     return regions;
 }
 
-Json PseudoLabelReport::toJson() const
+std::vector<float> balancedClassOffsets(const std::vector<float>& scores, std::size_t rows, std::size_t classes,
+                                        double temperature, int* iterations)
+{
+    if (classes == 0 || rows == 0 || scores.size() != rows * classes)
+        throw Error("balance: " + std::to_string(scores.size()) + " scores for " + std::to_string(rows) + " rows of " +
+                    std::to_string(classes) + " classes");
+    if (!(temperature > 0) || !std::isfinite(temperature))
+        throw Error("balance: the temperature must be positive");
+    for (const float s : scores)
+        if (!std::isfinite(s))
+            throw Error("balance: a score is not a finite number");
+    // The dual of the entropic balanced assignment: with a = scores / t, minimise over the class offsets u
+    //   f(u) = sum_k logsumexp_c(a[k][c] + u[c]) - (rows / classes) sum_c u[c] + (sum_c u[c])^2 / 2,
+    // convex; its gradient is each class's soft total less its share (the last term only pins the mean of u,
+    // which f leaves free). Newton's method with a backtracking line search: plain Sinkhorn iterations crawl
+    // when the temperature is low and the assignments are near hard, Newton does not.
+    const std::size_t n = rows, nc = classes;
+    const double share = double(n) / double(nc);
+    std::vector<double> u(nc, 0.0), p(nc), g(nc), h(nc * nc), d(nc), trial(nc);
+    const auto objective = [&](const std::vector<double>& off, bool withDerivatives) {
+        double f = 0, sum = 0;
+        if (withDerivatives) {
+            std::fill(g.begin(), g.end(), 0.0);
+            std::fill(h.begin(), h.end(), 0.0);
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+            double m = -std::numeric_limits<double>::infinity();
+            for (std::size_t c = 0; c < nc; ++c) {
+                p[c] = double(scores[k * nc + c]) / temperature + off[c];
+                m = std::max(m, p[c]);
+            }
+            double z = 0;
+            for (std::size_t c = 0; c < nc; ++c)
+                z += (p[c] = std::exp(p[c] - m));
+            f += m + std::log(z);
+            if (!withDerivatives)
+                continue;
+            for (std::size_t c = 0; c < nc; ++c)
+                p[c] /= z;
+            for (std::size_t c = 0; c < nc; ++c) {
+                g[c] += p[c];
+                h[c * nc + c] += p[c];
+                for (std::size_t e = 0; e < nc; ++e)
+                    h[c * nc + e] -= p[c] * p[e];
+            }
+        }
+        for (std::size_t c = 0; c < nc; ++c) {
+            f -= share * off[c];
+            sum += off[c];
+        }
+        f += 0.5 * sum * sum;
+        if (withDerivatives)
+            for (std::size_t c = 0; c < nc; ++c) {
+                g[c] += sum - share;
+                for (std::size_t e = 0; e < nc; ++e)
+                    h[c * nc + e] += 1.0;
+            }
+        return f;
+    };
+    int it = 0;
+    for (; it < 500; ++it) {
+        const double f = objective(u, true);
+        double worst = 0;
+        for (const double x : g)
+            worst = std::max(worst, std::abs(x));
+        if (worst < 1e-9 * share)
+            break;
+        // Solve (H + tiny I) d = -g by Gaussian elimination with partial pivoting (classes are few).
+        std::vector<double> m(h);
+        double scale = 0;
+        for (std::size_t c = 0; c < nc; ++c)
+            scale = std::max(scale, m[c * nc + c]);
+        for (std::size_t c = 0; c < nc; ++c) {
+            m[c * nc + c] += 1e-12 * scale + 1e-300;
+            d[c] = -g[c];
+        }
+        for (std::size_t c = 0; c < nc; ++c) {
+            std::size_t piv = c;
+            for (std::size_t r = c + 1; r < nc; ++r)
+                if (std::abs(m[r * nc + c]) > std::abs(m[piv * nc + c]))
+                    piv = r;
+            if (piv != c) {
+                for (std::size_t e = 0; e < nc; ++e)
+                    std::swap(m[c * nc + e], m[piv * nc + e]);
+                std::swap(d[c], d[piv]);
+            }
+            for (std::size_t r = c + 1; r < nc; ++r) {
+                const double q = m[r * nc + c] / m[c * nc + c];
+                for (std::size_t e = c; e < nc; ++e)
+                    m[r * nc + e] -= q * m[c * nc + e];
+                d[r] -= q * d[c];
+            }
+        }
+        for (std::size_t c = nc; c-- > 0;) {
+            for (std::size_t e = c + 1; e < nc; ++e)
+                d[c] -= m[c * nc + e] * d[e];
+            d[c] /= m[c * nc + c];
+        }
+        double slope = 0;
+        for (std::size_t c = 0; c < nc; ++c)
+            slope += g[c] * d[c];
+        if (!(slope < 0)) { // not a descent direction (numerically singular): step down the gradient instead
+            slope = 0;
+            for (std::size_t c = 0; c < nc; ++c) {
+                d[c] = -g[c];
+                slope -= g[c] * g[c];
+            }
+        }
+        double step = 1;
+        bool moved = false;
+        for (int back = 0; back < 60; ++back, step *= 0.5) {
+            for (std::size_t c = 0; c < nc; ++c)
+                trial[c] = u[c] + step * d[c];
+            if (objective(trial, false) <= f + 1e-4 * step * slope) {
+                moved = true;
+                break;
+            }
+        }
+        if (!moved)
+            break; // no decrease left at double precision: as balanced as it gets
+        u = trial;
+    }
+    if (iterations)
+        *iterations = it + 1;
+    double mean = 0;
+    for (const double x : u)
+        mean += x / double(classes);
+    std::vector<float> offsets;
+    for (const double x : u)
+        offsets.push_back(float(temperature * (x - mean)));
+    return offsets;
+}
+
+Json PseudoLabelReport::toJson(bool withRegions) const
 {
     Json perClass = Json::array();
     int keptAll = 0, keptCorrect = 0, correctAll = 0;
@@ -126,6 +260,8 @@ Json PseudoLabelReport::toJson() const
         Json j{{"class", classes[std::size_t(c)]}, {"regions", n}, {"kept", kept}, {"lowestKeptScore", kept ? Json(lowest) : Json()}};
         if (std::size_t(c) < hubness.size())
             j["hubness"] = hubness[std::size_t(c)];
+        if (std::size_t(c) < balance.size())
+            j["balance"] = balance[std::size_t(c)];
         if (checked) {
             j["keptCorrect"] = correctKept;
             j["keptPixelPrecision"] = pixelsKept > 0 ? Json(rightKept / pixelsKept) : Json();
@@ -154,6 +290,24 @@ Json PseudoLabelReport::toJson() const
         j["allRegionAccuracy"] = regions.empty() ? Json() : Json(double(correctAll) / double(regions.size()));
         j["keptTruth"] = confusion;
     }
+    if (balanceIterations > 0)
+        j["balanceIterations"] = balanceIterations;
+    if (withRegions) {
+        Json list = Json::array();
+        for (const auto& r : regions) {
+            Json e{{"image", r.image},
+                   {"pixels", r.pixels},
+                   {"class", r.cls >= 0 ? Json(classes[std::size_t(r.cls)]) : Json()},
+                   {"score", r.score},
+                   {"runnerUp", r.runnerUp},
+                   {"kept", r.kept},
+                   {"cosines", r.cosines}};
+            if (checked)
+                e["truth"] = r.truth.empty() ? Json() : Json(r.truth);
+            list.push_back(std::move(e));
+        }
+        j["regionList"] = std::move(list);
+    }
     return j;
 }
 
@@ -174,6 +328,9 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         throw Error("pseudo-labels: the kept share must be in (0, 1], not " + std::to_string(options.keepFraction));
     if (options.erodeRadius < 0 || options.erodeRadius > 32 || options.minPixels < 1)
         throw Error("pseudo-labels: erosion radius must be in [0, 32] and the smallest region at least 1 pixel");
+    if (options.balance && !(options.balanceTemperature > 0 && options.balanceTemperature <= 10))
+        throw Error("pseudo-labels: the balance temperature must be in (0, 10], not " +
+                    std::to_string(options.balanceTemperature));
     if (base.classNames().size() > 255)
         throw Error("pseudo-labels: the data set has more than 255 classes (8-bit label PNGs)");
     // Model id -> data-set id (labels are written in the base data set's class order).
@@ -312,30 +469,64 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
                 sum += col[q];
             hub[c] = float(sum / double(kk));
         }
-    for (std::size_t k = 0; k < nr; ++k) {
-        auto& r = report.regions[k];
-        float best = -1e9f, second = -1e9f;
-        for (std::size_t c = 0; c < nc; ++c) {
-            const float v = cosines[k * nc + c] - hub[c];
+    // A region nearest a rival (after the hubness term) is left unlabelled whatever the balance does: ZS5Net's
+    // rule decides first, then the balance shares the rest out among the candidates.
+    const std::size_t ncand = unseen.size();
+    const auto nearest = [&](std::size_t k, std::size_t upto, const std::vector<float>& offset, float& best,
+                             float& second) {
+        int arg = -1;
+        best = second = -1e9f;
+        for (std::size_t c = 0; c < upto; ++c) {
+            const float v = cosines[k * nc + c] - hub[c] + offset[c];
             if (v > best) {
                 second = best;
                 best = v;
-                r.cls = int(c);
+                arg = int(c);
             } else if (v > second) {
                 second = v;
             }
         }
-        r.score = best;
-        r.runnerUp = second;
-        if (r.cls >= int(unseen.size()))
+        return arg;
+    };
+    const std::vector<float> zeros(nc, 0.0f);
+    std::vector<float> offset(nc, 0.0f);
+    std::vector<char> toRival(nr, 0);
+    for (std::size_t k = 0; k < nr; ++k) {
+        float b = 0, s2 = 0;
+        toRival[k] = nearest(k, nc, zeros, b, s2) >= int(ncand);
+    }
+    if (options.balance) {
+        std::vector<float> scores;
+        std::size_t rows = 0;
+        for (std::size_t k = 0; k < nr; ++k)
+            if (!toRival[k]) {
+                for (std::size_t c = 0; c < ncand; ++c)
+                    scores.push_back(cosines[k * nc + c] - hub[c]);
+                ++rows;
+            }
+        if (rows > 0) {
+            const auto o =
+                balancedClassOffsets(scores, rows, ncand, options.balanceTemperature, &report.balanceIterations);
+            std::copy(o.begin(), o.end(), offset.begin());
+        }
+    }
+    for (std::size_t k = 0; k < nr; ++k) {
+        auto& r = report.regions[k];
+        r.cosines.assign(cosines.begin() + std::ptrdiff_t(k * nc), cosines.begin() + std::ptrdiff_t((k + 1) * nc));
+        if (toRival[k]) {
+            nearest(k, nc, zeros, r.score, r.runnerUp);
             r.cls = -1; // a rival's: not pseudo-labelled
-        if (r.labelled > 0 && r.cls >= 0) {
+            continue;
+        }
+        r.cls = nearest(k, ncand, offset, r.score, r.runnerUp);
+        if (r.labelled > 0) {
             const int mine = modelToDataset[std::size_t(unseen[std::size_t(r.cls)])];
             for (const auto& [id, n] : r.votes)
                 if (id == mine)
                     r.truthShare = double(n) / r.labelled;
         }
     }
+    report.balance.assign(offset.begin(), offset.begin() + std::ptrdiff_t(ncand));
     report.hubness.assign(hub.begin(), hub.begin() + std::ptrdiff_t(unseen.size()));
 
     // Per class, the most confident share keeps its label (ties broken by order, deterministically).
@@ -388,11 +579,12 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
     for (const auto& n : datasetNames)
         classes += n + "\n";
     writeFileAtomic(out / "classes.txt", classes);
-    Json j = report.toJson();
+    Json j = report.toJson(true);
     j["provenance"] = provenance;
     j["split"] = train.split().name;
     j["options"] = {{"erodeRadius", options.erodeRadius}, {"minPixels", options.minPixels}, {"keepFraction", options.keepFraction},
-                    {"hubnessK", options.hubnessK}, {"rivals", options.rivals.size()}, {"limit", options.limit}};
+                    {"hubnessK", options.hubnessK}, {"balance", options.balance},
+                    {"balanceTemperature", options.balanceTemperature}, {"rivals", options.rivals.size()}, {"limit", options.limit}};
     writeFileAtomic(out / "pseudolabels.json", j.dump(2) + "\n");
     fs::remove(out / ".pseudolabels-incomplete", ec);
     if (progress)

@@ -36,6 +36,15 @@ struct PseudoLabelOptions {
     /// highest cosines over all regions, so a class word that is near every region's vector (a "hub") does
     /// not take them all. 0: plain nearest class.
     int hubnessK = 0;
+    /// Balanced assignment (transductive prior): the regions are shared out among the candidate classes in
+    /// equal parts, softly, as an entropic optimal transport (Cuturi 2013; SeLa, Asano et al. 2020) finds one offset
+    /// per class that, added to the cosines, makes the softmax assignments at temperature `balanceTemperature` sum to
+    /// the same count for every class; each region then takes its best class after the offsets. A class word that wins
+    /// many regions only by a little (a hub among the candidates) gives the ones it holds least firmly to their
+    /// runner-up (balancedClassOffsets). Assumes the unlabelled regions hold the candidate classes in roughly equal
+    /// numbers; off by default.
+    bool balance = false;
+    double balanceTemperature = 0.05;
     /// Vectors of other classes that compete for the regions (e.g. the seen classes but the background): a
     /// region nearest one of them is left unlabelled (ZS5Net's rule: only what is predicted unseen among
     /// all classes is pseudo-labelled). Empty: the regions choose among the unseen classes only.
@@ -50,8 +59,9 @@ struct PseudoRegion {
     int pixels = 0;      ///< after growing back
     int cls = -1;        ///< index into the candidate classes; -1: nearest a rival class (left unlabelled)
     float score = 0;     ///< its score for the class: the cosine of its ConSE vector with the class's vector,
-                         ///< less the class's hubness term with hubnessK > 0
+                         ///< less the class's hubness term with hubnessK > 0, plus its balance offset with balance
     float runnerUp = 0;  ///< the second-best score
+    std::vector<float> cosines; ///< its plain cosine with each candidate class, then each rival
     std::vector<float> vector; ///< its ConSE vector (not in the report)
     bool kept = false;
     std::string truth;   ///< majority class of its pixels in the data set's own labels ("" without them)
@@ -64,16 +74,28 @@ struct PseudoLabelReport {
     std::vector<std::string> classes; ///< the candidates (the split's unseen classes)
     std::vector<PseudoRegion> regions;
     std::vector<float> hubness; ///< per class, the term subtracted from its cosines (zeros without hubnessK)
+    std::vector<float> balance; ///< per class, the offset added to its scores (zeros without balance)
+    int balanceIterations = 0;  ///< Newton steps until the class totals matched (0 without balance)
     int images = 0;
     bool checked = false; ///< the regions were scored against the data set's own labels
     /// Per-class summary (regions, kept, lowest kept score; with `checked`: correct regions and pixel
-    /// precision among the kept ones, and the same over all regions), plus totals.
-    Json toJson() const;
+    /// precision among the kept ones, and the same over all regions), plus totals. With `withRegions`, also
+    /// every region: image, pixels, class, score, runner-up, kept, cosines (and its true class when checked).
+    Json toJson(bool withRegions = false) const;
 };
 
 /// Finds the unlabelled regions of one Train-stage label map: each is a mask (nonzero = region) of the map's
 /// size. Exposed for tests.
 std::vector<std::vector<std::uint8_t>> unlabelledRegions(const LabelMap& labels, int erodeRadius, int minPixels);
+
+/// The balance offsets: for `scores` (rows x classes, row-major), one offset per class such that the
+/// softmax of each row's scores plus the offsets, at `temperature`, sums over the rows to rows / classes for
+/// every class: the entropic balanced assignment Sinkhorn-Knopp iterates to, solved by Newton's method on its
+/// dual (fast where Sinkhorn crawls: low temperatures, near-hard assignments). Offsets average to zero.
+/// `iterations` gets the Newton steps taken (it stops when every class's total is within 1e-9 of its share,
+/// relatively). Exposed for tests.
+std::vector<float> balancedClassOffsets(const std::vector<float>& scores, std::size_t rows, std::size_t classes,
+                                        double temperature, int* iterations = nullptr);
 
 /// Pseudo-labels `train` (a ZeroShotDataset at stage Train) into a generic data set at `out`: classes.txt
 /// (the base data set's classes, in its order), images/train/<id>.png and labels/train/<id>.png (the seen

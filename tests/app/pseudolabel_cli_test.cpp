@@ -50,6 +50,19 @@ TEST(CliPseudoLabel, NamesTheUnseenRegionsOfATrainingSet)
         images += e.path().extension() == ".png";
     EXPECT_EQ(images, 3);
 
+    // Balanced among two unseen classes: the offsets are printed and recorded; a bad temperature is refused.
+    r = runCli(base + " --unseen tiger,zebra --balance --out " + q(dir / "balanced"));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_TRUE(has(r.output, "(balance offset ")) << r.output;
+    const zm::Json b = zm::loadJsonFile(dir / "balanced" / "pseudolabels.json");
+    EXPECT_EQ(b["options"]["balance"], true);
+    EXPECT_EQ(b["classes"].size(), 2u);
+    EXPECT_EQ(b["regionList"].size(), 3u);
+    r = runCli(base + " --unseen tiger,zebra --balance --balance-temperature 0 --out " + q(dir / "b0"));
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    EXPECT_TRUE(has(r.output, "--balance-temperature")) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "b0"));
+
     // A folder holding something else is refused, untouched.
     zm::writeFileAtomic(dir / "mine" / "notes.txt", "keep me\n");
     r = runCli(base + " --unseen tiger --out " + q(dir / "mine"));

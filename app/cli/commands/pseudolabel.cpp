@@ -81,7 +81,8 @@ void run(const PseudoOpts& o)
                               {"inputSide", o.inputSide},
                               {"margin", o.margin},
                               {"context", o.context},
-                              {"seenCompete", o.seenCompete}};
+                              {"seenCompete", o.seenCompete},
+                              {"balance", o.p.balance}};
     std::cerr << "pseudo-labelling the unlabelled regions of " << (po.limit > 0 ? std::min(po.limit, train.size()) : train.size())
               << " images of " << base->name() << " among " << vectors.size() << " unseen classes ("
               << zm::join(train.classes().unseenNames(), ", ") << ") -> " << o.out << "\n";
@@ -99,6 +100,8 @@ void run(const PseudoOpts& o)
     std::cout << "\n";
     for (const auto& c : j["classes"]) {
         std::cout << "  " << c["class"].get<std::string>() << ": " << c["regions"].get<int>() << " regions, " << c["kept"].get<int>() << " kept";
+        if (po.balance)
+            std::cout << " (balance offset " << zm::fmt(c.value("balance", 0.0), 3) << ")";
         if (report.checked && c["kept"].get<int>() > 0)
             std::cout << ", " << c["keptCorrect"].get<int>() << " correct, pixel precision "
                       << zm::fmt(100.0 * c["keptPixelPrecision"].get<double>(), 1) << " %";
@@ -135,6 +138,12 @@ zm::cli::Registrar reg(46, [](CLI::App& app) {
     cmd->add_option("--hubness-k", o->p.hubnessK,
                     "Hubness correction (CSLS): each class's cosines less the mean of its k highest over all regions; 0: none")
         ->check(CLI::Range(0, 1 << 20))
+        ->capture_default_str();
+    cmd->add_flag("--balance", o->p.balance,
+                  "Share the regions out among the unseen classes in equal parts (one offset per class added to the cosines, "
+                  "found by entropic optimal transport); assumes they are about equally frequent among the unlabelled regions");
+    cmd->add_option("--balance-temperature", o->p.balanceTemperature, "Softmax temperature of the balanced assignment (cosine units)")
+        ->check(CLI::Range(1e-4, 10.0))
         ->capture_default_str();
     cmd->add_flag("--seen-compete", o->seenCompete,
                   "The seen classes (but the background) compete too: a region nearest one of them stays unlabelled");

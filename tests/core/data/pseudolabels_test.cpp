@@ -230,6 +230,79 @@ TEST(PseudoLabels, ARegionNearestARivalClassStaysUnlabelled)
         EXPECT_EQ(report.classes[std::size_t(r.cls)], r.truth);
 }
 
+TEST(PseudoLabels, BalancedOffsetsShareTheRowsOutInEqualParts)
+{
+    // Six rows that all prefer class 0; three of them only just (0.62 against 0.60): class 0 is a hub.
+    const std::vector<float> scores{0.9f, 0.5f, 0.9f, 0.5f, 0.9f, 0.5f, 0.62f, 0.6f, 0.62f, 0.6f, 0.62f, 0.6f};
+    for (const double t : {0.01, 0.05, 0.2}) {
+        int iterations = 0;
+        const auto off = balancedClassOffsets(scores, 6, 2, t, &iterations);
+        ASSERT_EQ(off.size(), 2u);
+        EXPECT_NEAR(off[0] + off[1], 0.0, 1e-6); // offsets average to zero
+        EXPECT_LT(off[0], off[1]) << "the hub is lowered, t " << t;
+        EXPECT_GT(iterations, 0);
+        // The soft assignments at t sum to three rows per class.
+        double col0 = 0;
+        for (int k = 0; k < 6; ++k) {
+            const double a = std::exp((scores[std::size_t(2 * k)] + off[0]) / t),
+                         b = std::exp((scores[std::size_t(2 * k + 1)] + off[1]) / t);
+            col0 += a / (a + b);
+        }
+        EXPECT_NEAR(col0, 3.0, 1e-4) << "t " << t << ", " << iterations << " iterations";
+    }
+    // At a low temperature the hard choice after the offsets is three and three: the weak rows move.
+    const auto off = balancedClassOffsets(scores, 6, 2, 0.01);
+    for (int k = 0; k < 6; ++k)
+        EXPECT_EQ(scores[std::size_t(2 * k)] + off[0] > scores[std::size_t(2 * k + 1)] + off[1], k < 3) << "row " << k;
+    // A set that is balanced already needs no offsets.
+    const auto none = balancedClassOffsets({0.9f, 0.1f, 0.1f, 0.9f, 0.8f, 0.3f, 0.3f, 0.8f}, 4, 2, 0.05);
+    EXPECT_NEAR(none[0], 0.0, 1e-5);
+    EXPECT_NEAR(none[1], 0.0, 1e-5);
+    // Refusals: a wrong count, a bad temperature, a score that is not a number.
+    EXPECT_THROW(balancedClassOffsets(scores, 5, 2, 0.05), Error);
+    EXPECT_THROW(balancedClassOffsets(scores, 6, 2, 0.0), Error);
+    EXPECT_THROW(balancedClassOffsets({0.5f, std::nanf("")}, 1, 2, 0.05), Error);
+}
+
+TEST(PseudoLabels, BalanceGivesAHubsLeastFirmRegionsToTheirRunnerUp)
+{
+    Fixture f;
+    PseudoLabelOptions o;
+    o.minPixels = 20;
+    o.keepFraction = 1.0;
+    // "red thing" leans towards "blueness" too, nearer it than "blue thing" (which leans on a label nothing
+    // has): plainly, every square is a red thing.
+    const float r = 1.0f / std::sqrt(1.64f), b = 1.0f / std::sqrt(1.25f);
+    const std::vector<std::vector<float>> vectors{{0, r, 0.8f * r, 0}, {0, 0, 0.5f * b, b}};
+    const auto plain = writePseudoLabels(f.train(), *f.base, *f.classifier, vectors, o, f.dir / "hub", Json{});
+    ASSERT_EQ(plain.regions.size(), 8u);
+    for (const auto& reg : plain.regions)
+        EXPECT_EQ(plain.classes[std::size_t(reg.cls)], "red thing");
+    o.balance = true;
+    const auto balanced = writePseudoLabels(f.train(), *f.base, *f.classifier, vectors, o, f.dir / "balanced", Json{});
+    ASSERT_EQ(balanced.regions.size(), 8u);
+    for (const auto& reg : balanced.regions) {
+        EXPECT_EQ(balanced.classes[std::size_t(reg.cls)], reg.truth);
+        ASSERT_EQ(reg.cosines.size(), 2u);
+        EXPECT_GT(reg.cosines[0], reg.cosines[1]); // the plain cosines still prefer the hub
+    }
+    ASSERT_EQ(balanced.balance.size(), 2u);
+    EXPECT_LT(balanced.balance[0], balanced.balance[1]);
+    EXPECT_GT(balanced.balanceIterations, 0);
+    const Json j = loadJsonFile(f.dir / "balanced" / "pseudolabels.json");
+    EXPECT_DOUBLE_EQ(j["keptRegionAccuracy"].get<double>(), 1.0);
+    EXPECT_EQ(j["options"]["balance"], true);
+    ASSERT_EQ(j["regionList"].size(), 8u);
+    EXPECT_EQ(j["regionList"][0]["cosines"].size(), 2u);
+    EXPECT_EQ(j["regionList"][0]["class"], j["regionList"][0]["truth"]);
+    const Sample s = openDataset("generic", f.dir / "balanced", "train")->get(0);
+    EXPECT_EQ(s.labels.at(30, 90), 3); // the blue square, named blue thing
+    // A bad temperature is refused before any region is classified.
+    o.balanceTemperature = 0;
+    EXPECT_THROW(writePseudoLabels(f.train(), *f.base, *f.classifier, vectors, o, f.dir / "bad", Json{}), Error);
+    EXPECT_FALSE(fs::exists(f.dir / "bad"));
+}
+
 TEST(PseudoLabels, AnIgnoredBackgroundIsLabelledNotARegion)
 {
     Fixture f;
