@@ -5,6 +5,18 @@ function(zm_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
 endfunction()
 
+# zm_allocator(TARGET): link an executable against jemalloc when the build found it (ZM_JEMALLOC_LIBRARY,
+# top-level CMakeLists.txt). glibc's malloc hands the large tensor buffers of every training step back to
+# the system and faults them in again the next step; jemalloc, with the options of cmake/jemalloc-conf.cpp,
+# keeps them for reuse (docs/ENGINE.md, "Memory allocator"). --no-as-needed: the executable calls no jemalloc symbol by name, yet must load it.
+function(zm_allocator target)
+  if(ZM_JEMALLOC_LIBRARY)
+    target_link_libraries(${target} PRIVATE "-Wl,--push-state,--no-as-needed" ${ZM_JEMALLOC_LIBRARY} "-Wl,--pop-state")
+    target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cmake/jemalloc-conf.cpp)
+    target_compile_definitions(${target} PRIVATE ZM_WITH_JEMALLOC=1)
+  endif()
+endfunction()
+
 # zm_core_module(NAME [PUBLIC_DEPS ...] [PRIVATE_DEPS ...] [SYSTEM_INCLUDES ...])
 # One static library per folder of core/: zm_<name>, sources globbed from the folder
 # (add a file, re-run cmake or let CONFIGURE_DEPENDS do it).

@@ -27,7 +27,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 packages=(build-essential cmake ninja-build pkg-config ccache
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-image-formats-plugins libqt6svg6
   libopencv-dev libtorch-dev libfasttext-dev fasttext
-  libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread
+  libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread libjemalloc-dev
   nlohmann-json3-dev libcli11-dev libpng-dev zlib1g-dev
   dataset-fashion-mnist opencv-doc python3-skimage wordnet-base tuxpaint-stamps-default
   plasma-workspace-wallpapers mate-backgrounds

@@ -12,6 +12,7 @@
 #endif
 
 #include <cstdlib>
+#include <dlfcn.h>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -40,6 +41,31 @@ void initRuntime(int threads)
     at::set_num_threads(n);
 }
 
+namespace {
+
+/// jemalloc's name and version when the process runs on it (linked by zm_allocator, or LD_PRELOADed): it
+/// alone exports `mallctl`, looked up at run time so that core/ needs no jemalloc header or library.
+std::string allocatorName()
+{
+    using Mallctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+    const auto mallctl = reinterpret_cast<Mallctl>(::dlsym(RTLD_DEFAULT, "mallctl"));
+    if (!mallctl)
+        return "glibc malloc";
+    const char* version = nullptr;
+    std::size_t size = sizeof version;
+    std::string name = "jemalloc";
+    if (mallctl("version", &version, &size, nullptr, 0) == 0 && version)
+        name += std::string(" ") + version;
+    // How long freed pages stay before they go back to the system (-1: never; cmake/jemalloc-conf.cpp).
+    ssize_t decay = 0;
+    std::size_t decaySize = sizeof decay;
+    if (mallctl("opt.dirty_decay_ms", &decay, &decaySize, nullptr, 0) == 0)
+        name += " (dirty_decay_ms " + std::to_string(static_cast<long long>(decay)) + ")";
+    return name;
+}
+
+} // namespace
+
 RuntimeInfo runtimeInfo()
 {
     RuntimeInfo info;
@@ -58,6 +84,7 @@ RuntimeInfo runtimeInfo()
     info.cudaDevices = info.cudaAvailable ? int(torch::cuda::device_count()) : 0;
     const std::string cfg = at::get_parallel_info();
     (void)cfg;
+    info.allocator = allocatorName();
     return info;
 }
 
@@ -74,7 +101,8 @@ std::string runtimeReport()
     s << "threads " << i.threads << " (of " << i.hardwareThreads << " hardware threads); engine kernels on "
       << i.engineThreads << (i.engineThreads < i.threads ? " (built without OpenMP: slower scoring)" : "") << "\n"
       << "CUDA " << (i.cudaAvailable ? "available, " + std::to_string(i.cudaDevices) + " device(s)" : "not available")
-      << "\n";
+      << "\n"
+      << "memory allocator " << i.allocator << "\n";
     return s.str();
 }
 

@@ -2,6 +2,8 @@
 #include "core/runtime/runtime.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <thread>
 
 TEST(Runtime, ThreadsFollowCores)
@@ -31,4 +33,22 @@ TEST(Runtime, ReportNamesEveryLibrary)
     const std::string r = zm::runtimeReport();
     for (const char* s : {"ZeroMask", "LibTorch 1.", "OpenCV 4.", "fastText 0.9", "threads", "CUDA"})
         EXPECT_NE(r.find(s), std::string::npos) << s << " missing from\n" << r;
+}
+
+// The programs are linked against jemalloc when the build finds it (zm_allocator): glibc's malloc returns
+// the big tensor buffers to the system after every step and faults them in again, several times slower on
+// virtual machines that reclaim freed pages. The report says which one runs.
+TEST(Runtime, ReportNamesTheAllocatorItRunsOn)
+{
+    const std::string a = zm::runtimeInfo().allocator;
+#ifdef ZM_WITH_JEMALLOC
+    EXPECT_EQ(a.rfind("jemalloc 5.", 0), 0u) << a;
+    // The program's own options (cmake/jemalloc-conf.cpp) are in force unless MALLOC_CONF overrides them.
+    if (!std::getenv("MALLOC_CONF")) {
+        EXPECT_NE(a.find("(dirty_decay_ms -1)"), std::string::npos) << a;
+    }
+#else
+    EXPECT_EQ(a, "glibc malloc");
+#endif
+    EXPECT_NE(zm::runtimeReport().find("memory allocator " + a + "\n"), std::string::npos) << zm::runtimeReport();
 }
