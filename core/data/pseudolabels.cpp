@@ -296,6 +296,7 @@ Json PseudoLabelReport::toJson(bool withRegions) const
         Json list = Json::array();
         for (const auto& r : regions) {
             Json e{{"image", r.image},
+                   {"file", r.file},
                    {"pixels", r.pixels},
                    {"class", r.cls >= 0 ? Json(classes[std::size_t(r.cls)]) : Json()},
                    {"score", r.score},
@@ -420,6 +421,7 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
                 continue;
             PseudoRegion r;
             r.image = i;
+            r.file = stemOf(s.id);
             if (e.size() != classVectors.front().size())
                 throw Error("pseudo-labels: class vectors are " + std::to_string(classVectors.front().size()) + "-d, the classifier's labels " +
                             std::to_string(e.size()) + "-d; use the same word vectors for both");

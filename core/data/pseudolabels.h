@@ -56,6 +56,7 @@ struct PseudoLabelOptions {
 /// One unlabelled region and what it became.
 struct PseudoRegion {
     int image = 0;       ///< index in the Train stage
+    std::string file;    ///< the written image's name (images/train/<file>.png), as in the output set
     int pixels = 0;      ///< after growing back
     int cls = -1;        ///< index into the candidate classes; -1: nearest a rival class (left unlabelled)
     float score = 0;     ///< its score for the class: the cosine of its ConSE vector with the class's vector,
@@ -80,7 +81,8 @@ struct PseudoLabelReport {
     bool checked = false; ///< the regions were scored against the data set's own labels
     /// Per-class summary (regions, kept, lowest kept score; with `checked`: correct regions and pixel
     /// precision among the kept ones, and the same over all regions), plus totals. With `withRegions`, also
-    /// every region: image, pixels, class, score, runner-up, kept, cosines (and its true class when checked).
+    /// every region: image index and file, pixels, class, score, runner-up, kept, cosines (and its true class
+    /// when checked).
     Json toJson(bool withRegions = false) const;
 };
 

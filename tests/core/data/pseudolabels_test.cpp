@@ -295,6 +295,7 @@ TEST(PseudoLabels, BalanceGivesAHubsLeastFirmRegionsToTheirRunnerUp)
     ASSERT_EQ(j["regionList"].size(), 8u);
     EXPECT_EQ(j["regionList"][0]["cosines"].size(), 2u);
     EXPECT_EQ(j["regionList"][0]["class"], j["regionList"][0]["truth"]);
+    EXPECT_EQ(j["regionList"][0]["file"], "000"); // the first image's name in the written set
     const Sample s = openDataset("generic", f.dir / "balanced", "train")->get(0);
     EXPECT_EQ(s.labels.at(30, 90), 3); // the blue square, named blue thing
     // A bad temperature is refused before any region is classified.
