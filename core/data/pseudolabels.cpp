@@ -222,7 +222,7 @@ std::vector<float> balancedClassOffsets(const std::vector<float>& scores, std::s
         u = trial;
     }
     if (iterations)
-        *iterations = it + 1;
+        *iterations = it; // Newton steps taken (0: balanced already)
     double mean = 0;
     for (const double x : u)
         mean += x / double(classes);
@@ -290,7 +290,7 @@ Json PseudoLabelReport::toJson(bool withRegions) const
         j["allRegionAccuracy"] = regions.empty() ? Json() : Json(double(correctAll) / double(regions.size()));
         j["keptTruth"] = confusion;
     }
-    if (balanceIterations > 0)
+    if (balanceIterations >= 0)
         j["balanceIterations"] = balanceIterations;
     if (withRegions) {
         Json list = Json::array();

@@ -76,7 +76,7 @@ struct PseudoLabelReport {
     std::vector<PseudoRegion> regions;
     std::vector<float> hubness; ///< per class, the term subtracted from its cosines (zeros without hubnessK)
     std::vector<float> balance; ///< per class, the offset added to its scores (zeros without balance)
-    int balanceIterations = 0;  ///< Newton steps until the class totals matched (0 without balance)
+    int balanceIterations = -1; ///< Newton steps until the class totals matched (-1 without balance)
     int images = 0;
     bool checked = false; ///< the regions were scored against the data set's own labels
     /// Per-class summary (regions, kept, lowest kept score; with `checked`: correct regions and pixel

@@ -255,7 +255,9 @@ TEST(PseudoLabels, BalancedOffsetsShareTheRowsOutInEqualParts)
     for (int k = 0; k < 6; ++k)
         EXPECT_EQ(scores[std::size_t(2 * k)] + off[0] > scores[std::size_t(2 * k + 1)] + off[1], k < 3) << "row " << k;
     // A set that is balanced already needs no offsets.
-    const auto none = balancedClassOffsets({0.9f, 0.1f, 0.1f, 0.9f, 0.8f, 0.3f, 0.3f, 0.8f}, 4, 2, 0.05);
+    int steps = -1;
+    const auto none = balancedClassOffsets({0.9f, 0.1f, 0.1f, 0.9f, 0.8f, 0.3f, 0.3f, 0.8f}, 4, 2, 0.05, &steps);
+    EXPECT_EQ(steps, 0);
     EXPECT_NEAR(none[0], 0.0, 1e-5);
     EXPECT_NEAR(none[1], 0.0, 1e-5);
     // Refusals: a wrong count, a bad temperature, a score that is not a number.
@@ -278,6 +280,7 @@ TEST(PseudoLabels, BalanceGivesAHubsLeastFirmRegionsToTheirRunnerUp)
     ASSERT_EQ(plain.regions.size(), 8u);
     for (const auto& reg : plain.regions)
         EXPECT_EQ(plain.classes[std::size_t(reg.cls)], "red thing");
+    EXPECT_EQ(plain.balanceIterations, -1); // not balanced
     o.balance = true;
     const auto balanced = writePseudoLabels(f.train(), *f.base, *f.classifier, vectors, o, f.dir / "balanced", Json{});
     ASSERT_EQ(balanced.regions.size(), 8u);
