@@ -490,18 +490,20 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
         }
         return arg;
     };
-    const std::vector<float> zeros(nc, 0.0f);
+    // Every region's plain choice among all classes: a rival's region is done here.
     std::vector<float> offset(nc, 0.0f);
-    std::vector<char> toRival(nr, 0);
     for (std::size_t k = 0; k < nr; ++k) {
-        float b = 0, s2 = 0;
-        toRival[k] = nearest(k, nc, zeros, b, s2) >= int(ncand);
+        auto& r = report.regions[k];
+        r.cosines.assign(cosines.begin() + std::ptrdiff_t(k * nc), cosines.begin() + std::ptrdiff_t((k + 1) * nc));
+        r.cls = nearest(k, nc, offset, r.score, r.runnerUp);
+        if (r.cls >= int(ncand))
+            r.cls = -1; // a rival's: not pseudo-labelled
     }
     if (options.balance) {
         std::vector<float> scores;
         std::size_t rows = 0;
         for (std::size_t k = 0; k < nr; ++k)
-            if (!toRival[k]) {
+            if (report.regions[k].cls >= 0) {
                 for (std::size_t c = 0; c < ncand; ++c)
                     scores.push_back(cosines[k * nc + c] - hub[c]);
                 ++rows;
@@ -512,14 +514,11 @@ PseudoLabelReport writePseudoLabels(const ZeroShotDataset& train, const Dataset&
             std::copy(o.begin(), o.end(), offset.begin());
         }
     }
+    // The candidates' choice (after the balance offsets) and, for the check, the share of its pixels that are right.
     for (std::size_t k = 0; k < nr; ++k) {
         auto& r = report.regions[k];
-        r.cosines.assign(cosines.begin() + std::ptrdiff_t(k * nc), cosines.begin() + std::ptrdiff_t((k + 1) * nc));
-        if (toRival[k]) {
-            nearest(k, nc, zeros, r.score, r.runnerUp);
-            r.cls = -1; // a rival's: not pseudo-labelled
+        if (r.cls < 0)
             continue;
-        }
         r.cls = nearest(k, ncand, offset, r.score, r.runnerUp);
         if (r.labelled > 0) {
             const int mine = modelToDataset[std::size_t(unseen[std::size_t(r.cls)])];
