@@ -16,7 +16,7 @@ struct RuntimeInfo {
     bool cudaAvailable = false;
     int cudaDevices = 0;
     std::string blas;            ///< what LibTorch reports as its BLAS
-    std::string allocator;       ///< "jemalloc <version>" when the program was linked against it, else "glibc malloc"
+    std::string allocator;       ///< "jemalloc <version> (dirty_decay_ms N)" when the program runs on it, else "glibc malloc"
 };
 
 /// libgomp (LibTorch's OpenMP) spins at every barrier by default; when other processes share the cores a
